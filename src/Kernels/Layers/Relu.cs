@@ -1,0 +1,53 @@
+using DeepVis.Kernels.Runtime;
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+
+namespace DeepVis.Kernels.Layers;
+
+/// <summary>How ReLU's backward treats inputs below zero.</summary>
+public enum ReluGradient
+{
+    /// <summary>The true gradient: zero where the input is not positive.</summary>
+    Standard,
+
+    /// <summary>
+    /// The gradient passes through everywhere, as if the unit were linear: a known trick against dead
+    /// units in the first steps of activation maximization, where most units start negative.
+    /// </summary>
+    PassThrough,
+}
+
+/// <summary>ReLU: y = max(x, 0). Forward and backward-to-input kernels.</summary>
+public static class Relu
+{
+    private sealed class Loaded(Accelerator a)
+    {
+        public readonly Action<Index1D, ArrayView<float>, ArrayView<float>> Forward =
+            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(ForwardKernel);
+
+        public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> Backward =
+            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BackwardKernel);
+    }
+
+    /// <summary>y = max(x, 0); <paramref name="y"/> may be <paramref name="x"/> (in place).</summary>
+    public static void Forward(Tensor x, Tensor y)
+    {
+        y.RequireShape("relu output", [.. x.Shape]);
+        x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, y.View);
+    }
+
+    /// <summary>dx = dy where x &gt; 0 (everywhere with <see cref="ReluGradient.PassThrough"/>), else 0.</summary>
+    public static void Backward(Tensor x, Tensor dy, Tensor dx, ReluGradient mode = ReluGradient.Standard)
+    {
+        dy.RequireShape("relu output gradient", [.. x.Shape]);
+        dx.RequireShape("relu input gradient", [.. x.Shape]);
+        x.Device.Kernels(a => new Loaded(a)).Backward(x.Length, x.View, dy.View, dx.View, (int)mode);
+    }
+
+    private static void ForwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> y) =>
+        y[i] = XMath.Max(x[i], 0f);
+
+    private static void BackwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, int mode) =>
+        dx[i] = mode == (int)ReluGradient.PassThrough || x[i] > 0f ? dy[i] : 0f;
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace DeepVis.Kernels.Runtime;
+
+/// <summary>
+/// The one place that owns the ILGPU context and the accelerator. Every tensor and kernel launch
+/// belongs to a device; kernels are compiled once per device and cached (<see cref="Kernels{T}"/>).
+/// All launches go to the accelerator's default stream, so they run in order without host syncs.
+/// </summary>
+public sealed class Device : IDisposable
+{
+    private readonly Context _context;
+    private readonly ConcurrentDictionary<Type, object> _kernels = new();
+
+    private Device(Context context, Accelerator accelerator, DeviceSpec spec)
+    {
+        _context = context;
+        Accelerator = accelerator;
+        Spec = spec;
+    }
+
+    public Accelerator Accelerator { get; }
+
+    /// <summary>The resolved request: never <c>auto</c>.</summary>
+    public DeviceSpec Spec { get; }
+
+    public string Name => $"{Spec} ({Accelerator.Name})";
+
+    /// <summary>Threads per group for explicitly grouped kernels (reductions): a power of two the device allows.</summary>
+    public int GroupSize
+    {
+        get
+        {
+            var size = 1;
+            while (size * 2 <= Math.Min(256, Accelerator.MaxNumThreadsPerGroup)) size *= 2;
+            return size;
+        }
+    }
+
+    /// <summary>Opens the device named by <paramref name="spec"/>, or by DEEPVIS_DEVICE when it is null.</summary>
+    public static Device Open(string? spec = null) =>
+        Open(spec is null ? DeviceSpec.FromEnvironment() : DeviceSpec.Parse(spec));
+
+    public static Device Open(DeviceSpec spec)
+    {
+        var context = CreateContext();
+        try
+        {
+            var (kind, index) = Resolve(context, spec);
+            var device = kind switch
+            {
+                DeviceKind.Cuda => context.GetCudaDevice(index),
+                DeviceKind.OpenCL => context.GetCLDevice(index),
+                _ => (ILGPU.Runtime.Device)context.GetCPUDevice(index),
+            };
+            return new Device(context, device.CreateAccelerator(context), new DeviceSpec(kind, index));
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One line per device present on this machine, for error messages and <c>deepvis devices</c>.</summary>
+    public static IReadOnlyList<string> ListPresent()
+    {
+        using var context = CreateContext();
+        var lines = new List<string>();
+        foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu })
+            for (var i = 0; i < Count(context, kind); i++)
+                lines.Add($"{new DeviceSpec(kind, i)}: {Describe(context, kind, i)}");
+        return lines;
+    }
+
+    /// <summary>The kernel set <typeparamref name="T"/> for this device, compiled on first use.</summary>
+    public T Kernels<T>(Func<Accelerator, T> load) where T : class =>
+        (T)_kernels.GetOrAdd(typeof(T), _ => load(Accelerator));
+
+    /// <summary>Waits for every launch enqueued so far.</summary>
+    public void Synchronize() => Accelerator.Synchronize();
+
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        _context.Dispose();
+    }
+
+    private static Context CreateContext() =>
+        Context.Create(builder => builder
+            .Cuda()
+            .OpenCL()
+            // The default CPU device kind limits groups to 16 threads; GroupSize adapts to it.
+            .CPU(CPUDeviceKind.Default)
+            .EnableAlgorithms()
+            .Optimize(OptimizationLevel.O2));
+
+    private static (DeviceKind Kind, int Index) Resolve(Context context, DeviceSpec spec)
+    {
+        if (spec.Kind == DeviceKind.Auto)
+        {
+            foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu })
+                if (Count(context, kind) > 0) return (kind, 0);
+        }
+        else if (spec.Index < Count(context, spec.Kind))
+        {
+            return (spec.Kind, spec.Index);
+        }
+        var present = new List<string>();
+        foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu })
+            for (var i = 0; i < Count(context, kind); i++) present.Add(new DeviceSpec(kind, i).ToString());
+        throw new DeviceException(
+            $"device '{spec}' is not present; present: {(present.Count == 0 ? "none" : string.Join(", ", present))}");
+    }
+
+    private static int Count(Context context, DeviceKind kind) => kind switch
+    {
+        DeviceKind.Cuda => context.GetCudaDevices().Count,
+        DeviceKind.OpenCL => context.GetCLDevices().Count,
+        DeviceKind.Cpu => context.GetCPUDevices().Count,
+        _ => 0,
+    };
+
+    private static string Describe(Context context, DeviceKind kind, int index) => kind switch
+    {
+        DeviceKind.Cuda => context.GetCudaDevice(index).Name,
+        DeviceKind.OpenCL => context.GetCLDevice(index).Name,
+        _ => context.GetCPUDevice(index).Name,
+    };
+}

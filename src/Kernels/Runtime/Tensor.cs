@@ -1,0 +1,116 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace DeepVis.Kernels.Runtime;
+
+/// <summary>
+/// A dense float32 tensor on one device (NCHW for images and feature maps, [N, F] for vectors).
+/// Owns its buffer; dispose it to free device memory. Uploads and fills are enqueued on the
+/// device stream; <see cref="ToArray"/> waits for the stream, so call it only where the host must see data.
+/// </summary>
+public sealed class Tensor : IDisposable
+{
+    private readonly int[] _shape;
+
+    public Tensor(Device device, params int[] shape)
+    {
+        if (shape.Length == 0 || shape.Any(d => d <= 0))
+            throw new ArgumentException($"tensor shape {Format(shape)}: every dimension must be positive");
+        Device = device;
+        _shape = (int[])shape.Clone();
+        Length = checked(shape.Aggregate(1, (a, b) => a * b));
+        Buffer = device.Accelerator.Allocate1D<float>(Length);
+    }
+
+    public Device Device { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense> Buffer { get; }
+    public ArrayView<float> View => Buffer.View;
+    public IReadOnlyList<int> Shape => _shape;
+    public int Rank => _shape.Length;
+    public int Length { get; }
+
+    /// <summary>Batch size: the first dimension.</summary>
+    public int N => _shape[0];
+    public int C => Dim4(1);
+    public int H => Dim4(2);
+    public int W => Dim4(3);
+
+    /// <summary>Elements per batch item (C*H*W for a feature map, F for a vector).</summary>
+    public int ItemLength => Length / _shape[0];
+
+    public static Tensor FromArray(Device device, float[] data, params int[] shape)
+    {
+        var tensor = new Tensor(device, shape);
+        try
+        {
+            tensor.CopyFrom(data);
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+        return tensor;
+    }
+
+    public static Tensor Zeros(Device device, params int[] shape)
+    {
+        var tensor = new Tensor(device, shape);
+        tensor.Buffer.MemSetToZero(device.Accelerator.DefaultStream);
+        return tensor;
+    }
+
+    public void CopyFrom(float[] data)
+    {
+        if (data.Length != Length)
+            throw new ArgumentException($"cannot upload {data.Length} values into a tensor of shape {ShapeText} ({Length} values)");
+        Buffer.View.CopyFromCPU(Device.Accelerator.DefaultStream, data);
+    }
+
+    /// <summary>Downloads the values; waits for every launch enqueued before it.</summary>
+    public float[] ToArray()
+    {
+        var data = new float[Length];
+        Buffer.View.CopyToCPU(Device.Accelerator.DefaultStream, data);
+        Device.Accelerator.DefaultStream.Synchronize();
+        return data;
+    }
+
+    public void Fill(float value) => TensorKernels.Fill(this, value);
+
+    public void CopyTo(Tensor destination)
+    {
+        destination.RequireShape("copy destination", _shape);
+        Buffer.View.CopyTo(Device.Accelerator.DefaultStream, destination.View);
+    }
+
+    public bool HasShape(params int[] shape) => _shape.AsSpan().SequenceEqual(shape);
+
+    /// <summary>Throws a message naming <paramref name="what"/> and both shapes when they differ.</summary>
+    public void RequireShape(string what, params int[] expected)
+    {
+        if (!HasShape(expected))
+            throw new ShapeException($"{what}: expected shape {Format(expected)}, got {ShapeText}");
+    }
+
+    public void RequireRank(string what, int rank)
+    {
+        if (Rank != rank)
+            throw new ShapeException($"{what}: expected a rank-{rank} tensor, got shape {ShapeText}");
+    }
+
+    public string ShapeText => Format(_shape);
+
+    public static string Format(IEnumerable<int> shape) => "[" + string.Join(", ", shape) + "]";
+
+    public void Dispose() => Buffer.Dispose();
+
+    private int Dim4(int axis)
+    {
+        if (_shape.Length != 4) throw new ShapeException($"expected an NCHW tensor, got shape {ShapeText}");
+        return _shape[axis];
+    }
+}
+
+/// <summary>Tensors whose shapes do not fit an operation; the message names the operand and both shapes.</summary>
+public sealed class ShapeException(string message) : Exception(message);

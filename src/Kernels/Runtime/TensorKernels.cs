@@ -1,0 +1,22 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace DeepVis.Kernels.Runtime;
+
+/// <summary>Element-wise kernels every tensor needs (fill).</summary>
+internal static class TensorKernels
+{
+    private sealed class Loaded(Accelerator a)
+    {
+        public readonly Action<Index1D, ArrayView<float>, float> Fill =
+            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(FillKernel);
+    }
+
+    public static void Fill(Tensor t, float value)
+    {
+        var k = t.Device.Kernels(a => new Loaded(a));
+        k.Fill(t.Length, t.View, value);
+    }
+
+    private static void FillKernel(Index1D i, ArrayView<float> data, float value) => data[i] = value;
+}

@@ -1,0 +1,64 @@
+using DeepVis.Kernels.Layers;
+using DeepVis.Tests.Reference;
+using DeepVis.Tests.Support;
+
+namespace DeepVis.Tests.Layers;
+
+public sealed class ReluTests(DeviceFixture fixture) : KernelTest(fixture)
+{
+    private int[] RandomShape() => [Between(1, 3), Between(1, 5), Between(1, 9), Between(1, 9)];
+
+    [Fact]
+    public void Forward_matches_reference()
+    {
+        var shape = RandomShape();
+        var x = Uniform(shape.Aggregate(1, (a, b) => a * b));
+        var y = Poisoned(shape);
+        Relu.Forward(Upload(x, shape), y);
+        AssertClose(ReluReference.Forward(ToDouble(x)), y.ToArray(), 0, "relu forward");
+    }
+
+    [Fact]
+    public void Forward_in_place_matches_reference()
+    {
+        var shape = RandomShape();
+        var x = Uniform(shape.Aggregate(1, (a, b) => a * b));
+        var t = Upload(x, shape);
+        Relu.Forward(t, t);
+        AssertClose(ReluReference.Forward(ToDouble(x)), t.ToArray(), 0, "relu forward in place");
+    }
+
+    [Theory]
+    [InlineData(ReluGradient.Standard)]
+    [InlineData(ReluGradient.PassThrough)]
+    public void Backward_matches_reference(ReluGradient mode)
+    {
+        var shape = RandomShape();
+        var length = shape.Aggregate(1, (a, b) => a * b);
+        var (x, dy) = (Uniform(length), Uniform(length));
+        var dx = Poisoned(shape);
+        Relu.Backward(Upload(x, shape), Upload(dy, shape), dx, mode);
+        AssertClose(ReluReference.Backward(ToDouble(x), ToDouble(dy), mode == ReluGradient.PassThrough),
+            dx.ToArray(), 0, $"relu backward ({mode})");
+    }
+
+    [Fact]
+    public void Backward_matches_finite_differences()
+    {
+        var shape = RandomShape();
+        var length = shape.Aggregate(1, (a, b) => a * b);
+        var (x, dy) = (Uniform(length), Uniform(length));
+        var dx = Poisoned(shape);
+        Relu.Backward(Upload(x, shape), Upload(dy, shape), dx);
+        AssertGradient(ReluReference.Forward, ToDouble(x), ToDouble(dy), dx.ToArray(), "relu backward");
+    }
+
+    [Fact]
+    public void Rejects_mismatched_output_shape()
+    {
+        var ex = Assert.Throws<DeepVis.Kernels.Runtime.ShapeException>(() =>
+            Relu.Forward(Upload(Uniform(8), 1, 2, 2, 2), Poisoned(1, 2, 2, 3)));
+        Assert.Contains("[1, 2, 2, 2]", ex.Message);
+        Assert.Contains("[1, 2, 2, 3]", ex.Message);
+    }
+}
