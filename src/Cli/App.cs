@@ -1,0 +1,40 @@
+using System.CommandLine;
+using DeepVis.Cli.Commands;
+using DeepVis.Kernels.Runtime;
+
+namespace DeepVis.Cli;
+
+/// <summary>
+/// The deepvis command line: builds the verbs and turns the errors a user can cause into one line
+/// on stderr and a non-zero exit code, never a stack trace.
+/// </summary>
+public static class App
+{
+    public const int UserErrorExitCode = 2;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("DeepVis: look inside image CNNs by optimizing images on the GPU.")
+        {
+            DevicesCommand.Create(output),
+        };
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is DeviceException or ShapeException or UserException)
+        {
+            error.WriteLine($"deepvis: error: {e.Message}");
+            return UserErrorExitCode;
+        }
+    }
+
+    /// <summary>The shared --device option: auto|cuda|opencl|cpu with an optional :N.</summary>
+    public static Option<string?> DeviceOption() => new("--device")
+    {
+        Description = "auto, cuda, opencl or cpu, optionally with :N (default: DEEPVIS_DEVICE, else auto: CUDA, then OpenCL, then CPU)",
+    };
+}
+
+/// <summary>A mistake in what the user asked for; its message is shown as it is.</summary>
+public sealed class UserException(string message) : Exception(message);

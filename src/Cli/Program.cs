@@ -1,0 +1,3 @@
+using DeepVis.Cli;
+
+return App.Run(args, Console.Out, Console.Error);

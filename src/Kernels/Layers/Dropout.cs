@@ -1,0 +1,14 @@
+using DeepVis.Kernels.Runtime;
+
+namespace DeepVis.Kernels.Layers;
+
+/// <summary>
+/// Dropout at inference: the identity. Visualizations run networks in eval mode, where PyTorch's
+/// dropout passes values (and gradients) through unchanged.
+/// </summary>
+public static class Dropout
+{
+    public static void Forward(Tensor x, Tensor y) => x.CopyTo(y);
+
+    public static void Backward(Tensor dy, Tensor dx) => dy.CopyTo(dx);
+}

@@ -1,0 +1,109 @@
+using DeepVis.Kernels.Layers;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Tests.Reference;
+using DeepVis.Tests.Support;
+
+namespace DeepVis.Tests.Layers;
+
+public sealed class Conv2dTests(DeviceFixture fixture) : KernelTest(fixture)
+{
+    /// <summary>A random problem: batch 1-3, input channels, filters, odd and even sizes.</summary>
+    private sealed record Case(int N, int C, int H, int W, int O, int KH, int KW, Conv2dSettings S, float[] X, float[] Weight, float[]? Bias)
+    {
+        public int OH => (H + 2 * S.PadH - KH) / S.StrideH + 1;
+        public int OW => (W + 2 * S.PadW - KW) / S.StrideW + 1;
+    }
+
+    private Case Make(int kh, int kw, int stride, int pad, bool bias, int minSize = 1)
+    {
+        var (n, c, o) = (Between(1, 3), Between(1, 4), Between(1, 5));
+        var h = Between(Math.Max(minSize, Math.Max(1, kh - 2 * pad)), Math.Max(minSize, kh - 2 * pad) + 6);
+        var w = Between(Math.Max(minSize, Math.Max(1, kw - 2 * pad)), Math.Max(minSize, kw - 2 * pad) + 6);
+        return new Case(n, c, h, w, o, kh, kw, new Conv2dSettings(stride, stride, pad, pad),
+            Uniform(n * c * h * w), Uniform(o * c * kh * kw), bias ? Uniform(o) : null);
+    }
+
+    private double[] Reference(Case k, double[] x) => Conv2dReference.Forward(x, k.N, k.C, k.H, k.W, ToDouble(k.Weight),
+        k.O, k.KH, k.KW, k.Bias is null ? null : ToDouble(k.Bias), k.S.StrideH, k.S.StrideW, k.S.PadH, k.S.PadW, out _, out _);
+
+    private float[] RunForward(Case k)
+    {
+        var y = Poisoned(k.N, k.O, k.OH, k.OW);
+        Conv2d.Forward(Upload(k.X, k.N, k.C, k.H, k.W), Upload(k.Weight, k.O, k.C, k.KH, k.KW),
+            k.Bias is null ? null : Upload(k.Bias, k.O), y, k.S);
+        return y.ToArray();
+    }
+
+    private float[] RunBackward(Case k, float[] dy)
+    {
+        var dx = Poisoned(k.N, k.C, k.H, k.W);
+        Conv2d.BackwardInput(Upload(dy, k.N, k.O, k.OH, k.OW), Upload(k.Weight, k.O, k.C, k.KH, k.KW), dx, k.S);
+        return dx.ToArray();
+    }
+
+    // The zoo's settings (VGG 3x3/1/1; AlexNet 11x11/4/2, 5x5/1/2; GoogLeNet 7x7/2/3, 1x1) and some others.
+    public static TheoryData<int, int, int, int, bool> Settings => new()
+    {
+        { 3, 3, 1, 1, true }, { 11, 11, 4, 2, true }, { 5, 5, 1, 2, true }, { 7, 7, 2, 3, true }, { 1, 1, 1, 0, true },
+        { 3, 3, 2, 0, false }, { 2, 3, 1, 1, false }, { 3, 1, 3, 2, true }, { 4, 4, 2, 1, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void Forward_matches_reference(int kh, int kw, int stride, int pad, bool bias)
+    {
+        var k = Make(kh, kw, stride, pad, bias);
+        AssertClose(Reference(k, ToDouble(k.X)), RunForward(k), 1e-5, $"conv2d {kh}x{kw}/{stride}/{pad} forward");
+    }
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void Backward_matches_reference_and_finite_differences(int kh, int kw, int stride, int pad, bool bias)
+    {
+        var k = Make(kh, kw, stride, pad, bias);
+        var dy = Uniform(k.N * k.O * k.OH * k.OW);
+        var dx = RunBackward(k, dy);
+        var expected = Conv2dReference.BackwardInput(ToDouble(dy), k.N, k.C, k.H, k.W, ToDouble(k.Weight), k.O, k.KH, k.KW,
+            k.S.StrideH, k.S.StrideW, k.S.PadH, k.S.PadW);
+        AssertClose(expected, dx, 1e-5, $"conv2d {kh}x{kw}/{stride}/{pad} backward");
+        AssertGradient(x => Reference(k, x), ToDouble(k.X), ToDouble(dy), dx, $"conv2d {kh}x{kw}/{stride}/{pad} backward");
+    }
+
+    [Theory]
+    [InlineData(3, 3, 1, 1)]
+    [InlineData(11, 11, 4, 2)]
+    [InlineData(7, 7, 2, 3)]
+    [InlineData(2, 3, 3, 1)]
+    public void Backward_is_the_adjoint_of_forward(int kh, int kw, int stride, int pad)
+    {
+        // The identity holds for the linear map: no bias.
+        var k = Make(kh, kw, stride, pad, bias: false);
+        var y = Uniform(k.N * k.O * k.OH * k.OW);
+        AssertAdjoint(k.X, RunForward(k), y, RunBackward(k, y), $"conv2d {kh}x{kw}/{stride}/{pad}");
+    }
+
+    [Fact]
+    public void Rejects_weight_with_wrong_input_channels()
+    {
+        var ex = Assert.Throws<ShapeException>(() => Conv2d.Forward(Upload(Uniform(2 * 9), 1, 2, 3, 3),
+            Upload(Uniform(4 * 3 * 9), 4, 3, 3, 3), null, Poisoned(1, 4, 3, 3), Conv2dSettings.Square(1, 1)));
+        Assert.Contains("[4, 3, 3, 3]", ex.Message);
+        Assert.Contains("[1, 2, 3, 3]", ex.Message);
+    }
+
+    [Fact]
+    public void Rejects_wrong_output_shape()
+    {
+        var ex = Assert.Throws<ShapeException>(() => Conv2d.Forward(Upload(Uniform(2 * 9), 1, 2, 3, 3),
+            Upload(Uniform(4 * 2 * 9), 4, 2, 3, 3), null, Poisoned(1, 4, 2, 2), Conv2dSettings.Square(1, 1)));
+        Assert.Contains("expected shape [1, 4, 3, 3], got [1, 4, 2, 2]", ex.Message);
+    }
+
+    [Fact]
+    public void Rejects_kernel_larger_than_padded_input()
+    {
+        var ex = Assert.Throws<ShapeException>(() => Conv2d.Forward(Upload(Uniform(4), 1, 1, 2, 2),
+            Upload(Uniform(25), 1, 1, 5, 5), null, Poisoned(1, 1, 1, 1), Conv2dSettings.Square()));
+        Assert.Contains("5x5", ex.Message);
+    }
+}
