@@ -1,0 +1,72 @@
+using DeepVis.Kernels.Runtime;
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Algorithms.ScanReduceOperations;
+using ILGPU.Runtime;
+
+namespace DeepVis.Kernels.Image;
+
+/// <summary>
+/// Per-image statistics of an [N, ...] tensor, over all elements of each batch item: the sum, the sum
+/// of squares and the largest magnitude, written to a device tensor [N, 3] (columns <see cref="Sum"/>,
+/// <see cref="SumOfSquares"/>, <see cref="MaxAbs"/>). The result stays on the device: later kernels
+/// (<see cref="StdClip"/>, <see cref="L2Penalty"/>) read it from there, so the optimization loop needs
+/// no host round trip.
+/// </summary>
+/// <remarks>
+/// One grouped launch: one group per image; each thread walks the image with stride group size,
+/// accumulating in float, then the group reduces (<see cref="GroupReduce"/>) and thread 0 writes.
+/// Deterministic for a given device (the group size fixes the order of the additions).
+/// </remarks>
+public static class ImageStats
+{
+    /// <summary>Column of the sum of the image's elements.</summary>
+    public const int Sum = 0;
+
+    /// <summary>Column of the sum of the squared elements.</summary>
+    public const int SumOfSquares = 1;
+
+    /// <summary>Column of max |x| over the image.</summary>
+    public const int MaxAbs = 2;
+
+    /// <summary>Columns per image in a stats tensor.</summary>
+    public const int Count = 3;
+
+    private sealed class Loaded(Accelerator a)
+    {
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> Compute =
+            a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ComputeKernel);
+    }
+
+    /// <summary>Writes the statistics of each batch item of <paramref name="x"/> into <paramref name="stats"/> [N, 3].</summary>
+    public static void Compute(Tensor x, Tensor stats)
+    {
+        stats.RequireShape("image stats", x.N, Count);
+        var groupSize = GroupReduce.GroupSize(x.Device);
+        x.Device.Kernels(a => new Loaded(a)).Compute(new KernelConfig(x.N, groupSize), x.View, stats.View, x.ItemLength);
+    }
+
+    private static void ComputeKernel(ArrayView<float> x, ArrayView<float> stats, int itemLength)
+    {
+        var scratch = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
+        var start = Grid.IdxX * itemLength;
+        float sum = 0f, sumOfSquares = 0f, maxAbs = 0f;
+        for (var i = Group.IdxX; i < itemLength; i += Group.DimX)
+        {
+            var v = x[start + i];
+            sum += v;
+            sumOfSquares += v * v;
+            maxAbs = XMath.Max(maxAbs, XMath.Abs(v));
+        }
+        sum = GroupReduce.Reduce<float, AddFloat>(scratch, sum);
+        sumOfSquares = GroupReduce.Reduce<float, AddFloat>(scratch, sumOfSquares);
+        maxAbs = GroupReduce.Reduce<float, MaxFloat>(scratch, maxAbs);
+        if (Group.IsFirstThread)
+        {
+            var row = Grid.IdxX * Count;
+            stats[row + Sum] = sum;
+            stats[row + SumOfSquares] = sumOfSquares;
+            stats[row + MaxAbs] = maxAbs;
+        }
+    }
+}
