@@ -8,7 +8,15 @@ namespace DeepVis.Kernels.Layers;
 /// </summary>
 public static class Dropout
 {
-    public static void Forward(Tensor x, Tensor y) => x.CopyTo(y);
+    public static void Forward(Tensor x, Tensor y)
+    {
+        y.RequireShape("dropout output", [.. x.Shape]);
+        x.CopyTo(y);
+    }
 
-    public static void Backward(Tensor dy, Tensor dx) => dy.CopyTo(dx);
+    public static void Backward(Tensor dy, Tensor dx)
+    {
+        dx.RequireShape("dropout input gradient", [.. dy.Shape]);
+        dy.CopyTo(dx);
+    }
 }

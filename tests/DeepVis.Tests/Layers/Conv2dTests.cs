@@ -14,13 +14,15 @@ public sealed class Conv2dTests(DeviceFixture fixture) : KernelTest(fixture)
         public int OW => (W + 2 * S.PadW - KW) / S.StrideW + 1;
     }
 
-    private Case Make(int kh, int kw, int stride, int pad, bool bias, int minSize = 1)
+    private Case Make(int kh, int kw, int stride, int pad, bool bias) =>
+        Make(kh, kw, new Conv2dSettings(stride, stride, pad, pad), bias);
+
+    private Case Make(int kh, int kw, Conv2dSettings s, bool bias)
     {
         var (n, c, o) = (Between(1, 3), Between(1, 4), Between(1, 5));
-        var h = Between(Math.Max(minSize, Math.Max(1, kh - 2 * pad)), Math.Max(minSize, kh - 2 * pad) + 6);
-        var w = Between(Math.Max(minSize, Math.Max(1, kw - 2 * pad)), Math.Max(minSize, kw - 2 * pad) + 6);
-        return new Case(n, c, h, w, o, kh, kw, new Conv2dSettings(stride, stride, pad, pad),
-            Uniform(n * c * h * w), Uniform(o * c * kh * kw), bias ? Uniform(o) : null);
+        var h = Between(Math.Max(1, kh - 2 * s.PadH), Math.Max(1, kh - 2 * s.PadH) + 6);
+        var w = Between(Math.Max(1, kw - 2 * s.PadW), Math.Max(1, kw - 2 * s.PadW) + 6);
+        return new Case(n, c, h, w, o, kh, kw, s, Uniform(n * c * h * w), Uniform(o * c * kh * kw), bias ? Uniform(o) : null);
     }
 
     private double[] Reference(Case k, double[] x) => Conv2dReference.Forward(x, k.N, k.C, k.H, k.W, ToDouble(k.Weight),
@@ -82,6 +84,28 @@ public sealed class Conv2dTests(DeviceFixture fixture) : KernelTest(fixture)
         AssertAdjoint(k.X, RunForward(k), y, RunBackward(k, y), $"conv2d {kh}x{kw}/{stride}/{pad}");
     }
 
+    // Stride and padding differ between the axes, so a kernel that mixes them up fails.
+    [Theory]
+    [InlineData(3, 2, 1, 2, 0, 1)]
+    [InlineData(2, 5, 3, 1, 1, 2)]
+    [InlineData(1, 3, 2, 3, 0, 0)]
+    public void Per_axis_settings_match_reference(int kh, int kw, int strideH, int strideW, int padH, int padW)
+    {
+        var s = new Conv2dSettings(strideH, strideW, padH, padW);
+        var k = Make(kh, kw, s, bias: true);
+        var what = $"conv2d {kh}x{kw} {s}";
+        AssertClose(Reference(k, ToDouble(k.X)), RunForward(k), 1e-5, $"{what} forward");
+
+        var dy = Uniform(k.N * k.O * k.OH * k.OW);
+        var dx = RunBackward(k, dy);
+        AssertClose(Conv2dReference.BackwardInput(ToDouble(dy), k.N, k.C, k.H, k.W, ToDouble(k.Weight), k.O, k.KH, k.KW,
+            s.StrideH, s.StrideW, s.PadH, s.PadW), dx, 1e-5, $"{what} backward");
+        AssertGradient(x => Reference(k, x), ToDouble(k.X), ToDouble(dy), dx, $"{what} backward");
+
+        var linear = k with { Bias = null };
+        AssertAdjoint(k.X, RunForward(linear), dy, dx, what);
+    }
+
     [Fact]
     public void Rejects_weight_with_wrong_input_channels()
     {
@@ -97,6 +121,22 @@ public sealed class Conv2dTests(DeviceFixture fixture) : KernelTest(fixture)
         var ex = Assert.Throws<ShapeException>(() => Conv2d.Forward(Upload(Uniform(2 * 9), 1, 2, 3, 3),
             Upload(Uniform(4 * 2 * 9), 4, 2, 3, 3), null, Poisoned(1, 4, 2, 2), Conv2dSettings.Square(1, 1)));
         Assert.Contains("expected shape [1, 4, 3, 3], got [1, 4, 2, 2]", ex.Message);
+    }
+
+    [Fact]
+    public void Rejects_wrong_bias_shape()
+    {
+        var ex = Assert.Throws<ShapeException>(() => Conv2d.Forward(Upload(Uniform(2 * 9), 1, 2, 3, 3),
+            Upload(Uniform(4 * 2 * 9), 4, 2, 3, 3), Upload(Uniform(3), 3), Poisoned(1, 4, 3, 3), Conv2dSettings.Square(1, 1)));
+        Assert.Contains("conv2d bias: expected shape [4], got [3]", ex.Message);
+    }
+
+    [Fact]
+    public void Backward_rejects_wrong_output_gradient_shape()
+    {
+        var ex = Assert.Throws<ShapeException>(() => Conv2d.BackwardInput(Upload(Uniform(4 * 4), 1, 4, 2, 2),
+            Upload(Uniform(4 * 2 * 9), 4, 2, 3, 3), Poisoned(1, 2, 5, 5), Conv2dSettings.Square()));
+        Assert.Contains("conv2d output gradient: expected shape [1, 4, 3, 3], got [1, 4, 2, 2]", ex.Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using DeepVis.Kernels.Layers;
+using DeepVis.Kernels.Runtime;
 using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Layers;
@@ -16,5 +17,14 @@ public sealed class DropoutTests(DeviceFixture fixture) : KernelTest(fixture)
         Dropout.Backward(Upload(dy, shape), dx);
         AssertClose(ToDouble(x), y.ToArray(), 0, "dropout forward");
         AssertClose(ToDouble(dy), dx.ToArray(), 0, "dropout backward");
+    }
+
+    [Fact]
+    public void Rejects_mismatched_shapes()
+    {
+        var forward = Assert.Throws<ShapeException>(() => Dropout.Forward(Upload(Uniform(6), 2, 3), Poisoned(3, 2)));
+        Assert.Contains("dropout output: expected shape [2, 3], got [3, 2]", forward.Message);
+        var backward = Assert.Throws<ShapeException>(() => Dropout.Backward(Upload(Uniform(6), 2, 3), Poisoned(6)));
+        Assert.Contains("dropout input gradient: expected shape [2, 3], got [6]", backward.Message);
     }
 }

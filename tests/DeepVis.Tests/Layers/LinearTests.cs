@@ -7,19 +7,24 @@ namespace DeepVis.Tests.Layers;
 
 public sealed class LinearTests(DeviceFixture fixture) : KernelTest(fixture)
 {
-    // A 4-D input exercises the C,H,W flatten that precedes torchvision's classifier.
-    private (int[] Shape, int Inputs, int Outputs) RandomCase()
+    // A 4-D input exercises the C,H,W flatten that precedes torchvision's classifier; rank 2 is the
+    // classifier's later layers, rank 3 any other item shape.
+    private (int[] Shape, int Inputs, int Outputs) RandomCase(int rank = 4)
     {
-        int[] shape = [Between(1, 4), Between(1, 3), Between(1, 5), Between(1, 5)];
-        return (shape, shape[1] * shape[2] * shape[3], Between(1, 13));
+        var shape = new int[rank];
+        shape[0] = Between(1, 4);
+        for (var d = 1; d < rank; d++) shape[d] = Between(1, rank == 2 ? 29 : 5);
+        return (shape, shape.Skip(1).Aggregate(1, (a, b) => a * b), Between(1, 13));
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Forward_matches_reference(bool bias)
+    [InlineData(4, true)]
+    [InlineData(4, false)]
+    [InlineData(3, true)]
+    [InlineData(2, true)]
+    public void Forward_matches_reference(int rank, bool bias)
     {
-        var (shape, inputs, outputs) = RandomCase();
+        var (shape, inputs, outputs) = RandomCase(rank);
         var n = shape[0];
         var (x, w, b) = (Uniform(n * inputs), Uniform(outputs * inputs), Uniform(outputs));
         var y = Poisoned(n, outputs);
@@ -28,10 +33,12 @@ public sealed class LinearTests(DeviceFixture fixture) : KernelTest(fixture)
             y.ToArray(), 1e-5, "linear forward");
     }
 
-    [Fact]
-    public void Backward_matches_reference_finite_differences_and_adjoint()
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public void Backward_matches_reference_finite_differences_and_adjoint(int rank)
     {
-        var (shape, inputs, outputs) = RandomCase();
+        var (shape, inputs, outputs) = RandomCase(rank);
         var n = shape[0];
         var (x, w, dy) = (Uniform(n * inputs), Uniform(outputs * inputs), Uniform(n * outputs));
         var dx = Poisoned(shape);
@@ -53,5 +60,22 @@ public sealed class LinearTests(DeviceFixture fixture) : KernelTest(fixture)
             Linear.Forward(Upload(Uniform(12), 1, 3, 2, 2), Upload(Uniform(20), 2, 10), null, Poisoned(1, 2)));
         Assert.Contains("[1, 3, 2, 2]", ex.Message);
         Assert.Contains("[2, 10]", ex.Message);
+    }
+
+    [Fact]
+    public void Rejects_wrong_output_shape()
+    {
+        var ex = Assert.Throws<ShapeException>(() =>
+            Linear.Forward(Upload(Uniform(6), 2, 3), Upload(Uniform(15), 5, 3), null, Poisoned(2, 4)));
+        Assert.Contains("linear output: expected shape [2, 5], got [2, 4]", ex.Message);
+    }
+
+    [Fact]
+    public void Backward_rejects_gradient_that_does_not_match_the_weight()
+    {
+        var ex = Assert.Throws<ShapeException>(() =>
+            Linear.BackwardInput(Upload(Uniform(10), 2, 5), Upload(Uniform(15), 5, 3), Poisoned(2, 4)));
+        Assert.Contains("[2, 4]", ex.Message);
+        Assert.Contains("[5, 3]", ex.Message);
     }
 }
