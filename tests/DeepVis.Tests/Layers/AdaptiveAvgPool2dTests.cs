@@ -1,0 +1,106 @@
+using DeepVis.Kernels.Layers;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Tests.Reference;
+using DeepVis.Tests.Support;
+
+namespace DeepVis.Tests.Layers;
+
+public sealed class AdaptiveAvgPool2dTests(DeviceFixture fixture) : KernelTest(fixture)
+{
+    /// <summary>VGG's 7x7 and AlexNet's 6x6 from inputs smaller, equal and larger, and non-square cases.</summary>
+    public static TheoryData<int, int, int, int> Sizes => new()
+    {
+        { 1, 1, 7, 7 },
+        { 5, 5, 7, 7 },
+        { 14, 14, 7, 7 },
+        { 7, 7, 7, 7 },
+        { 13, 13, 7, 7 },
+        { 13, 13, 6, 6 },
+        { 1, 1, 6, 6 },
+        { 5, 5, 6, 6 },
+        { 3, 11, 6, 7 },
+        { 9, 4, 2, 3 },
+    };
+
+    private int[] RandomShape(int h, int w) => [Between(2, 3), Between(1, 3), h, w];
+
+    private static int Count(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Forward_matches_reference(int h, int w, int outH, int outW)
+    {
+        var shape = RandomShape(h, w);
+        int[] outShape = [shape[0], shape[1], outH, outW];
+        Assert.Equal(outShape, AdaptiveAvgPool2d.OutputShape(shape, outH, outW));
+        var x = Uniform(Count(shape));
+        var y = Poisoned(outShape);
+        AdaptiveAvgPool2d.Forward(Upload(x, shape), y);
+        AssertClose(AdaptiveAvgPool2dReference.Forward(ToDouble(x), shape, outH, outW), y.ToArray(), 1e-6,
+            $"adaptive avg-pool forward {Tensor.Format(shape)} to {outH}x{outW}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Backward_matches_reference_and_is_the_adjoint(int h, int w, int outH, int outW)
+    {
+        var shape = RandomShape(h, w);
+        int[] outShape = [shape[0], shape[1], outH, outW];
+        var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
+        var y = Poisoned(outShape);
+        var dx = Poisoned(shape);
+        AdaptiveAvgPool2d.Forward(Upload(x, shape), y);
+        AdaptiveAvgPool2d.Backward(Upload(dy, outShape), dx);
+        var what = $"adaptive avg-pool backward {Tensor.Format(shape)} to {outH}x{outW}";
+        var gradient = dx.ToArray();
+        AssertClose(AdaptiveAvgPool2dReference.Backward(ToDouble(dy), shape, outH, outW), gradient, 1e-6, what);
+        AssertAdjoint(x, y.ToArray(), dy, gradient, what);
+    }
+
+    [Theory]
+    [InlineData(5, 5, 7, 7)]
+    [InlineData(13, 13, 6, 6)]
+    [InlineData(3, 11, 6, 7)]
+    public void Backward_matches_finite_differences(int h, int w, int outH, int outW)
+    {
+        var shape = RandomShape(h, w);
+        int[] outShape = [shape[0], shape[1], outH, outW];
+        var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
+        var dx = Poisoned(shape);
+        AdaptiveAvgPool2d.Backward(Upload(dy, outShape), dx);
+        AssertGradient(v => AdaptiveAvgPool2dReference.Forward(v, shape, outH, outW), ToDouble(x), ToDouble(dy), dx.ToArray(),
+            $"adaptive avg-pool backward {Tensor.Format(shape)} to {outH}x{outW}");
+    }
+
+    [Fact]
+    public void Bins_overlap_like_pytorch()
+    {
+        // 5 -> 3: bins [0, 2), [1, 4), [3, 5) (floor and ceil of o * 5 / 3); a one-hot input at index 1
+        // lands in the first two bins only.
+        int[] shape = [2, 1, 1, 5];
+        var x = new float[10];
+        x[1] = 6;
+        x[5 + 3] = 6;
+        var y = Poisoned(2, 1, 1, 3);
+        AdaptiveAvgPool2d.Forward(Upload(x, shape), y);
+        AssertClose([3, 2, 0, 0, 2, 3], y.ToArray(), 1e-6, "adaptive avg-pool 5 -> 3 bins");
+    }
+
+    [Fact]
+    public void Rejects_mismatched_shapes()
+    {
+        var x = Upload(Uniform(2 * 3 * 5 * 5), 2, 3, 5, 5);
+        var ex = Assert.Throws<ShapeException>(() => AdaptiveAvgPool2d.Forward(x, Poisoned(2, 4, 7, 7)));
+        Assert.Contains("output", ex.Message);
+        Assert.Contains("[2, 3, 7, 7]", ex.Message);
+        Assert.Contains("[2, 4, 7, 7]", ex.Message);
+
+        ex = Assert.Throws<ShapeException>(() => AdaptiveAvgPool2d.Backward(Poisoned(1, 3, 6, 6), Poisoned(2, 3, 5, 5)));
+        Assert.Contains("output gradient", ex.Message);
+        Assert.Contains("[2, 3, 6, 6]", ex.Message);
+        Assert.Contains("[1, 3, 6, 6]", ex.Message);
+
+        ex = Assert.Throws<ShapeException>(() => AdaptiveAvgPool2d.Forward(x, Poisoned(2, 3, 49)));
+        Assert.Contains("[2, 3, 49]", ex.Message);
+    }
+}

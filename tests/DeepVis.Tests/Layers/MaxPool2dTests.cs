@@ -1,0 +1,191 @@
+using DeepVis.Kernels.Layers;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Tests.Reference;
+using DeepVis.Tests.Support;
+
+namespace DeepVis.Tests.Layers;
+
+public sealed class MaxPool2dTests(DeviceFixture fixture) : KernelTest(fixture)
+{
+    /// <summary>The zoo's settings (VGG k2 s2, AlexNet k3 s2, GoogLeNet k3 s2 / k3 s1 p1 with ceil mode) and more.</summary>
+    public static TheoryData<int, int, int, int, int, int, bool> Settings => new()
+    {
+        { 2, 2, 2, 2, 0, 0, false },
+        { 3, 3, 2, 2, 0, 0, false },
+        { 3, 3, 2, 2, 0, 0, true },
+        { 3, 3, 1, 1, 1, 1, true },
+        { 3, 3, 2, 2, 1, 1, false },
+        { 2, 2, 2, 2, 1, 1, true },
+        { 3, 2, 2, 1, 1, 0, false },
+        { 2, 3, 1, 3, 0, 1, true },
+    };
+
+    private (int[] Shape, int[] OutShape) RandomShapes(Pool2dSettings s)
+    {
+        // Odd and even sizes, at least one window per axis, batch > 1.
+        int[] shape = [Between(2, 3), Between(1, 3), Between(Math.Max(1, s.KernelH - 2 * s.PadH), 11), Between(Math.Max(1, s.KernelW - 2 * s.PadW), 11)];
+        var (oh, ow) = MaxPool2dReference.OutputSize(shape[2], shape[3], s);
+        return (shape, [shape[0], shape[1], oh, ow]);
+    }
+
+    private static int Count(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void Forward_matches_reference(int kh, int kw, int sh, int sw, int ph, int pw, bool ceil)
+    {
+        var s = new Pool2dSettings(kh, kw, sh, sw, ph, pw, ceil);
+        var (shape, outShape) = RandomShapes(s);
+        Assert.Equal(outShape, MaxPool2d.OutputShape(shape, s));
+        var x = Uniform(Count(shape));
+        var y = Poisoned(outShape);
+        MaxPool2d.Forward(Upload(x, shape), y, s);
+        AssertClose(MaxPool2dReference.Forward(ToDouble(x), shape, s), y.ToArray(), 0, $"max-pool forward {s} on {Tensor.Format(shape)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void Backward_matches_reference(int kh, int kw, int sh, int sw, int ph, int pw, bool ceil)
+    {
+        var s = new Pool2dSettings(kh, kw, sh, sw, ph, pw, ceil);
+        var (shape, outShape) = RandomShapes(s);
+        var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
+        var dx = Poisoned(shape);
+        MaxPool2d.Backward(Upload(x, shape), Upload(dy, outShape), dx, s);
+        AssertClose(MaxPool2dReference.Backward(ToDouble(x), shape, ToDouble(dy), s), dx.ToArray(), 1e-6,
+            $"max-pool backward {s} on {Tensor.Format(shape)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void Backward_matches_finite_differences(int kh, int kw, int sh, int sw, int ph, int pw, bool ceil)
+    {
+        var s = new Pool2dSettings(kh, kw, sh, sw, ph, pw, ceil);
+        var (shape, outShape) = RandomShapes(s);
+        // Continuous random inputs: ties (where max is not differentiable) have probability zero,
+        // and the step is far below the gap between distinct float values' neighbours.
+        var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
+        var dx = Poisoned(shape);
+        MaxPool2d.Backward(Upload(x, shape), Upload(dy, outShape), dx, s);
+        AssertGradient(v => MaxPool2dReference.Forward(v, shape, s), ToDouble(x), ToDouble(dy), dx.ToArray(),
+            $"max-pool backward {s}", step: 1e-9);
+    }
+
+    [Fact]
+    public void Ties_send_the_gradient_to_the_first_maximum_only()
+    {
+        // Each 2x2 window of a plane holds one value four times; with overlapping 3x3 windows (s1 p1)
+        // a constant plane ties everywhere. The first maximum in row-major order takes all of dy.
+        var s2 = new Pool2dSettings(2, 2);
+        int[] shape = [2, 2, 4, 6];
+        var x = new float[Count(shape)];
+        for (var i = 0; i < x.Length; i++)
+        {
+            var (p, h, w) = (i / 24, i / 6 % 4, i % 6);
+            x[i] = (p * 3 + h / 2 + w / 2) % 4;
+        }
+        int[] outShape = [2, 2, 2, 3];
+        var dy = Uniform(Count(outShape), 0.5, 1.5);
+        var dx = Poisoned(shape);
+        MaxPool2d.Backward(Upload(x, shape), Upload(dy, outShape), dx, s2);
+        var expected = new double[x.Length];
+        for (var i = 0; i < x.Length; i++)
+        {
+            var (p, h, w) = (i / 24, i / 6 % 4, i % 6);
+            if (h % 2 == 0 && w % 2 == 0) expected[i] = dy[(p * 2 + h / 2) * 3 + w / 2];
+        }
+        AssertClose(expected, dx.ToArray(), 0, "max-pool backward with ties (k2 s2)");
+
+        var s3 = new Pool2dSettings(3, 1, 1, ceilMode: true);
+        int[] flat = [1, 1, 3, 4];
+        var ones = Enumerable.Repeat(1f, 12).ToArray();
+        var dyFlat = Uniform(12, 0.5, 1.5);
+        var dxFlat = Poisoned(flat);
+        MaxPool2d.Backward(Upload(ones, flat), Upload(dyFlat, flat), dxFlat, s3);
+        // Window (oh, ow) covers rows oh-1..oh+1 and columns ow-1..ow+1 clipped: its first cell is
+        // (max(oh-1, 0), max(ow-1, 0)).
+        var expectedFlat = new double[12];
+        for (var oh = 0; oh < 3; oh++)
+            for (var ow = 0; ow < 4; ow++)
+                expectedFlat[Math.Max(oh - 1, 0) * 4 + Math.Max(ow - 1, 0)] += dyFlat[oh * 4 + ow];
+        AssertClose(expectedFlat, dxFlat.ToArray(), 1e-6, "max-pool backward with ties (k3 s1 p1)");
+    }
+
+    [Fact]
+    public void Forward_treats_padding_as_minus_infinity()
+    {
+        // All-negative input: a zero-padding implementation would output 0 on the border.
+        var s = new Pool2dSettings(3, 2, 1);
+        int[] shape = [2, 1, 5, 5];
+        var x = Uniform(50, -2, -1);
+        var y = Poisoned(MaxPool2d.OutputShape(shape, s));
+        MaxPool2d.Forward(Upload(x, shape), y, s);
+        var values = y.ToArray();
+        Assert.All(values, v => Assert.True(v < -0.99f, $"max-pool output {v} should be one of the negative inputs; {Replay}"));
+        AssertClose(MaxPool2dReference.Forward(ToDouble(x), shape, s), values, 0, "max-pool forward, negative input");
+    }
+
+    [Fact]
+    public void Forward_propagates_nan_like_pytorch()
+    {
+        var s = new Pool2dSettings(2, 2);
+        int[] shape = [2, 1, 4, 4];
+        var x = Uniform(32);
+        x[5] = float.NaN;
+        var y = Poisoned(2, 1, 2, 2);
+        MaxPool2d.Forward(Upload(x, shape), y, s);
+        var values = y.ToArray();
+        Assert.True(float.IsNaN(values[0]), $"the window holding NaN gives {values[0]}; {Replay}");
+        Assert.All(values.Skip(1), v => Assert.False(float.IsNaN(v), $"a window without NaN gave NaN; {Replay}"));
+    }
+
+    [Theory]
+    // Sizes PyTorch's F.max_pool2d gives (torch 1.13): VGG, AlexNet, GoogLeNet and ceil-mode edge cases.
+    [InlineData(224, 2, 2, 0, false, 112)]
+    [InlineData(55, 3, 2, 0, false, 27)]
+    [InlineData(13, 3, 2, 0, false, 6)]
+    [InlineData(112, 3, 2, 0, true, 56)]
+    [InlineData(14, 3, 2, 0, true, 7)]
+    [InlineData(7, 3, 1, 1, true, 7)]
+    [InlineData(7, 2, 2, 0, true, 4)]
+    [InlineData(5, 2, 2, 1, true, 3)]
+    [InlineData(6, 3, 3, 1, true, 3)]
+    [InlineData(8, 3, 3, 1, true, 3)]
+    [InlineData(1, 3, 2, 1, true, 1)]
+    [InlineData(2, 3, 2, 1, true, 2)]
+    public void Output_size_matches_pytorch(int input, int kernel, int stride, int pad, bool ceil, int expected)
+    {
+        Assert.Equal(expected, Pool2dSettings.OutputSize(input, kernel, stride, pad, ceil));
+        Assert.Equal([3, 4, expected, expected], MaxPool2d.OutputShape([3, 4, input, input], new Pool2dSettings(kernel, stride, pad, ceil)));
+    }
+
+    [Fact]
+    public void Rejects_mismatched_shapes()
+    {
+        var s = new Pool2dSettings(2, 2);
+        var x = Upload(Uniform(2 * 3 * 5 * 7), 2, 3, 5, 7);
+        var ex = Assert.Throws<ShapeException>(() => MaxPool2d.Forward(x, Poisoned(2, 3, 3, 3), s));
+        Assert.Contains("output", ex.Message);
+        Assert.Contains("[2, 3, 2, 3]", ex.Message);
+        Assert.Contains("[2, 3, 3, 3]", ex.Message);
+
+        ex = Assert.Throws<ShapeException>(() => MaxPool2d.Backward(x, Poisoned(2, 3, 2, 3), Poisoned(2, 3, 5, 6), s));
+        Assert.Contains("input gradient", ex.Message);
+        Assert.Contains("[2, 3, 5, 7]", ex.Message);
+        Assert.Contains("[2, 3, 5, 6]", ex.Message);
+
+        ex = Assert.Throws<ShapeException>(() => MaxPool2d.Forward(Upload(Uniform(4), 1, 1, 1, 4), Poisoned(1, 1, 1, 1), new Pool2dSettings(3, 1)));
+        Assert.Contains("[1, 1, 1, 4]", ex.Message);
+        Assert.Contains("too small", ex.Message);
+    }
+
+    [Fact]
+    public void Rejects_padding_beyond_half_the_kernel()
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            MaxPool2d.Forward(Upload(Uniform(25), 1, 1, 5, 5), Poisoned(1, 1, 5, 5), new Pool2dSettings(3, 3, 1, 1, 2, 1)));
+        Assert.Contains("padding", ex.Message);
+        Assert.Contains("2x1", ex.Message);
+        Assert.Contains("3x3", ex.Message);
+    }
+}
