@@ -1,6 +1,8 @@
 using System.CommandLine;
 using DeepVis.Cli.Commands;
 using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.Nets.Weights;
 
 namespace DeepVis.Cli;
 
@@ -17,12 +19,14 @@ public static class App
         var root = new RootCommand("DeepVis: look inside image CNNs by optimizing images on the GPU.")
         {
             DevicesCommand.Create(output),
+            LayersCommand.Create(output),
+            ProbeCommand.Create(output),
         };
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DeviceException or ShapeException or UserException)
+        catch (Exception e) when (e is DeviceException or ShapeException or UserException or WeightsException or LayerNotFoundException)
         {
             error.WriteLine($"deepvis: error: {e.Message}");
             return UserErrorExitCode;

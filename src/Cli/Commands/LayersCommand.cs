@@ -1,0 +1,55 @@
+using System.CommandLine;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+
+namespace DeepVis.Cli.Commands;
+
+/// <summary><c>deepvis layers</c>: every layer of a network with its names, type, output shape and parameters.</summary>
+public static class LayersCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var weights = Options.Weights();
+        var size = new Option<int?>("--size") { Description = "input height and width (default: the model's default size)" };
+        var device = App.DeviceOption();
+        var command = new Command("layers", "List a network's layers: index, address, aliases, type, output shape, parameters.")
+        {
+            weights, size, device,
+        };
+        command.SetAction(result =>
+        {
+            using var dev = Device.Open(result.GetValue(device));
+            using var network = Network.Load(dev, Options.ExistingFile(result.GetValue(weights)!, "weights file"));
+            var side = result.GetValue(size) ?? network.Info.DefaultSize;
+            if (side < 1) throw new UserException($"--size must be a positive number of pixels, got {side}");
+            Print(network, side, output);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(Network network, int side, TextWriter output)
+    {
+        var info = network.Info;
+        output.WriteLine($"{info.Arch}: input {info.InputChannels}x{side}x{side} ({info.ColorOrder}, range 0..{info.InputRange}), {info.ClassCount} classes");
+        IReadOnlyList<int[]> shapes;
+        try
+        {
+            shapes = network.OutputShapes(1, side, side);
+        }
+        catch (ShapeException e)
+        {
+            throw new UserException($"input size {side}x{side} does not fit {info.Arch}: {e.Message}");
+        }
+        var rows = network.Layers.Select(l => new[]
+        {
+            l.Index.ToString(), l.Address, string.Join(", ", l.Aliases), l.Layer.Type, l.Layer.Details,
+            Tensor.Format(shapes[l.Index]), l.Layer.ParameterCount.ToString("N0"),
+        }).ToList();
+        string[] header = ["index", "address", "aliases", "type", "details", "output", "parameters"];
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
+        output.WriteLine(string.Join("  ", header.Select((h, c) => h.PadRight(widths[c]))).TrimEnd());
+        foreach (var row in rows) output.WriteLine(string.Join("  ", row.Select((v, c) => v.PadRight(widths[c]))).TrimEnd());
+        output.WriteLine($"total parameters: {network.Layers.Sum(l => l.Layer.ParameterCount):N0}");
+    }
+}

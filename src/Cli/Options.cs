@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace DeepVis.Cli;
+
+/// <summary>Options several verbs share, and the checks on what they name.</summary>
+public static class Options
+{
+    public static Option<string> Weights() => new("--weights")
+    {
+        Description = "the network's weights, in DeepVis HDF5 (make one with 'deepvis convert')",
+        Required = true,
+    };
+
+    /// <summary>The path itself when the file exists, else a one-line error naming it.</summary>
+    public static string ExistingFile(string path, string what) =>
+        File.Exists(path) ? path : throw new UserException($"{what} '{path}' does not exist");
+
+    /// <summary>
+    /// Checks before any computation that <paramref name="path"/> can be written and is none of the
+    /// inputs, so a run never ends in a lost result or an overwritten input.
+    /// </summary>
+    public static string WritableOutput(string path, params string?[] inputs)
+    {
+        var full = Path.GetFullPath(path);
+        if (inputs.Any(i => i is not null && Path.GetFullPath(i) == full))
+            throw new UserException($"output '{path}' is also an input: choose another path, inputs are never overwritten");
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder)) throw new UserException($"output folder '{folder}' does not exist");
+        var probe = Path.Combine(folder, $".deepvis-write-test-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserException($"output folder '{folder}' is not writable");
+        }
+        return path;
+    }
+}

@@ -1,0 +1,31 @@
+using DeepVis.Kernels.Layers;
+using DeepVis.Kernels.Runtime;
+
+namespace DeepVis.Nets.Layers;
+
+/// <summary>A fully-connected layer; its input is flattened per batch item in C,H,W order.</summary>
+public sealed class LinearLayer(Tensor weight, Tensor bias) : ILayer
+{
+    public Tensor Weight { get; } = weight;
+    public Tensor Bias { get; } = bias;
+    public string Type => "Linear";
+    public string Details => $"{Weight.Shape[1]}->{Weight.Shape[0]}";
+    public long ParameterCount => Weight.Length + Bias.Length;
+
+    public int[] OutputShape(IReadOnlyList<int> input)
+    {
+        var features = input.Skip(1).Aggregate(1, (a, b) => a * b);
+        if (features != Weight.Shape[1])
+            throw new ShapeException($"Linear {Details}: input {Tensor.Format(input)} flattens to {features} features, expected {Weight.Shape[1]}");
+        return [input[0], Weight.Shape[0]];
+    }
+
+    public void Forward(Tensor x, Tensor y) => Linear.Forward(x, Weight, Bias, y);
+    public void Backward(Tensor x, Tensor y, Tensor dy, Tensor dx) => Linear.BackwardInput(dy, Weight, dx);
+
+    public void Dispose()
+    {
+        Weight.Dispose();
+        Bias.Dispose();
+    }
+}
