@@ -3,6 +3,7 @@ using DeepVis.Cli.Commands;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
+using DeepVis.WeightsConverter;
 
 namespace DeepVis.Cli;
 
@@ -21,12 +22,13 @@ public static class App
             DevicesCommand.Create(output),
             LayersCommand.Create(output),
             ProbeCommand.Create(output),
+            ConvertCommand.Create(output),
         };
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DeviceException or ShapeException or UserException or WeightsException or LayerNotFoundException)
+        catch (Exception e) when (e is DeviceException or ShapeException or UserException or WeightsException or WeightsFormatException or LayerNotFoundException)
         {
             error.WriteLine($"deepvis: error: {e.Message}");
             return UserErrorExitCode;

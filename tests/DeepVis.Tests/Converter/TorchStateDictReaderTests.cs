@@ -1,3 +1,4 @@
+using DeepVis.Nets.Weights;
 using System.IO.Compression;
 using System.Text;
 using DeepVis.WeightsConverter;
@@ -231,7 +232,7 @@ public sealed class TorchStateDictReaderTests : ConverterFiles
         return ex;
     }
 
-    private static void AssertLayout(List<(string Name, int[] Shape)> expected, IReadOnlyList<NamedTensor> actual)
+    private static void AssertLayout(List<(string Name, int[] Shape)> expected, IReadOnlyList<WeightTensor> actual)
     {
         Assert.Equal(expected.Select(e => e.Name), actual.Select(t => t.Name));
         for (var i = 0; i < expected.Count; i++)

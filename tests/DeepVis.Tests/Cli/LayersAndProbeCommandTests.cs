@@ -1,0 +1,80 @@
+using DeepVis.Tests.Support;
+using PureHDF;
+
+namespace DeepVis.Tests.Cli;
+
+public sealed class LayersAndProbeCommandTests : IDisposable
+{
+    private readonly TestWeights.TempFolder _folder = new();
+
+    private string MiniVgg()
+    {
+        var path = _folder.File("mini.h5");
+        TestWeights.MiniVgg().Write(path);
+        return path;
+    }
+
+    [Fact]
+    public void Layers_prints_every_layer_with_its_output_shape_at_the_given_size()
+    {
+        var run = CliRun.Of("layers", "--weights", MiniVgg(), "--size", "56", "--device", "cpu");
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("5 ") && l.Contains("features.5") && l.Contains("conv2_1") && l.Contains("[1, 8, 28, 28]") && l.Contains("296"));
+        Assert.Contains(lines, l => l.StartsWith("14 ") && l.Contains("classifier.3") && l.Contains("[1, 10]"));
+        Assert.Contains("total parameters: 7,526", run.Output);
+    }
+
+    [Fact]
+    public void Layers_with_a_missing_weights_file_is_one_line()
+    {
+        CliRun.Of("layers", "--weights", _folder.File("none.h5")).AssertOneLineError("none.h5", "does not exist");
+    }
+
+    [Fact]
+    public void Probe_writes_activation_and_input_gradient()
+    {
+        var input = _folder.File("in.h5");
+        var x = Enumerable.Range(0, 2 * 28 * 28).Select(i => (float)Math.Sin(i)).ToArray();
+        new H5File { ["input"] = new H5Dataset(x, fileDims: [2, 1, 28, 28]) }.Write(input);
+        var output = _folder.File("out.h5");
+        var run = CliRun.Of("probe", "--weights", MiniVgg(), "--input", input, "--layer", "relu2_1", "--out", output, "--device", "cpu");
+        Assert.Equal(0, run.ExitCode);
+        using var file = H5File.OpenRead(output);
+        Assert.Equal([2ul, 8, 14, 14], file.Dataset("activation").Space.Dimensions);
+        Assert.Equal([2ul, 1, 28, 28], file.Dataset("gradient").Space.Dimensions);
+        Assert.All(file.Dataset("activation").Read<float[]>(), v => Assert.True(v >= 0));
+        Assert.Contains(file.Dataset("gradient").Read<float[]>(), v => v != 0);
+    }
+
+    [Fact]
+    public void Probe_with_an_unknown_layer_lists_the_valid_ones()
+    {
+        var input = _folder.File("in.h5");
+        new H5File { ["input"] = new H5Dataset(new float[28 * 28], fileDims: [1, 1, 28, 28]) }.Write(input);
+        CliRun.Of("probe", "--weights", MiniVgg(), "--input", input, "--layer", "conv7_1", "--out", _folder.File("o.h5"))
+            .AssertOneLineError("unknown layer 'conv7_1'", "features.5 (conv2_1/block2_conv1)");
+        Assert.False(File.Exists(_folder.File("o.h5")));
+    }
+
+    [Fact]
+    public void Probe_refuses_to_overwrite_its_input()
+    {
+        var input = _folder.File("in.h5");
+        new H5File { ["input"] = new H5Dataset(new float[28 * 28], fileDims: [1, 1, 28, 28]) }.Write(input);
+        var before = File.ReadAllBytes(input);
+        CliRun.Of("probe", "--weights", MiniVgg(), "--input", input, "--layer", "conv1_1", "--out", input).AssertOneLineError("also an input");
+        Assert.Equal(before, File.ReadAllBytes(input));
+    }
+
+    [Fact]
+    public void Probe_with_an_unreadable_image_is_one_line()
+    {
+        var image = _folder.File("broken.png");
+        File.WriteAllText(image, "not a png");
+        CliRun.Of("probe", "--weights", MiniVgg(), "--image", image, "--layer", "conv1_1", "--out", _folder.File("o.h5"))
+            .AssertOneLineError("broken.png", "cannot be read");
+    }
+
+    public void Dispose() => _folder.Dispose();
+}

@@ -1,0 +1,94 @@
+using System.Reflection;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.Nets.Weights;
+
+namespace DeepVis.WeightsConverter.Conversion;
+
+/// <summary>
+/// Turns a torchvision state-dict .pth or a Keras applications .h5 into the project's HDF5 weights,
+/// checked by assembling the network before anything is written.
+/// </summary>
+public static class ModelConverter
+{
+    private static readonly byte[] Hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
+
+    /// <summary>Converts <paramref name="input"/> and writes <paramref name="output"/>; on any failure no output file is left.</summary>
+    public static WeightsFile ConvertFile(string input, string output, ConvertOptions options)
+    {
+        if (Path.GetFullPath(input) == Path.GetFullPath(output))
+            throw new WeightsFormatException($"{output}: the output would overwrite the input; choose another path");
+        var file = Convert(input, options);
+        using (var device = Device.Open("cpu"))
+        using (Network.Build(device, file)) { }
+        file.Write(output);
+        return file;
+    }
+
+    public static WeightsFile Convert(string input, ConvertOptions options)
+    {
+        if (!File.Exists(input)) throw new WeightsFormatException($"{input}: no such file");
+        var (arch, tensors, keras) = IsHdf5(input) ? FromKeras(input, options) : FromTorch(input, options);
+        var channels = tensors.First(t => t.Name == "features.0.weight").Shape[1];
+        var last = tensors.Where(t => t.Name.StartsWith("classifier.", StringComparison.Ordinal) && t.Name.EndsWith(".weight", StringComparison.Ordinal))
+            .OrderBy(t => int.Parse(t.Name.Split('.')[1])).LastOrDefault();
+        var classCount = last?.Shape[0] ?? 0;
+        var classes = Classes(options.Classes, classCount, input);
+        var info = keras ? ModelInfo.KerasCaffe(arch, classCount, classes)
+            : channels == 3 ? ModelInfo.TorchvisionImageNet(arch, classCount, classes)
+            : new ModelInfo(arch, channels, Enumerable.Repeat(0f, channels).ToArray(), Enumerable.Repeat(1f, channels).ToArray(), 224, classCount, Classes: classes);
+        info = info with
+        {
+            Mean = Checked(options.Mean, channels, "--mean", input) ?? info.Mean,
+            Std = Checked(options.Std, channels, "--std", input) ?? info.Std,
+            DefaultSize = options.Size ?? (arch == "mini-vgg" ? 28 : info.DefaultSize),
+        };
+        return new WeightsFile(info, tensors);
+    }
+
+    private static (string, List<WeightTensor>, bool) FromTorch(string input, ConvertOptions options)
+    {
+        var tensors = TorchStateDict.Read(input).ToList();
+        return (ArchitectureMatch.Infer(tensors.Select(t => t.Name).ToList(), options.Arch, input), tensors, false);
+    }
+
+    private static (string, List<WeightTensor>, bool) FromKeras(string input, ConvertOptions options)
+    {
+        var (arch, tensors) = KerasLayout.ToTorchvision(KerasWeights.Read(input), options.Arch, input);
+        return (arch, tensors, true);
+    }
+
+    private static bool IsHdf5(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[Hdf5Signature.Length];
+        return stream.Read(head) == head.Length && head.AsSpan().SequenceEqual(Hdf5Signature);
+    }
+
+    /// <summary>Given names must number the classes; a 1000-class model without names gets ImageNet's.</summary>
+    private static IReadOnlyList<string>? Classes(IReadOnlyList<string>? given, int classCount, string input)
+    {
+        if (given is not null)
+        {
+            if (given.Count != classCount)
+                throw new WeightsFormatException($"{input}: the model has {classCount} classes but {given.Count} class names were given");
+            return given;
+        }
+        return classCount == 1000 ? ImageNetClasses() : null;
+    }
+
+    private static float[]? Checked(float[]? values, int channels, string option, string input)
+    {
+        if (values is null) return null;
+        if (values.Length != channels)
+            throw new WeightsFormatException($"{input}: {option} has {values.Length} values, the model takes {channels} channels");
+        return values;
+    }
+
+    public static IReadOnlyList<string> ImageNetClasses()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("imagenet-classes.txt")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList();
+    }
+}
