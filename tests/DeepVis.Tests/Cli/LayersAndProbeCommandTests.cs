@@ -68,6 +68,21 @@ public sealed class LayersAndProbeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Probe_takes_an_image_converted_to_the_models_channels()
+    {
+        var image = _folder.File("rgb.png");
+        var pixels = Enumerable.Range(0, 30 * 20 * 3).Select(i => (byte)(i * 7)).ToArray();
+        using (var stream = File.Create(image))
+            new StbImageWriteSharp.ImageWriter().WritePng(pixels, 30, 20, StbImageWriteSharp.ColorComponents.RedGreenBlue, stream);
+        var output = _folder.File("out.h5");
+        var run = CliRun.Of("probe", "--weights", MiniVgg(), "--image", image, "--layer", "logits", "--out", output);
+        Assert.Equal(0, run.ExitCode);
+        using var file = H5File.OpenRead(output);
+        Assert.Equal([1ul, 10], file.Dataset("activation").Space.Dimensions);
+        Assert.Equal([1ul, 1, 20, 30], file.Dataset("gradient").Space.Dimensions);
+    }
+
+    [Fact]
     public void Probe_with_an_unreadable_image_is_one_line()
     {
         var image = _folder.File("broken.png");
