@@ -8,8 +8,8 @@ namespace DeepVis.Kernels.Image;
 
 /// <summary>
 /// Per-image statistics of an [N, ...] tensor, over all elements of each batch item: the sum, the sum
-/// of squares and the largest magnitude, written to a device tensor [N, 3] (columns <see cref="Sum"/>,
-/// <see cref="SumOfSquares"/>, <see cref="MaxAbs"/>). The result stays on the device: later kernels
+/// of squares, the largest magnitude and the sum of magnitudes, written to a device tensor [N, 4]
+/// (columns <see cref="Sum"/>, <see cref="SumOfSquares"/>, <see cref="MaxAbs"/>, <see cref="SumAbs"/>). The result stays on the device: later kernels
 /// (<see cref="StdClip"/>, <see cref="L2Penalty"/>) read it from there, so the optimization loop needs
 /// no host round trip.
 /// </summary>
@@ -29,16 +29,40 @@ public static class ImageStats
     /// <summary>Column of max |x| over the image.</summary>
     public const int MaxAbs = 2;
 
+    /// <summary>Column of the sum of |x| (DeepDream's step is normalized by the mean |gradient|).</summary>
+    public const int SumAbs = 3;
+
     /// <summary>Columns per image in a stats tensor.</summary>
-    public const int Count = 3;
+    public const int Count = 4;
 
     private sealed class Loaded(Accelerator a)
     {
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> Compute =
             a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ComputeKernel);
+
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> Dot =
+            a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(DotKernel);
     }
 
-    /// <summary>Writes the statistics of each batch item of <paramref name="x"/> into <paramref name="stats"/> [N, 3].</summary>
+    /// <summary>result[n] = sum over batch item n of a * b: an objective's value against a constant mask.</summary>
+    public static void Dot(Tensor a, Tensor b, Tensor result)
+    {
+        b.RequireShape("dot operand", [.. a.Shape]);
+        result.RequireShape("dot result", a.N);
+        a.Device.Kernels(k => new Loaded(k)).Dot(new KernelConfig(a.N, GroupReduce.GroupSize(a.Device)), a.View, b.View, result.View, a.ItemLength);
+    }
+
+    private static void DotKernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> result, int itemLength)
+    {
+        var scratch = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
+        var start = Grid.IdxX * itemLength;
+        var sum = 0f;
+        for (var i = Group.IdxX; i < itemLength; i += Group.DimX) sum += a[start + i] * b[start + i];
+        sum = GroupReduce.Reduce<float, AddFloat>(scratch, sum);
+        if (Group.IsFirstThread) result[Grid.IdxX] = sum;
+    }
+
+    /// <summary>Writes the statistics of each batch item of <paramref name="x"/> into <paramref name="stats"/> [N, 4].</summary>
     public static void Compute(Tensor x, Tensor stats)
     {
         stats.RequireShape("image stats", x.N, Count);
@@ -50,23 +74,26 @@ public static class ImageStats
     {
         var scratch = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
         var start = Grid.IdxX * itemLength;
-        float sum = 0f, sumOfSquares = 0f, maxAbs = 0f;
+        float sum = 0f, sumOfSquares = 0f, maxAbs = 0f, sumAbs = 0f;
         for (var i = Group.IdxX; i < itemLength; i += Group.DimX)
         {
             var v = x[start + i];
             sum += v;
             sumOfSquares += v * v;
             maxAbs = XMath.Max(maxAbs, XMath.Abs(v));
+            sumAbs += XMath.Abs(v);
         }
         sum = GroupReduce.Reduce<float, AddFloat>(scratch, sum);
         sumOfSquares = GroupReduce.Reduce<float, AddFloat>(scratch, sumOfSquares);
         maxAbs = GroupReduce.Reduce<float, MaxFloat>(scratch, maxAbs);
+        sumAbs = GroupReduce.Reduce<float, AddFloat>(scratch, sumAbs);
         if (Group.IsFirstThread)
         {
             var row = Grid.IdxX * Count;
             stats[row + Sum] = sum;
             stats[row + SumOfSquares] = sumOfSquares;
             stats[row + MaxAbs] = maxAbs;
+            stats[row + SumAbs] = sumAbs;
         }
     }
 }

@@ -25,7 +25,7 @@ public static class L2Penalty
 
     /// <summary>
     /// value[n] = lambda * sum_i x[n, i]^2, read from the sum-of-squares column of
-    /// <paramref name="stats"/> ([N, 3], from <see cref="ImageStats.Compute"/>); <paramref name="value"/> is [N].
+    /// <paramref name="stats"/> ([N, ImageStats.Count], from <see cref="ImageStats.Compute"/>); <paramref name="value"/> is [N].
     /// </summary>
     public static void Value(Tensor stats, float lambda, Tensor value)
     {
@@ -37,7 +37,7 @@ public static class L2Penalty
 
     /// <summary>
     /// value[n] = lambda * sum_i x[n, i]^2, computing <see cref="ImageStats"/> of <paramref name="x"/>
-    /// into <paramref name="stats"/> ([N, 3], caller-owned scratch) first.
+    /// into <paramref name="stats"/> ([N, ImageStats.Count], caller-owned scratch) first.
     /// </summary>
     public static void Value(Tensor x, Tensor stats, float lambda, Tensor value)
     {

@@ -67,6 +67,9 @@ public static class Normalize
 {
     private sealed class Loaded(Accelerator a)
     {
+        public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float> Clamp =
+            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(ClampKernel);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(ForwardKernel);
 
@@ -145,5 +148,24 @@ public static class Normalize
     {
         int index = i;
         output[index] = input[index] * std[index / planeSize % channels];
+    }
+
+    /// <summary>
+    /// Keeps a normalized image displayable: clamps x * std[c] + mean[c] to [0, range] and normalizes
+    /// back, in place (range is the model's input range: 1, or 255 for Caffe-style models).
+    /// </summary>
+    public static void ClampToPixelRange(Tensor x, ChannelStats stats, float range)
+    {
+        x.RequireRank("clamped image", 4);
+        if (x.C != stats.Channels) throw new ShapeException($"clamped image: expected {stats.Channels} channels, got shape {x.ShapeText}");
+        x.Device.Kernels(a => new Loaded(a)).Clamp(x.Length, x.View, stats.Mean.View, stats.Std.View, x.C, x.H * x.W, range);
+    }
+
+    private static void ClampKernel(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> std, int channels,
+        int plane, float range)
+    {
+        var c = i / plane % channels;
+        var pixel = x[i] * std[c] + mean[c];
+        x[i] = (ILGPU.Algorithms.XMath.Clamp(pixel, 0f, range) - mean[c]) / std[c];
     }
 }

@@ -28,7 +28,7 @@ public static class StdClip
 
     /// <summary>
     /// y[n, i] = clamp(x[n, i], mean_n - k std_n, mean_n + k std_n), with mean and std from
-    /// <paramref name="stats"/> ([N, 3], as written by <see cref="ImageStats.Compute"/> for
+    /// <paramref name="stats"/> ([N, ImageStats.Count], as written by <see cref="ImageStats.Compute"/> for
     /// <paramref name="x"/>). <paramref name="y"/> may be <paramref name="x"/> (in place).
     /// </summary>
     public static void Apply(Tensor x, Tensor stats, float k, Tensor y)
@@ -41,7 +41,7 @@ public static class StdClip
 
     /// <summary>
     /// Clips <paramref name="x"/> in place to mean +- k std of its own current values: computes
-    /// <see cref="ImageStats"/> into <paramref name="stats"/> ([N, 3], caller-owned scratch), then clips.
+    /// <see cref="ImageStats"/> into <paramref name="stats"/> ([N, ImageStats.Count], caller-owned scratch), then clips.
     /// </summary>
     public static void ApplyInPlace(Tensor x, Tensor stats, float k)
     {

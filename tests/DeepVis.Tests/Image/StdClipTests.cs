@@ -54,7 +54,7 @@ public sealed class StdClipTests(DeviceFixture fixture) : KernelTest(fixture)
     public void Rejects_negative_k()
     {
         var x = Upload(Uniform(8), 2, 1, 2, 2);
-        var ex = Assert.Throws<ArgumentException>(() => StdClip.Apply(x, Poisoned(2, 3), -1f, x));
+        var ex = Assert.Throws<ArgumentException>(() => StdClip.Apply(x, Poisoned(2, ImageStats.Count), -1f, x));
         Assert.Contains("k must be a finite number >= 0", ex.Message);
         Assert.Contains("-1", ex.Message);
     }
@@ -63,10 +63,10 @@ public sealed class StdClipTests(DeviceFixture fixture) : KernelTest(fixture)
     public void Rejects_stats_of_another_batch()
     {
         var x = Upload(Uniform(8), 2, 1, 2, 2);
-        var ex = Assert.Throws<ShapeException>(() => StdClip.Apply(x, Poisoned(3, 3), 1f, x));
+        var ex = Assert.Throws<ShapeException>(() => StdClip.Apply(x, Poisoned(3, ImageStats.Count), 1f, x));
         Assert.Contains("std clip stats", ex.Message);
-        Assert.Contains("[2, 3]", ex.Message);
-        Assert.Contains("[3, 3]", ex.Message);
+        Assert.Contains("[2, 4]", ex.Message);
+        Assert.Contains("[3, 4]", ex.Message);
     }
 
     /// <summary>Uniform values with a few large outliers per image, like a gradient with hot spots.</summary>

@@ -1,0 +1,37 @@
+using DeepVis.Kernels.Runtime;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace DeepVis.Kernels.Update;
+
+/// <summary>Element-wise tensor arithmetic the optimization loop needs: y += a*x and y = a - b.</summary>
+public static class Arithmetic
+{
+    private sealed class Loaded(Accelerator a)
+    {
+        public readonly Action<Index1D, float, ArrayView<float>, ArrayView<float>> Axpy =
+            a.LoadAutoGroupedStreamKernel<Index1D, float, ArrayView<float>, ArrayView<float>>(AxpyKernel);
+
+        public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> Subtract =
+            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(SubtractKernel);
+    }
+
+    /// <summary>y += alpha * x.</summary>
+    public static void Axpy(float alpha, Tensor x, Tensor y)
+    {
+        y.RequireShape("axpy accumulator", [.. x.Shape]);
+        x.Device.Kernels(a => new Loaded(a)).Axpy(x.Length, alpha, x.View, y.View);
+    }
+
+    /// <summary>y = a - b; y may be a or b.</summary>
+    public static void Subtract(Tensor a, Tensor b, Tensor y)
+    {
+        b.RequireShape("subtrahend", [.. a.Shape]);
+        y.RequireShape("difference", [.. a.Shape]);
+        a.Device.Kernels(k => new Loaded(k)).Subtract(a.Length, a.View, b.View, y.View);
+    }
+
+    private static void AxpyKernel(Index1D i, float alpha, ArrayView<float> x, ArrayView<float> y) => y[i] += alpha * x[i];
+
+    private static void SubtractKernel(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y) => y[i] = a[i] - b[i];
+}
