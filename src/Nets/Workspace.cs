@@ -40,7 +40,7 @@ public sealed class Workspace : IDisposable
     /// <summary>The output of the deepest layer, after <see cref="Forward"/>.</summary>
     public Tensor Output => _outputs[Last];
 
-    /// <summary>Where the objective writes d objective / d output of the deepest layer before <see cref="Backward"/>.</summary>
+    /// <summary>Where a single objective writes d objective / d output of the deepest layer before <see cref="Backward()"/>.</summary>
     public Tensor OutputGradient => _gradients[Last];
 
     public Tensor OutputOf(int layer) => _outputs[layer];
@@ -55,10 +55,27 @@ public sealed class Workspace : IDisposable
     /// <summary>Enqueues the backward pass from <see cref="OutputGradient"/> to <see cref="InputGradient"/>.</summary>
     public void Backward()
     {
-        for (var i = Last; i >= 0; i--)
-            _network.Layers[i].Layer.Backward(i == 0 ? Input : _outputs[i - 1], _outputs[i], _gradients[i],
-                i == 0 ? InputGradient : _gradients[i - 1]);
+        for (var i = Last; i >= 0; i--) BackwardLayer(i);
     }
+
+    /// <summary>
+    /// Backward with objectives at several layers: the deepest layer's gradient starts at zero, and
+    /// before each layer's backward <paramref name="addSeeds"/>(layer, gradient) adds what the
+    /// objectives at that layer contribute to d objective / d output.
+    /// </summary>
+    public void Backward(Action<int, Tensor> addSeeds)
+    {
+        _gradients[Last].Fill(0f);
+        for (var i = Last; i >= 0; i--)
+        {
+            addSeeds(i, _gradients[i]);
+            BackwardLayer(i);
+        }
+    }
+
+    private void BackwardLayer(int i) =>
+        _network.Layers[i].Layer.Backward(i == 0 ? Input : _outputs[i - 1], _outputs[i], _gradients[i],
+            i == 0 ? InputGradient : _gradients[i - 1]);
 
     public void Dispose()
     {

@@ -4,13 +4,16 @@ using ILGPU.Runtime;
 
 namespace DeepVis.Kernels.Update;
 
-/// <summary>Element-wise tensor arithmetic the optimization loop needs: y += a*x and y = a - b.</summary>
+/// <summary>Element-wise tensor arithmetic the optimization loop needs: y += a*x (one a, or one per item) and y = a - b.</summary>
 public static class Arithmetic
 {
     private sealed class Loaded(Accelerator a)
     {
         public readonly Action<Index1D, float, ArrayView<float>, ArrayView<float>> Axpy =
             a.LoadAutoGroupedStreamKernel<Index1D, float, ArrayView<float>, ArrayView<float>>(AxpyKernel);
+
+        public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> AxpyPerItem =
+            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(AxpyPerItemKernel);
 
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> Subtract =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(SubtractKernel);
@@ -23,6 +26,14 @@ public static class Arithmetic
         x.Device.Kernels(a => new Loaded(a)).Axpy(x.Length, alpha, x.View, y.View);
     }
 
+    /// <summary>y[n, ...] += alpha[n] * x[n, ...], with one factor per batch item on the device.</summary>
+    public static void AxpyPerItem(Tensor alpha, Tensor x, Tensor y)
+    {
+        alpha.RequireShape("per-item factors", x.N);
+        y.RequireShape("axpy accumulator", [.. x.Shape]);
+        x.Device.Kernels(a => new Loaded(a)).AxpyPerItem(x.Length, alpha.View, x.View, y.View, x.ItemLength);
+    }
+
     /// <summary>y = a - b; y may be a or b.</summary>
     public static void Subtract(Tensor a, Tensor b, Tensor y)
     {
@@ -32,6 +43,9 @@ public static class Arithmetic
     }
 
     private static void AxpyKernel(Index1D i, float alpha, ArrayView<float> x, ArrayView<float> y) => y[i] += alpha * x[i];
+
+    private static void AxpyPerItemKernel(Index1D i, ArrayView<float> alpha, ArrayView<float> x, ArrayView<float> y, int itemLength) =>
+        y[i] += alpha[i / itemLength] * x[i];
 
     private static void SubtractKernel(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y) => y[i] = a[i] - b[i];
 }

@@ -1,0 +1,84 @@
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Steps;
+
+namespace DeepVis.Optim;
+
+/// <summary>Progress of a run: the step just finished and the loss per image at that step.</summary>
+public readonly record struct Progress(int Step, int Iterations, float[] Loss);
+
+/// <summary>
+/// Optimizes a batch of images (in the network's normalized input space) against objectives, with a
+/// pipeline of step hooks. Every step is enqueued on the device: forward, objective seeds, backward,
+/// hooks, update. The host reads the per-image loss only every <c>reportEvery</c> steps.
+/// </summary>
+public sealed class ImageOptimizer : IDisposable
+{
+    private readonly Workspace _workspace;
+    private readonly IReadOnlyList<IObjective> _objectives;
+    private readonly IReadOnlyList<IStepHook> _hooks;
+
+    public ImageOptimizer(Network network, int[] imageShape, IReadOnlyList<IObjective> objectives, IReadOnlyList<IStepHook> hooks)
+    {
+        if (objectives.Count == 0) throw new ArgumentException("an optimization needs at least one objective");
+        _objectives = objectives;
+        _hooks = hooks;
+        _workspace = new Workspace(network, imageShape, objectives.MaxBy(o => o.Layer.Index)!.Layer);
+    }
+
+    /// <summary>The images being optimized; fill it before <see cref="Run"/>, read it after.</summary>
+    public Tensor Image => _workspace.Input;
+
+    /// <summary>Runs the steps; returns the loss per image at the last step.</summary>
+    public float[] Run(int iterations, int reportEvery, Random random, Action<Progress>? progress = null, Action<int>? afterStep = null)
+    {
+        var loss = Array.Empty<float>();
+        for (var step = 0; step < iterations; step++)
+        {
+            var context = new StepContext(step, iterations, _workspace.Input, _workspace.InputGradient, random);
+            foreach (var hook in _hooks) hook.BeforeForward(context);
+            _workspace.Forward();
+            _workspace.Backward((layer, gradient) =>
+            {
+                foreach (var objective in _objectives)
+                    if (objective.Layer.Index == layer) objective.AddGradient(_workspace.OutputOf(layer), gradient);
+            });
+            foreach (var hook in _hooks) hook.OnGradient(context);
+            foreach (var hook in _hooks) hook.AfterUpdate(context);
+            if ((step + 1) % reportEvery == 0 || step == iterations - 1)
+            {
+                loss = Loss();
+                progress?.Invoke(new Progress(step + 1, iterations, loss));
+            }
+            afterStep?.Invoke(step + 1);
+        }
+        return loss;
+    }
+
+    /// <summary>The total loss per image from the activations of the last forward pass (reads back a few floats).</summary>
+    public float[] Loss()
+    {
+        var total = new float[_workspace.Input.N];
+        foreach (var objective in _objectives)
+        {
+            var loss = objective.Loss(_workspace.OutputOf(objective.Layer.Index));
+            for (var n = 0; n < total.Length; n++) total[n] += loss[n];
+        }
+        return total;
+    }
+
+    /// <summary>Runs the network forward on <see cref="Image"/> and returns a layer's output (a copy on the host).</summary>
+    public float[] Evaluate(NetworkLayer layer)
+    {
+        _workspace.Forward();
+        return _workspace.OutputOf(layer.Index).ToArray();
+    }
+
+    public void Dispose()
+    {
+        _workspace.Dispose();
+        foreach (var hook in _hooks) hook.Dispose();
+        foreach (var objective in _objectives) objective.Dispose();
+    }
+}
