@@ -1,0 +1,112 @@
+using System.CommandLine;
+using DeepVis.Cli.Images;
+using DeepVis.Kernels.Image;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+
+namespace DeepVis.Cli;
+
+/// <summary>
+/// The options every visualization verb shares (--weights, --device, --seed, --out, --save-every,
+/// --quiet), and what they open: the device, the network, the output folder, a seeded random source.
+/// </summary>
+public sealed class CommonOptions
+{
+    public Option<string?> Weights { get; } = new("--weights")
+    {
+        Description = "DeepVis HDF5 weights (default: the embedded Fashion-MNIST mini-vgg)",
+    };
+
+    public Option<string?> Device { get; } = App.DeviceOption();
+
+    public Option<int> Seed { get; } = new("--seed") { Description = "random seed: a run is reproducible for a seed and device", DefaultValueFactory = _ => 0 };
+
+    public Option<string> Out { get; } = new("--out") { Description = "output folder (created if missing)", DefaultValueFactory = _ => "out" };
+
+    public Option<int?> SaveEvery { get; } = new("--save-every") { Description = "also save the images every K iterations (frames for a movie)" };
+
+    public Option<bool> Quiet { get; } = new("--quiet") { Description = "no progress output" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Weights, Device, Seed, Out, SaveEvery, Quiet }) command.Options.Add(option);
+    }
+
+    /// <summary>Checks the output folder first (nothing is computed for a run that could not save), then opens the device and network.</summary>
+    public Session Open(ParseResult result, TextWriter output)
+    {
+        var outDir = result.GetValue(Out)!;
+        try
+        {
+            Directory.CreateDirectory(outDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserException($"output folder '{outDir}' cannot be created: {e.Message}");
+        }
+        Options.WritableOutput(Path.Combine(outDir, "probe"));
+        var saveEvery = result.GetValue(SaveEvery);
+        if (saveEvery is < 1) throw new UserException($"--save-every must be at least 1, got {saveEvery}");
+        var device = Kernels.Runtime.Device.Open(result.GetValue(Device));
+        try
+        {
+            var weights = result.GetValue(Weights);
+            var network = weights is null ? DefaultModel.Load(device) : Network.Load(device, Options.ExistingFile(weights, "weights file"));
+            return new Session(device, network, new Random(result.GetValue(Seed)), outDir, saveEvery,
+                new ProgressDisplay(output, result.GetValue(Quiet)), output);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>An open device and network for one verb's run, with where and how to report and save.</summary>
+public sealed class Session(Device device, Network network, Random random, string outDir, int? saveEvery, ProgressDisplay progress, TextWriter output)
+    : IDisposable
+{
+    public Device Device { get; } = device;
+    public Network Network { get; } = network;
+    public Random Random { get; } = random;
+    public string OutDir { get; } = outDir;
+    public int? SaveEvery { get; } = saveEvery;
+    public ProgressDisplay Progress { get; } = progress;
+    public TextWriter Output { get; } = output;
+
+    public string OutPath(string name) => Path.Combine(OutDir, name);
+
+    /// <summary>Saves item n of a normalized [N, C, H, W] batch as a PNG picture.</summary>
+    public void SaveImage(float[] batch, int n, int[] shape, string name) =>
+        ImageSaver.SavePng(ImageSaver.ToPixels(batch, n, shape[1], shape[2], shape[3], Network.Info), OutPath(name));
+
+    /// <summary>
+    /// Loads image files as one normalized batch at height x width: each is read in the model's
+    /// channels, normalized, and resized on the device (bilinear, as PyTorch's interpolate).
+    /// </summary>
+    public float[] LoadImages(IReadOnlyList<string> paths, int height, int width)
+    {
+        var channels = Network.Info.InputChannels;
+        var batch = new float[paths.Count * channels * height * width];
+        using var resized = new Tensor(Device, 1, channels, height, width);
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var image = ImageLoader.Load(paths[i], channels);
+            using var original = Tensor.FromArray(Device, Network.Info.Normalize(image.Data, image.Height * image.Width),
+                1, channels, image.Height, image.Width);
+            Resize.Forward(original, resized);
+            resized.ToArray().CopyTo(batch, i * resized.Length);
+        }
+        return batch;
+    }
+
+    /// <summary>Channel statistics of the model's normalization, for the pixel-range clamp.</summary>
+    public ChannelStats Normalization() => new(Device, Network.Info.Mean, Network.Info.Std);
+
+    public void Dispose()
+    {
+        Network.Dispose();
+        Device.Dispose();
+    }
+}
