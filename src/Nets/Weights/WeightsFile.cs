@@ -53,9 +53,16 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
     public static WeightsFile Read(string path)
     {
         if (!File.Exists(path)) throw new WeightsException($"{path}: no such weights file");
+        using var stream = File.OpenRead(path);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads weights from a seekable stream (an embedded resource); <paramref name="path"/> names it in errors.</summary>
+    public static WeightsFile Read(Stream stream, string path)
+    {
         try
         {
-            using var file = H5File.OpenRead(path);
+            using var file = H5File.Open(stream, leaveOpen: true);
             var format = file.AttributeExists("format") ? file.Attribute("format").Read<string>() : null;
             if (format != Format)
                 throw new WeightsException($"{path}: not a DeepVis weights file (expected root attribute format=\"{Format}\"; convert .pth or Keras .h5 files with 'deepvis convert')");
