@@ -3,6 +3,7 @@ using DeepVis.Cli.Images;
 using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Optim;
 
 namespace DeepVis.Cli;
 
@@ -99,6 +100,30 @@ public sealed class Session(Device device, Network network, Random random, strin
             resized.ToArray().CopyTo(batch, i * resized.Length);
         }
         return batch;
+    }
+
+    /// <summary>
+    /// Runs an optimization with progress reports (about 50 per run) and, with --save-every K, saves
+    /// every image of the batch every K steps as <c>name(n)-step00010.png</c> (frames for a movie).
+    /// </summary>
+    public float[] Optimize(ImageOptimizer optimizer, int iterations, string title, Func<int, string> name) =>
+        Progress.Track(title, report => optimizer.Run(iterations, Math.Max(1, iterations / 50), Random, report, step =>
+        {
+            if (SaveEvery is { } every && step % every == 0) SaveBatch(optimizer.Image, n => $"{name(n)}-step{step:D5}");
+        }));
+
+    /// <summary>Saves every image of a normalized device batch as <c>name(n).png</c>; returns the paths.</summary>
+    public IReadOnlyList<string> SaveBatch(Tensor batch, Func<int, string> name)
+    {
+        var data = batch.ToArray();
+        int[] shape = [.. batch.Shape];
+        var paths = new List<string>();
+        for (var n = 0; n < batch.N; n++)
+        {
+            SaveImage(data, n, shape, name(n) + ".png");
+            paths.Add(OutPath(name(n) + ".png"));
+        }
+        return paths;
     }
 
     /// <summary>Channel statistics of the model's normalization, for the pixel-range clamp.</summary>
