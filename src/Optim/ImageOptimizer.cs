@@ -36,16 +36,7 @@ public sealed class ImageOptimizer : IDisposable
         var loss = Array.Empty<float>();
         for (var step = 0; step < iterations; step++)
         {
-            var context = new StepContext(step, iterations, _workspace.Input, _workspace.InputGradient, random);
-            foreach (var hook in _hooks) hook.BeforeForward(context);
-            _workspace.Forward();
-            _workspace.Backward((layer, gradient) =>
-            {
-                foreach (var objective in _objectives)
-                    if (objective.Layer.Index == layer) objective.AddGradient(_workspace.OutputOf(layer), gradient);
-            });
-            foreach (var hook in _hooks) hook.OnGradient(context);
-            foreach (var hook in _hooks) hook.AfterUpdate(context);
+            Step(step, iterations, random);
             if ((step + 1) % reportEvery == 0 || step == iterations - 1)
             {
                 loss = Loss();
@@ -54,6 +45,21 @@ public sealed class ImageOptimizer : IDisposable
             afterStep?.Invoke(step + 1);
         }
         return loss;
+    }
+
+    /// <summary>Enqueues one step (hooks, forward, objective seeds, backward, update) without waiting for the device.</summary>
+    public void Step(int step, int iterations, Random random)
+    {
+        var context = new StepContext(step, iterations, _workspace.Input, _workspace.InputGradient, random);
+        foreach (var hook in _hooks) hook.BeforeForward(context);
+        _workspace.Forward();
+        _workspace.Backward((layer, gradient) =>
+        {
+            foreach (var objective in _objectives)
+                if (objective.Layer.Index == layer) objective.AddGradient(_workspace.OutputOf(layer), gradient);
+        });
+        foreach (var hook in _hooks) hook.OnGradient(context);
+        foreach (var hook in _hooks) hook.AfterUpdate(context);
     }
 
     /// <summary>The total loss per image from the activations of the last forward pass (reads back a few floats).</summary>

@@ -83,6 +83,24 @@ public sealed class Device : IDisposable
     public T Kernels<T>(Func<Accelerator, T> load) where T : class =>
         (T)_kernels.GetOrAdd(typeof(T), _ => load(Accelerator));
 
+    private long _allocatedBytes;
+    private long _peakBytes;
+
+    /// <summary>Bytes held by this device's live tensors (every DeepVis device buffer is a tensor).</summary>
+    public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
+
+    /// <summary>The most <see cref="AllocatedBytes"/> has been since the device opened or <see cref="ResetPeak"/>.</summary>
+    public long PeakBytes => Interlocked.Read(ref _peakBytes);
+
+    public void ResetPeak() => Interlocked.Exchange(ref _peakBytes, AllocatedBytes);
+
+    internal void TrackAllocation(long bytes)
+    {
+        var now = Interlocked.Add(ref _allocatedBytes, bytes);
+        long peak;
+        while (now > (peak = Interlocked.Read(ref _peakBytes)) && Interlocked.CompareExchange(ref _peakBytes, now, peak) != peak) { }
+    }
+
     /// <summary>Waits for every launch enqueued so far.</summary>
     public void Synchronize() => Accelerator.Synchronize();
 

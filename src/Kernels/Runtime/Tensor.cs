@@ -20,6 +20,7 @@ public sealed class Tensor : IDisposable
         _shape = (int[])shape.Clone();
         Length = checked(shape.Aggregate(1, (a, b) => a * b));
         Buffer = device.Accelerator.Allocate1D<float>(Length);
+        device.TrackAllocation(Buffer.LengthInBytes);
     }
 
     public Device Device { get; }
@@ -103,7 +104,12 @@ public sealed class Tensor : IDisposable
 
     public static string Format(IEnumerable<int> shape) => "[" + string.Join(", ", shape) + "]";
 
-    public void Dispose() => Buffer.Dispose();
+    public void Dispose()
+    {
+        if (Buffer.IsDisposed) return;
+        Device.TrackAllocation(-Buffer.LengthInBytes);
+        Buffer.Dispose();
+    }
 
     private int Dim4(int axis)
     {

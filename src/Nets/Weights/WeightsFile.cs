@@ -19,6 +19,22 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
     /// <summary>Writes to a temporary file next to <paramref name="path"/> and moves it into place, so a failure leaves nothing half-written.</summary>
     public void Write(string path)
     {
+        var file = ToH5File();
+        var temporary = path + ".partial";
+        try
+        {
+            file.Write(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>The file's content as a PureHDF tree, for writers that add datasets of their own.</summary>
+    public H5File ToH5File()
+    {
         var file = new H5File();
         file.Attributes["format"] = Format;
         file.Attributes["version"] = Version;
@@ -38,16 +54,7 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
                 h5[t.Name[(group.Key.Length + 1)..]] = new H5Dataset(t.Data, fileDims: Array.ConvertAll(t.Shape, d => (ulong)d));
             file[group.Key] = h5;
         }
-        var temporary = path + ".partial";
-        try
-        {
-            file.Write(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        return file;
     }
 
     public static WeightsFile Read(string path)

@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""The DeepVis benchmark step in PyTorch, for comparison with `deepvis bench`, and its reference files.
+
+One step = forward to the logits, backward to the input for one class logit (summed over the batch),
+a normalized gradient step x += step * g / (mean |g| per image + 1e-8), a clamp of x to the valid
+pixel range per channel. The weights are frozen (no weight gradients), the model is in eval mode
+(dropout is the identity): exactly what DeepVis's step does (src/Optim/Benchmark/StepBenchmark.cs).
+
+Timing: median over --steps steps, each synchronized on its own, after --warmup untimed steps; also
+the mean with one synchronize at the end ("streamed"). Modes: fp32 (TF32 off for convolutions and
+matmuls) and tf32 (PyTorch's defaults: TF32 convolutions). Peak memory: torch.cuda.max_memory_allocated.
+
+  /usr/bin/python3 bench/pytorch_step.py --arch vgg16 --batch 16 --device cuda --mode both
+  /usr/bin/python3 bench/pytorch_step.py --arch vgg16 --write-reference vgg16-ref.h5
+  deepvis bench --check vgg16-ref.h5 --device cuda --batch 16
+
+--write-reference writes a DeepVis weights file (docs/weights-format.md) of the same seeded random
+weights, plus the root datasets `input`, `logits`, `input_gradient` (d logits[:, class] / d input) and
+the attribute `class_index`; the reference is computed in float64 on the CPU. --width-divisor and
+--classes make narrow variants (the test fixture is one: see tests/DeepVis.Tests/Fixtures/README.md).
+"""
+import argparse
+import statistics
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+VGG = {
+    "vgg16": [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"],
+    "vgg19": [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M"],
+}
+
+
+class Net(nn.Module):
+    """torchvision's VGG / AlexNet layouts (same state-dict names); widths divided by `divisor`."""
+
+    def __init__(self, arch, divisor, classes):
+        super().__init__()
+        d = lambda w: max(1, w // divisor)  # noqa: E731
+        hidden = d(4096)
+        if arch == "alexnet":
+            self.features = nn.Sequential(
+                nn.Conv2d(3, d(64), 11, stride=4, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+                nn.Conv2d(d(64), d(192), 5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+                nn.Conv2d(d(192), d(384), 3, padding=1), nn.ReLU(),
+                nn.Conv2d(d(384), d(256), 3, padding=1), nn.ReLU(),
+                nn.Conv2d(d(256), d(256), 3, padding=1), nn.ReLU(), nn.MaxPool2d(3, 2))
+            self.avgpool = nn.AdaptiveAvgPool2d((6, 6))
+            self.classifier = nn.Sequential(
+                nn.Dropout(), nn.Linear(d(256) * 36, hidden), nn.ReLU(),
+                nn.Dropout(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, classes))
+        else:
+            layers, channels = [], 3
+            for v in VGG[arch]:
+                if v == "M":
+                    layers.append(nn.MaxPool2d(2, 2))
+                else:
+                    layers += [nn.Conv2d(channels, d(v), 3, padding=1), nn.ReLU()]
+                    channels = d(v)
+            self.features = nn.Sequential(*layers)
+            self.avgpool = nn.AdaptiveAvgPool2d((7, 7))
+            self.classifier = nn.Sequential(
+                nn.Linear(channels * 49, hidden), nn.ReLU(), nn.Dropout(),
+                nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(), nn.Linear(hidden, classes))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
+def flops_per_step(model, batch, size):
+    """2 * output elements * fan-in for every conv and linear layer, forward and input backward."""
+    total, hooks = 0, []
+
+    def count(module, _, out):
+        nonlocal total
+        fan_in = module.weight[0].numel()
+        total += 2 * 2 * out.numel() * fan_in
+
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            hooks.append(m.register_forward_hook(count))
+    with torch.no_grad():
+        model(torch.zeros(batch, 3, size, size, device=next(model.parameters()).device, dtype=next(model.parameters()).dtype))
+    for h in hooks:
+        h.remove()
+    return total
+
+
+def make_step(model, x, cls, step_size, lo, hi):
+    def step():
+        x.grad = None
+        model(x)[:, cls].sum().backward()
+        with torch.no_grad():
+            g = x.grad
+            x.add_(step_size * g / (g.abs().mean(dim=(1, 2, 3), keepdim=True) + 1e-8))
+            torch.maximum(torch.minimum(x, hi), lo, out=x)
+    return step
+
+
+def bench(model, args, device, mode):
+    torch.backends.cudnn.allow_tf32 = mode == "tf32"
+    torch.backends.cuda.matmul.allow_tf32 = False
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    g = torch.Generator().manual_seed(args.seed)
+    x = (torch.rand(args.batch, 3, args.size, args.size, generator=g) - 0.5).to(device).requires_grad_(True)
+    mean = torch.tensor(MEAN, device=device).view(1, 3, 1, 1)
+    std = torch.tensor(STD, device=device).view(1, 3, 1, 1)
+    step = make_step(model, x, args.cls, 1.0, (0 - mean) / std, (1 - mean) / std)
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+    for _ in range(args.warmup):
+        step()
+    sync()
+    times = []
+    for _ in range(args.steps):
+        start = time.perf_counter()
+        step()
+        sync()
+        times.append((time.perf_counter() - start) * 1000)
+    start = time.perf_counter()
+    for _ in range(args.steps):
+        step()
+    sync()
+    streamed = (time.perf_counter() - start) * 1000 / args.steps
+    median = statistics.median(times)
+    flops = flops_per_step(model, args.batch, args.size)
+    peak = torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else float("nan")
+    print(f"pytorch {torch.__version__} {mode}: {args.arch}, batch {args.batch}, {args.size}x{args.size}, "
+          f"{args.steps} steps after {args.warmup} warm-up")
+    print(f"  {median:.2f} ms/step (median, each step synchronized); {streamed:.2f} ms/step streamed")
+    print(f"  {args.batch * 1000 / median:.1f} image-steps/s")
+    print(f"  {flops / 1e9:.2f} GFLOP/step (conv + linear, forward + input backward): {flops / (median * 1e9):.3f} TFLOP/s")
+    print(f"  peak device memory {peak:.1f} MiB (torch.cuda.max_memory_allocated)")
+
+
+def write_reference(model, args, path):
+    """Our weights format plus input, logits and d logits[:, class] / d input, computed in float64."""
+    import h5py
+    model = model.double().cpu()
+    g = torch.Generator().manual_seed(args.seed + 1)
+    x = ((torch.rand(args.batch, 3, args.size, args.size, generator=g, dtype=torch.float64)
+          - torch.tensor(MEAN, dtype=torch.float64).view(1, 3, 1, 1))
+         / torch.tensor(STD, dtype=torch.float64).view(1, 3, 1, 1)).requires_grad_(True)
+    logits = model(x)
+    logits[:, args.cls].sum().backward()
+    classes = logits.shape[1]
+    with h5py.File(path, "w") as f:
+        f.attrs["format"] = "deepvis-weights"
+        f.attrs["version"] = np.int32(1)
+        f.attrs["arch"] = args.arch
+        f.attrs["input_channels"] = np.int32(3)
+        f.attrs["mean"] = np.array(MEAN, dtype=np.float32)
+        f.attrs["std"] = np.array(STD, dtype=np.float32)
+        f.attrs["default_size"] = np.int32(args.size)
+        f.attrs["class_count"] = np.int32(classes)
+        f.attrs["color_order"] = "RGB"
+        f.attrs["input_range"] = np.float32(1.0)
+        for name, tensor in model.state_dict().items():
+            layer, kind = name.rsplit(".", 1)
+            f.require_group(layer).create_dataset(kind, data=tensor.numpy().astype(np.float32))
+        f.create_dataset("input", data=x.detach().numpy().astype(np.float32))
+        f.create_dataset("logits", data=logits.detach().numpy().astype(np.float32))
+        f.create_dataset("input_gradient", data=x.grad.numpy().astype(np.float32))
+        f.attrs["class_index"] = np.int32(args.cls)
+    print(f"reference -> {path}: input {tuple(x.shape)}, logits {tuple(logits.shape)}, class {args.cls}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--arch", choices=["vgg16", "vgg19", "alexnet"], default="vgg16")
+    p.add_argument("--size", type=int, default=224)
+    p.add_argument("--batch", type=int, default=1)
+    p.add_argument("--steps", type=int, default=50)
+    p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--class", dest="cls", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--mode", choices=["fp32", "tf32", "both"], default="both")
+    p.add_argument("--width-divisor", type=int, default=1, help="divide every width (narrow test variants)")
+    p.add_argument("--classes", type=int, default=1000)
+    p.add_argument("--write-reference", metavar="FILE", help="write the reference file for `deepvis bench --check` and exit")
+    args = p.parse_args()
+
+    torch.manual_seed(args.seed)
+    model = Net(args.arch, args.width_divisor, args.classes).eval()
+    for param in model.parameters():
+        param.requires_grad_(False)
+    if args.write_reference:
+        write_reference(model, args, args.write_reference)
+        return
+    device = torch.device(args.device)
+    model = model.to(device)
+    for mode in (["fp32", "tf32"] if args.mode == "both" else [args.mode]):
+        bench(model, args, device, mode)
+
+
+if __name__ == "__main__":
+    main()

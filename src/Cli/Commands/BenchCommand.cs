@@ -1,0 +1,65 @@
+using System.CommandLine;
+using DeepVis.Cli.Bench;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.Nets.Zoo;
+using DeepVis.Optim.Benchmark;
+
+namespace DeepVis.Cli.Commands;
+
+/// <summary>
+/// <c>deepvis bench</c>: times the visualization step (forward to the logits, backward to the input
+/// for one class, normalized step, clamp) on a device, optionally checked first against PyTorch.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var arch = new Option<string>("--arch") { Description = $"architecture with seeded random weights: {string.Join(", ", RandomWeights.Names)} (default vgg16)", DefaultValueFactory = _ => "vgg16" };
+        var size = new Option<int?>("--size") { Description = "input height and width (default: the model's, 224 for the ImageNet models)" };
+        var batch = new Option<int>("--batch") { Description = "images per step (default 1)", DefaultValueFactory = _ => 1 };
+        var steps = new Option<int>("--steps") { Description = "timed steps (default 50)", DefaultValueFactory = _ => 50 };
+        var warmup = new Option<int>("--warmup") { Description = "untimed steps first (default 10)", DefaultValueFactory = _ => 10 };
+        var classIndex = new Option<int>("--class") { Description = "the class logit maximized (default 0)", DefaultValueFactory = _ => 0 };
+        var check = new Option<string?>("--check") { Description = "reference file from bench/pytorch_step.py: compare logits and input gradient first, and time its weights" };
+        var tolerance = new Option<double>("--tolerance") { Description = "largest relative error --check accepts (default 1e-3)", DefaultValueFactory = _ => 1e-3 };
+        var seed = new Option<int>("--seed") { Description = "seed of the random weights and start image (default 0)", DefaultValueFactory = _ => 0 };
+        var device = App.DeviceOption();
+        var command = new Command("bench", "Time the optimization step on a device (ms/step, image-steps/s, TFLOP/s, peak memory).")
+        {
+            arch, size, batch, steps, warmup, classIndex, check, tolerance, seed, device,
+        };
+        command.SetAction(result =>
+        {
+            var (n, timed, warm) = (result.GetValue(batch), result.GetValue(steps), result.GetValue(warmup));
+            if (n < 1 || timed < 1 || warm < 0) throw new UserException($"--batch and --steps must be at least 1 and --warmup at least 0, got {n}, {timed}, {warm}");
+            var checkPath = result.GetValue(check);
+            var reference = checkPath is null ? null : ReferenceFile.Read(checkPath);
+            var weights = reference?.Weights ?? RandomWeights.Create(result.GetValue(arch)!, result.GetValue(seed));
+            var side = result.GetValue(size) ?? weights.Info.DefaultSize;
+            if (side < 1) throw new UserException($"--size must be positive, got {side}");
+            using var dev = Device.Open(result.GetValue(device));
+            using var network = Network.Build(dev, weights);
+            var cls = result.GetValue(classIndex);
+            var classes = network.OutputShapes(1, side, side)[network.Resolve("logits").Index][1];
+            if (cls < 0 || cls >= classes) throw new UserException($"--class {cls} is out of range: {weights.Info.Arch} has {classes} classes (0..{classes - 1})");
+            output.WriteLine($"device: {dev.Name}");
+            if (reference is not null)
+            {
+                var errors = ReferenceCheck.Run(network, reference.Input, reference.Shape, reference.ClassIndex, reference.Logits, reference.Gradient);
+                var ok = errors.Within(result.GetValue(tolerance));
+                output.WriteLine($"check against {checkPath} (batch {reference.Shape[0]}, {reference.Shape[2]}x{reference.Shape[3]}): " +
+                    $"logits relative error {errors.LogitError:E2}, input gradient relative error {errors.GradientError:E2}: {(ok ? "ok" : "FAILED")}");
+                if (!ok) throw new UserException($"check failed: relative errors above the tolerance {result.GetValue(tolerance):G3}");
+            }
+            var bench = StepBenchmark.Run(network, new BenchSettings(n, side, timed, warm, 1f, cls), new Random(result.GetValue(seed)));
+            output.WriteLine($"{weights.Info.Arch}, batch {n}, {side}x{side}, {timed} steps after {warm} warm-up");
+            output.WriteLine($"  {bench.MedianMs:F2} ms/step (median, each step synchronized); {bench.StreamMs:F2} ms/step streamed");
+            output.WriteLine($"  {bench.ImageStepsPerSecond:F1} image-steps/s");
+            output.WriteLine($"  {bench.FlopsPerStep / 1e9:F2} GFLOP/step (conv + linear, forward + input backward): {bench.Tflops:F3} TFLOP/s");
+            output.WriteLine($"  peak device memory {bench.PeakBytes / (1024.0 * 1024):F1} MiB (DeepVis tensors: weights, activations, gradients)");
+            return 0;
+        });
+        return command;
+    }
+}

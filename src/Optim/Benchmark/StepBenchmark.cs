@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using DeepVis.Kernels.Image;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.Nets.Layers;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Steps;
+
+namespace DeepVis.Optim.Benchmark;
+
+/// <summary>What one benchmark run does: <see cref="Steps"/> timed steps after <see cref="Warmup"/> untimed ones.</summary>
+public sealed record BenchSettings(int Batch, int Size, int Steps, int Warmup, float StepSize, int ClassIndex);
+
+/// <summary>
+/// Timings of the benchmark step. <see cref="MedianMs"/>: the median of steps each synchronized on
+/// its own; <see cref="StreamMs"/>: the mean over all timed steps enqueued back to back with one
+/// synchronize at the end (what a long optimization sees).
+/// </summary>
+public sealed record BenchResult(double MedianMs, double StreamMs, int Batch, double FlopsPerStep, long PeakBytes)
+{
+    public double ImageStepsPerSecond => Batch * 1000 / MedianMs;
+    public double Tflops => FlopsPerStep / (MedianMs * 1e9);
+}
+
+/// <summary>
+/// The step every visualization repeats, as the PyTorch comparison script does it: forward to the
+/// logits, backward to the input for one class logit, a normalized gradient step, a clamp to the
+/// valid pixel range. Everything stays on the device; the host only synchronizes around timed steps.
+/// </summary>
+public static class StepBenchmark
+{
+    public static BenchResult Run(Network network, BenchSettings settings, Random random)
+    {
+        var device = network.Device;
+        var logits = network.Resolve("logits");
+        int[] shape = [settings.Batch, network.Info.InputChannels, settings.Size, settings.Size];
+        var outputShape = network.OutputShapes(settings.Batch, settings.Size, settings.Size)[logits.Index];
+        if (settings.ClassIndex >= outputShape[1])
+            throw new ArgumentOutOfRangeException(nameof(settings), $"class {settings.ClassIndex} is beyond the model's {outputShape[1]} classes");
+        using var normalization = new ChannelStats(device, network.Info.Mean, network.Info.Std);
+        using var optimizer = new ImageOptimizer(network, shape,
+            [MaskObjective.Logits(device, logits, outputShape, Enumerable.Repeat(settings.ClassIndex, settings.Batch).ToArray())],
+            [new NormalizedStep(device, settings.Batch, settings.StepSize), new PixelRangeClamp(normalization, network.Info.InputRange)]);
+        var noise = new float[optimizer.Image.Length];
+        for (var i = 0; i < noise.Length; i++) noise[i] = (float)(random.NextDouble() - 0.5);
+        optimizer.Image.CopyFrom(noise);
+
+        var total = settings.Warmup + settings.Steps;
+        for (var step = 0; step < settings.Warmup; step++) optimizer.Step(step, total, random);
+        device.Synchronize();
+
+        var times = new double[settings.Steps];
+        for (var step = 0; step < settings.Steps; step++)
+        {
+            var watch = Stopwatch.StartNew();
+            optimizer.Step(settings.Warmup + step, total, random);
+            device.Synchronize();
+            times[step] = watch.Elapsed.TotalMilliseconds;
+        }
+        var stream = Stopwatch.StartNew();
+        for (var step = 0; step < settings.Steps; step++) optimizer.Step(settings.Warmup + step, total, random);
+        device.Synchronize();
+        Array.Sort(times);
+        var median = settings.Steps % 2 == 1 ? times[settings.Steps / 2] : (times[settings.Steps / 2 - 1] + times[settings.Steps / 2]) / 2;
+        return new BenchResult(median, stream.Elapsed.TotalMilliseconds / settings.Steps, settings.Batch,
+            FlopsPerStep(network, settings.Batch, settings.Size), device.PeakBytes);
+    }
+
+    /// <summary>
+    /// Floating-point operations of the convolutions and linear layers up to the logits, forward and
+    /// backward to the input: 2 * (output elements) * (fan-in) each way. Pooling, ReLU and the update
+    /// are memory-bound and not counted, as is usual for achieved-TFLOP/s figures.
+    /// </summary>
+    public static double FlopsPerStep(Network network, int batch, int size)
+    {
+        var logits = network.Resolve("logits").Index;
+        var shapes = network.OutputShapes(batch, size, size);
+        double flops = 0;
+        for (var i = 0; i <= logits; i++)
+        {
+            Tensor? weight = network.Layers[i].Layer switch
+            {
+                Conv2dLayer conv => conv.Weight,
+                LinearLayer linear => linear.Weight,
+                _ => null,
+            };
+            if (weight is null) continue;
+            var outputs = shapes[i].Aggregate(1.0, (a, b) => a * b);
+            flops += 2 * 2 * outputs * (weight.Length / weight.Shape[0]);
+        }
+        return flops;
+    }
+}

@@ -1,0 +1,110 @@
+using DeepVis.Nets;
+using DeepVis.Nets.Weights;
+using DeepVis.Nets.Zoo;
+using DeepVis.Optim.Benchmark;
+using DeepVis.Tests.Support;
+using PureHDF;
+
+namespace DeepVis.Tests.Cli;
+
+/// <summary>The benchmark verb: its check against PyTorch's reference, its FLOP count, and its errors.</summary>
+public sealed class BenchCommandTests(DeviceFixture fixture) : IDisposable
+{
+    private const string Reference = "alexnet-narrow-bench-ref.h5";
+    private readonly TestWeights.TempFolder _folder = new();
+
+    [Fact]
+    public void Check_matches_the_pytorch_reference_then_times_the_step()
+    {
+        var run = CliRun.Of("bench", "--check", Fixtures.Path(Reference), "--steps", "1", "--warmup", "0");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var check = run.Output.Split('\n').Single(l => l.StartsWith("check against"));
+        Assert.EndsWith(": ok", check.Trim());
+        Assert.Contains("alexnet, batch 1, 67x67, 1 steps after 0 warm-up", run.Output);
+        Assert.Contains("ms/step (median", run.Output);
+        Assert.Contains("image-steps/s", run.Output);
+        Assert.Contains("peak device memory", run.Output);
+    }
+
+    [Fact]
+    public void Check_fails_when_the_reference_logits_are_off()
+    {
+        var path = _folder.File("bad-ref.h5");
+        File.Copy(Fixtures.Path(Reference), path);
+        var logits = ReadLogits(path);
+        logits[3] += 0.5f * logits.Max(Math.Abs);
+        RewriteLogits(path, logits);
+        var run = CliRun.Of("bench", "--check", path, "--steps", "1", "--warmup", "0");
+        run.AssertOneLineError("check failed");
+        Assert.Contains("FAILED", run.Output);
+    }
+
+    [Fact]
+    public void Flops_count_every_convolution_and_linear_layer_both_ways()
+    {
+        using var network = Network.Build(fixture.Device, TestWeights.MiniVgg());
+        // mini-vgg from TestWeights: 1->4, 4->4 at 28x28; 4->8, 8->8 at 14x14; 392->16, 16->10; batch 3.
+        double Conv(int cin, int cout, int side) => 3.0 * cout * side * side * cin * 9;
+        var multiplyAdds = Conv(1, 4, 28) + Conv(4, 4, 28) + Conv(4, 8, 14) + Conv(8, 8, 14) + 3.0 * 16 * 392 + 3.0 * 10 * 16;
+        Assert.Equal(2 * 2 * multiplyAdds, StepBenchmark.FlopsPerStep(network, 3, 28));
+    }
+
+    [Fact]
+    public void Random_weights_have_the_published_widths_and_he_scale()
+    {
+        var weights = RandomWeights.Create("mini-vgg", 5);
+        using var network = Network.Build(fixture.Device, weights);
+        Assert.Equal([1, 10], network.OutputShapes(1, 28, 28)[network.Resolve("logits").Index]);
+        var conv = weights.Tensors.Single(t => t.Name == "features.7.weight");
+        Assert.Equal([32, 32, 3, 3], conv.Shape);
+        var std = Math.Sqrt(conv.Data.Average(v => (double)v * v));
+        Assert.InRange(std, 0.95 * Math.Sqrt(2.0 / 288), 1.05 * Math.Sqrt(2.0 / 288));
+        Assert.Equal(conv.Data, RandomWeights.Create("mini-vgg", 5).Tensors.Single(t => t.Name == "features.7.weight").Data);
+    }
+
+    [Theory]
+    [InlineData("--arch", "resnet50", "no random weights for architecture 'resnet50'", "vgg16, vgg19, alexnet, mini-vgg")]
+    [InlineData("--class", "10", "--class 10 is out of range", "10 classes")]
+    [InlineData("--batch", "0", "--batch and --steps must be at least 1", "got 0")]
+    public void Bad_options_are_one_line(string option, string value, string fragment, string detail)
+    {
+        string[] arch = option == "--arch" ? [] : ["--arch", "mini-vgg"];
+        CliRun.Of(["bench", .. arch, option, value, "--steps", "1"]).AssertOneLineError(fragment, detail);
+    }
+
+    [Fact]
+    public void A_reference_without_the_check_datasets_is_one_line()
+    {
+        var path = _folder.File("weights-only.h5");
+        TestWeights.MiniVgg().Write(path);
+        CliRun.Of("bench", "--check", path).AssertOneLineError("reference file", "'input_gradient'");
+    }
+
+    private static float[] ReadLogits(string path)
+    {
+        using var file = H5File.OpenRead(path);
+        return file.Dataset("logits").Read<float[]>();
+    }
+
+    /// <summary>Writes the reference again with other logits (PureHDF writes whole files).</summary>
+    private static void RewriteLogits(string path, float[] logits)
+    {
+        var weights = WeightsFile.Read(path);
+        float[] input, gradient;
+        int classIndex;
+        using (var file = H5File.OpenRead(path))
+        {
+            input = file.Dataset("input").Read<float[]>();
+            gradient = file.Dataset("input_gradient").Read<float[]>();
+            classIndex = file.Attribute("class_index").Read<int>();
+        }
+        var h5 = weights.ToH5File();
+        h5["input"] = new H5Dataset(input, fileDims: [2, 3, 67, 67]);
+        h5["logits"] = new H5Dataset(logits, fileDims: [2, 10]);
+        h5["input_gradient"] = new H5Dataset(gradient, fileDims: [2, 3, 67, 67]);
+        h5.Attributes["class_index"] = classIndex;
+        h5.Write(path);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
