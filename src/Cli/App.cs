@@ -22,6 +22,8 @@ public static class App
             DevicesCommand.Create(output),
             LayersCommand.Create(output),
             ProbeCommand.Create(output),
+            DreamCommand.Create(output),
+            FiltersCommand.Create(output),
             ConvertCommand.Create(output),
             BenchCommand.Create(output),
         };

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using DeepVis.Cli.Images;
+using DeepVis.Optim;
+
+namespace DeepVis.Cli.Commands;
+
+/// <summary><c>deepvis dream</c>: DeepDream on one image, over an octave pyramid; writes out/&lt;stem&gt;-dream.png.</summary>
+public static class DreamCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var common = new CommonOptions();
+        var image = new Argument<string>("IMAGE") { Description = "the image to dream on (PNG, JPEG, BMP, TGA or GIF)" };
+        var layers = new Option<string[]>("--layer")
+        {
+            Description = "layer whose activation norm is amplified (address, alias or index; repeat for several, their objectives add up)",
+            Required = true,
+        };
+        var octaves = new Option<int>("--octaves") { Description = "octaves in the pyramid, each --octave-scale smaller (default 4)", DefaultValueFactory = _ => 4 };
+        var octaveScale = new Option<float>("--octave-scale") { Description = "size ratio between octaves, above 1 (default 1.4)", DefaultValueFactory = _ => 1.4f };
+        var iterations = new Option<int>("--iterations") { Description = "gradient steps per octave (default 10)", DefaultValueFactory = _ => 10 };
+        var stepSize = new Option<float>("--step-size")
+        {
+            Description = "step per iteration in pixel levels (0..255) per mean |gradient|, as the original DeepDream (default 1.5)",
+            DefaultValueFactory = _ => 1.5f,
+        };
+        var jitter = new Option<int?>("--jitter") { Description = "largest random shift in pixels each step (default 32 per 224 pixels of the smaller side, at least 1)" };
+        var size = new Option<string?>("--size") { Description = "optimize at H or H,W pixels, e.g. 112 for a 28x28 image (default: the image's own size)" };
+        var command = new Command("dream", "Amplify what layers see in an image (DeepDream, with octaves and jitter).")
+        {
+            image, layers, octaves, octaveScale, iterations, stepSize, jitter, size,
+        };
+        common.AddTo(command);
+        command.SetAction(result =>
+        {
+            var (octaveCount, scale, steps, step) = (result.GetValue(octaves), result.GetValue(octaveScale), result.GetValue(iterations), result.GetValue(stepSize));
+            if (octaveCount < 1) throw new UserException($"--octaves must be at least 1, got {octaveCount}");
+            if (!(scale > 1f) || !float.IsFinite(scale)) throw new UserException($"--octave-scale must be above 1, got {scale}");
+            if (steps < 1) throw new UserException($"--iterations must be at least 1, got {steps}");
+            if (!(step > 0f) || !float.IsFinite(step)) throw new UserException($"--step-size must be positive, got {step}");
+            if (result.GetValue(jitter) is { } j && j < 0) throw new UserException($"--jitter must not be negative, got {j}");
+            var imagePath = Options.ExistingFile(result.GetValue(image)!, "image");
+            var requested = ParseSize(result.GetValue(size));
+            using var session = common.Open(result, output);
+            var network = session.Network;
+            var targets = result.GetValue(layers)!.Select(network.Resolve).ToList();
+            var (height, width) = requested ?? OwnSize(imagePath, network.Info.InputChannels);
+            var minimum = InputSize.Minimum(network);
+            if (height < minimum || width < minimum)
+                throw new UserException($"size {height}x{width} is too small for this {network.Info.Arch}: it needs at least {minimum}x{minimum}");
+            var stem = Path.GetFileNameWithoutExtension(imagePath);
+            var name = $"{stem}-dream.png";
+            var outPath = Options.WritableOutput(session.OutPath(name), imagePath);
+
+            var sizes = Octaves.Sizes(height, width, octaveCount, scale, minimum);
+            if (sizes.Count < octaveCount)
+                output.WriteLine($"dream: {sizes.Count} of {octaveCount} octaves fit: this {network.Info.Arch} needs at least {minimum}x{minimum}");
+            var shift = result.GetValue(jitter) ?? Math.Max(1, (int)Math.Round(32.0 * Math.Min(height, width) / 224));
+            var settings = new DreamSettings(steps, InputSize.PixelLevels(network.Info, step), shift);
+            var dream = DeepDream.Run(network, targets, session.LoadImages([imagePath], height, width), sizes, settings, session.Random,
+                (optimizer, k) => session.Optimize(optimizer, steps, $"dream octave {k + 1}/{sizes.Count} {sizes[k].H}x{sizes[k].W}",
+                    _ => $"{stem}-dream-octave{k + 1}"));
+            session.SaveImage(dream.Image, 0, [1, network.Info.InputChannels, height, width], name);
+            output.WriteLine($"dream: 0.5*||activation||^2 of {string.Join(" + ", targets.Select(t => t.Address))}: " +
+                $"{dream.StartObjective:G4} -> {dream.EndObjective:G4}; jitter {shift} px; wrote {outPath}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>"H" or "H,W", both positive; null when not given.</summary>
+    private static (int H, int W)? ParseSize(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',');
+        if (parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, out var v) && v > 0))
+            return (int.Parse(parts[0]), int.Parse(parts[^1]));
+        throw new UserException($"--size must be H or H,W in pixels (positive integers), got '{text}'");
+    }
+
+    private static (int H, int W) OwnSize(string path, int channels)
+    {
+        var image = ImageLoader.Load(path, channels);
+        return (image.Height, image.Width);
+    }
+}

@@ -1,0 +1,94 @@
+using DeepVis.Kernels.Image;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Kernels.Update;
+using DeepVis.Nets;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Steps;
+
+namespace DeepVis.Optim;
+
+/// <summary>Per-octave settings of a dream: iterations, the normalized step in input units, the jitter in pixels.</summary>
+public sealed record DreamSettings(int Iterations, float Step, int Jitter);
+
+/// <summary>
+/// The dreamed image (normalized, [1, C, H, W] at the last octave's size) and the objective
+/// 0.5 * sum of ||activation||^2 over the layers, on the full-size original and on the result.
+/// </summary>
+public sealed record DreamResult(float[] Image, float StartObjective, float EndObjective);
+
+/// <summary>Runs one octave's optimization and returns its last loss; the CLI's runner adds progress and frames.</summary>
+public delegate float[] OctaveRunner(ImageOptimizer optimizer, int octave);
+
+/// <summary>
+/// DeepDream (Mordvintsev et al., the Caffe notebook's algorithm): gradient ascent on the layers'
+/// squared activation norm with a normalized step, a random roll each step and the pixel range
+/// clamped, over an octave pyramid. Each octave starts from its downscaled original plus the detail
+/// the octave below added (result - base), upsampled bilinearly; all of it on the device.
+/// </summary>
+public static class DeepDream
+{
+    /// <param name="image">the normalized original at the full size, the last of <paramref name="octaves"/></param>
+    public static DreamResult Run(Network network, IReadOnlyList<NetworkLayer> layers, float[] image,
+        IReadOnlyList<(int H, int W)> octaves, DreamSettings settings, Random random, OctaveRunner? run = null)
+    {
+        run ??= (optimizer, _) => optimizer.Run(settings.Iterations, settings.Iterations, random);
+        var device = network.Device;
+        int[] Shape(int k) => [1, network.Info.InputChannels, octaves[k].H, octaves[k].W];
+        var bases = new List<Tensor>();
+        Tensor? detail = null;
+        using var normalization = new ChannelStats(device, network.Info.Mean, network.Info.Std);
+        try
+        {
+            for (var k = 0; k < octaves.Count; k++) bases.Add(new Tensor(device, Shape(k)));
+            bases[^1].CopyFrom(image);
+            // Each octave is zoomed from the one above, as the original does.
+            for (var k = octaves.Count - 2; k >= 0; k--) Resize.Forward(bases[k + 1], bases[k]);
+            var start = 0f;
+            for (var k = 0; k < octaves.Count; k++)
+            {
+                using var optimizer = new ImageOptimizer(network, Shape(k),
+                    [.. layers.Select(l => new ActivationNormObjective(l, device, 1))], Hooks(device, Shape(k), settings, normalization, network));
+                bases[k].CopyTo(optimizer.Image);
+                if (k == octaves.Count - 1) start = Objective(optimizer, layers[0]);
+                if (detail is not null)
+                {
+                    var upsampled = new Tensor(device, Shape(k));
+                    Resize.Forward(detail, upsampled);
+                    detail.Dispose();
+                    detail = upsampled;
+                    Arithmetic.Axpy(1f, detail, optimizer.Image);
+                }
+                run(optimizer, k);
+                if (k < octaves.Count - 1)
+                {
+                    detail ??= new Tensor(device, Shape(k));
+                    Arithmetic.Subtract(optimizer.Image, bases[k], detail);
+                    continue;
+                }
+                var end = Objective(optimizer, layers[0]);
+                return new DreamResult(optimizer.Image.ToArray(), start, end);
+            }
+            throw new ArgumentException("a dream needs at least one octave", nameof(octaves));
+        }
+        finally
+        {
+            detail?.Dispose();
+            foreach (var b in bases) b.Dispose();
+        }
+    }
+
+    /// <summary>Jitter first (it rolls the image and gradient back before the others see them), then the step, then the clamp.</summary>
+    private static IStepHook[] Hooks(Device device, int[] shape, DreamSettings settings, ChannelStats normalization, Network network)
+    {
+        var step = new NormalizedStep(device, 1, settings.Step);
+        var clamp = new PixelRangeClamp(normalization, network.Info.InputRange);
+        return settings.Jitter > 0 ? [new Jitter(device, shape, settings.Jitter), step, clamp] : [step, clamp];
+    }
+
+    /// <summary>0.5 * sum of ||activation||^2 on the optimizer's current image (a forward pass and a few floats read back).</summary>
+    private static float Objective(ImageOptimizer optimizer, NetworkLayer layer)
+    {
+        optimizer.Evaluate(layer);
+        return -optimizer.Loss()[0];
+    }
+}
