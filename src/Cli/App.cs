@@ -22,6 +22,7 @@ public static class App
             DevicesCommand.Create(output),
             LayersCommand.Create(output),
             ProbeCommand.Create(output),
+            ClassCommand.Create(output),
             ConvertCommand.Create(output),
         };
         try
