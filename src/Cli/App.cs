@@ -24,6 +24,7 @@ public static class App
             ProbeCommand.Create(output),
             DreamCommand.Create(output),
             FiltersCommand.Create(output),
+            ClassCommand.Create(output),
             ConvertCommand.Create(output),
             BenchCommand.Create(output),
         };

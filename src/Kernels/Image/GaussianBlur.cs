@@ -100,8 +100,8 @@ public static class GaussianBlur
     /// <summary>Unnormalized tap weight; the centre is exactly 1 even when sigma is tiny.</summary>
     private static float Weight(int t, float coefficient) => t == 0 ? 1f : XMath.Exp(t * t * coefficient);
 
-    /// <summary>PyTorch 'reflect' for -n &lt; m &lt; 2n - 1: -1 -> 1, n -> n - 2.</summary>
-    private static int Reflect(int m, int n) => m < 0 ? -m : m >= n ? 2 * (n - 1) - m : m;
+    /// <summary>PyTorch 'reflect' for -n &lt; m &lt; 2n - 1: -1 -> 1, n -> n - 2 (shared with the bilateral filter).</summary>
+    internal static int Reflect(int m, int n) => m < 0 ? -m : m >= n ? 2 * (n - 1) - m : m;
 
     private static float Norm(Pass p)
     {

@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.Globalization;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.Optim;
+
+namespace DeepVis.Cli.Commands;
+
+/// <summary>
+/// <c>deepvis class</c>: class model visualization (Simonyan et al.), every class given one item of a
+/// single batch; writes class-INDEX-NAME.png per class and prints its final logit and probability.
+/// </summary>
+public static class ClassCommand
+{
+    private const int MaxSize = 4096;
+    private const int MaxJitter = 64;
+
+    public static Command Create(TextWriter output)
+    {
+        var common = new CommonOptions();
+        var classes = new Option<string[]>("--class")
+        {
+            Description = "class name (exact, else case-insensitive, else a unique substring) or index; repeat for several, run as one batch",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var size = new Option<int?>("--size") { Description = "side of the full-size (scale 1) image in pixels (default: the model's input size)" };
+        var octaves = new Option<string?>("--octaves")
+        {
+            Description = "octave schedule scale:iterations:start_sigma:end_sigma,... (scale relative to --size, blur sigma in pixels annealed "
+                + $"from start to end), or a .json file of {{\"scale\",\"iterations\",\"start_sigma\",\"end_sigma\"}} objects (default: {OctaveSchedule.Format(ClassSettings.DefaultOctaves)})",
+        };
+        var last = ClassSettings.DefaultOctaves[^1];
+        var iterations = new Option<int?>("--iterations")
+        {
+            Description = $"instead of --octaves: one full-size octave of N steps, blur sigma {last.StartSigma} to {last.EndSigma}",
+        };
+        var stepSize = new Option<float>("--step-size", "--learning-rate")
+        {
+            Description = "per-step change of the normalized image, step * gradient / mean|gradient|, per image",
+            DefaultValueFactory = _ => ClassSettings.DefaultStepSize,
+        };
+        var l2 = new Option<float>("--l2") { Description = "lambda of the L2 penalty on the normalized image", DefaultValueFactory = _ => ClassSettings.DefaultL2 };
+        var background = new Option<string?>("--background")
+        {
+            Description = "start from this colour R,G,B (each 0..255; grayscale models take its luma 0.299R+0.587G+0.114B) instead of noise "
+                + $"(default: the dataset mean colour plus pixel noise of std {ClassSettings.DefaultNoise})",
+        };
+        var jitter = new Option<int>("--jitter")
+        {
+            Description = "shift the image by up to N pixels at random before each step, 0 for none",
+            DefaultValueFactory = _ => ClassSettings.DefaultJitter,
+        };
+        var bilateral = new Option<bool>("--bilateral") { Description = "bilateral-filter the image between steps (default: off)" };
+        var bDefault = BilateralSettings.Default;
+        var sigmaSpace = new Option<float?>("--bilateral-sigma-space") { Description = $"bilateral spatial sigma in pixels, window radius ceil(2 sigma) (default: {bDefault.SigmaSpace})" };
+        var sigmaRange = new Option<float?>("--bilateral-sigma-range") { Description = $"bilateral range sigma in pixel values 0..1 (default: {bDefault.SigmaRange})" };
+        var bilateralEvery = new Option<int?>("--bilateral-every") { Description = $"bilateral-filter every K steps (default: {bDefault.Every})" };
+        var tv = new Option<bool>("--tv-denoise") { Description = "TV-denoise the image between steps, split Bregman (default: off)" };
+        var tvDefault = TvDenoiseSettings.Default;
+        var tvWeight = new Option<float?>("--tv-denoise-weight") { Description = $"TV weight on pixel values 0..1, larger is flatter (default: {tvDefault.Weight})" };
+        var tvEvery = new Option<int?>("--tv-denoise-every") { Description = $"TV-denoise every K steps (default: {tvDefault.Every})" };
+        var command = new Command("class", "Class model visualization: images that maximize class logits (Simonyan et al.), one PNG per class.")
+        {
+            classes, size, octaves, iterations, stepSize, l2, background, jitter, bilateral, sigmaSpace, sigmaRange, bilateralEvery, tv, tvWeight, tvEvery,
+        };
+        common.AddTo(command);
+        command.SetAction(result =>
+        {
+            var settings = new ClassSettings
+            {
+                Octaves = Schedule(result.GetValue(octaves), result.GetValue(iterations)),
+                StepSize = Positive(result.GetValue(stepSize), "--step-size"),
+                L2 = Finite(result.GetValue(l2), "--l2", 0f),
+                Background = result.GetValue(background) is { } colour ? ParseColour(colour) : null,
+                Jitter = Pixels(result.GetValue(jitter), "--jitter", 0, MaxJitter),
+                Bilateral = Filter(result.GetValue(bilateral), "--bilateral", [sigmaSpace, sigmaRange, bilateralEvery], result, () => new BilateralSettings(
+                    Positive(result.GetValue(sigmaSpace) ?? bDefault.SigmaSpace, "--bilateral-sigma-space"),
+                    Positive(result.GetValue(sigmaRange) ?? bDefault.SigmaRange, "--bilateral-sigma-range"),
+                    Every(result.GetValue(bilateralEvery) ?? bDefault.Every, "--bilateral-every"))),
+                TvDenoise = Filter(result.GetValue(tv), "--tv-denoise", [tvWeight, tvEvery], result, () => new TvDenoiseSettings(
+                    Positive(result.GetValue(tvWeight) ?? tvDefault.Weight, "--tv-denoise-weight"),
+                    Every(result.GetValue(tvEvery) ?? tvDefault.Every, "--tv-denoise-every"))),
+                Size = result.GetValue(size) is { } side ? Pixels(side, "--size", 1, MaxSize) : null,
+            };
+            using var session = common.Open(result, output);
+            var info = session.Network.Info;
+            var indexes = result.GetValue(classes)!.Select(c => ClassLookup.Resolve(c, info.Classes, info.ClassCount)).ToList();
+            var twice = indexes.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1);
+            if (twice is not null) throw new UserException($"class {ClassLookup.Describe(twice.Key, info.Classes)} is given twice");
+            RequireSizesFit(session.Network, settings);
+            var names = indexes.Select(i => ClassLookup.FileName(i, info.Classes)).ToList();
+            var images = ClassVisualization.Run(session.Network, indexes, settings, session.Random, (optimizer, o, octave) =>
+                session.Optimize(optimizer, octave.Iterations, $"octave {o + 1}/{settings.Octaves.Count} ({optimizer.Image.H}x{optimizer.Image.W})",
+                    n => $"{names[n]}-octave{o + 1}"));
+            for (var n = 0; n < indexes.Count; n++)
+            {
+                session.SaveImage(images.Images, n, images.Shape, names[n] + ".png");
+                var predicted = images.Predicted(n) == indexes[n] ? "" : $", predicted {ClassLookup.Describe(images.Predicted(n), info.Classes)}";
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"class {ClassLookup.Describe(indexes[n], info.Classes)}: "
+                    + $"logit {images.TargetLogit(n):F3}, probability {images.Probability(n):F4}{predicted} -> {session.OutPath(names[n] + ".png")}"));
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static IReadOnlyList<Octave> Schedule(string? octaves, int? iterations)
+    {
+        if (octaves is not null && iterations is not null) throw new UserException("give --octaves or --iterations, not both");
+        if (iterations is { } n)
+        {
+            if (n < 1 || n > OctaveSchedule.MaxIterations) throw new UserException($"--iterations must be 1 to {OctaveSchedule.MaxIterations}, got {n}");
+            var last = ClassSettings.DefaultOctaves[^1];
+            return [new Octave(1f, n, last.StartSigma, last.EndSigma)];
+        }
+        return octaves is null ? ClassSettings.DefaultOctaves : OctaveSchedule.Parse(octaves);
+    }
+
+    /// <summary>A filter's settings when its switch is on; its own options without the switch are a mistake, not silently ignored.</summary>
+    private static T? Filter<T>(bool on, string name, Option[] options, ParseResult result, Func<T> settings) where T : class
+    {
+        if (on) return settings();
+        var stray = options.FirstOrDefault(o => result.GetResult(o) is { Implicit: false });
+        return stray is null ? null : throw new UserException($"{stray.Name} needs {name}");
+    }
+
+    /// <summary>R,G,B with each 0..255 to RGB in 0..1.</summary>
+    private static float[] ParseColour(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var rgb = new float[3];
+        if (parts.Length != 3 || !parts.Select((p, i) => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out rgb[i]) && rgb[i] is >= 0 and <= 255).All(ok => ok))
+            throw new UserException($"--background '{text}': expected R,G,B with each 0 to 255, e.g. 255,255,255");
+        return Array.ConvertAll(rgb, v => v / 255f);
+    }
+
+    /// <summary>Every octave's image must go through the network: too small an image leaves nothing after its pooling layers.</summary>
+    private static void RequireSizesFit(Network network, ClassSettings settings)
+    {
+        var sizes = settings.OctaveSizes(settings.Size ?? network.Info.DefaultSize);
+        for (var o = 0; o < sizes.Count; o++)
+        {
+            try
+            {
+                network.OutputShapes(1, sizes[o], sizes[o]);
+            }
+            catch (ShapeException e)
+            {
+                throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, too small for {network.Info.Arch}: {e.Message}");
+            }
+        }
+    }
+
+    private static float Positive(float value, string name) =>
+        value > 0f && float.IsFinite(value) ? value : throw new UserException($"{name} must be a positive number, got {value}");
+
+    private static float Finite(float value, string name, float minimum) =>
+        value >= minimum && float.IsFinite(value) ? value : throw new UserException($"{name} must be a number of at least {minimum}, got {value}");
+
+    private static int Pixels(int value, string name, int minimum, int maximum) =>
+        value >= minimum && value <= maximum ? value : throw new UserException($"{name} must be {minimum} to {maximum} pixels, got {value}");
+
+    private static int Every(int value, string name) =>
+        value >= 1 ? value : throw new UserException($"{name} must be at least 1 step, got {value}");
+}

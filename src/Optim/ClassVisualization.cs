@@ -1,0 +1,123 @@
+using DeepVis.Kernels.Image;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.Nets.Weights;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Steps;
+
+namespace DeepVis.Optim;
+
+/// <summary>The images of a class visualization (normalized, [N, C, H, W] on the host) and the network's logits for them.</summary>
+public sealed record ClassImages(float[] Images, int[] Shape, IReadOnlyList<int> Classes, float[] Logits, int ClassCount)
+{
+    public float TargetLogit(int n) => Logits[n * ClassCount + Classes[n]];
+
+    /// <summary>softmax(logits of item n)[its class], computed in double on the host.</summary>
+    public float Probability(int n)
+    {
+        var row = Logits.AsSpan(n * ClassCount, ClassCount);
+        var max = row[Predicted(n)];
+        double sum = 0;
+        foreach (var v in row) sum += Math.Exp(v - max);
+        return (float)(Math.Exp(TargetLogit(n) - max) / sum);
+    }
+
+    /// <summary>The class the network would predict for item n (its largest logit).</summary>
+    public int Predicted(int n)
+    {
+        var row = Logits.AsSpan(n * ClassCount, ClassCount);
+        var best = 0;
+        for (var k = 1; k < row.Length; k++)
+            if (row[k] > row[best]) best = k;
+        return best;
+    }
+}
+
+/// <summary>
+/// Class model visualization (Simonyan, Vedaldi &amp; Zisserman 2014): item n of one batch maximizes the
+/// pre-softmax logit of class n minus an L2 penalty, coarse to fine over octaves. Per step, on the device:
+/// jitter, L2 gradient, normalized step, annealed Gaussian blur, optional bilateral / TV denoising, clamp
+/// to the valid pixel range. Between octaves the images are resized on the device (bilinear).
+/// </summary>
+public static class ClassVisualization
+{
+    /// <summary>Runs one octave's steps (the CLI's runner shows progress and saves frames); returns the last loss.</summary>
+    public delegate float[] OctaveRunner(ImageOptimizer optimizer, int octave, Octave schedule);
+
+    public static ClassImages Run(Network network, IReadOnlyList<int> classes, ClassSettings settings, Random random, OctaveRunner? runOctave = null)
+    {
+        if (classes.Count == 0) throw new ArgumentException("class visualization needs at least one class", nameof(classes));
+        if (settings.Octaves.Count == 0) throw new ArgumentException("class visualization needs at least one octave", nameof(settings));
+        runOctave ??= (optimizer, _, octave) => optimizer.Run(octave.Iterations, octave.Iterations, random);
+        var (device, info) = (network.Device, network.Info);
+        var logits = network.Resolve("logits");
+        var classCount = network.OutputShapes(1, info.DefaultSize, info.DefaultSize)[logits.Index][1];
+        foreach (var c in classes)
+            if (c < 0 || c >= classCount) throw new ArgumentOutOfRangeException(nameof(classes), $"class {c} is not one of the network's {classCount} classes");
+        var sizes = settings.OctaveSizes(settings.Size ?? info.DefaultSize);
+        using var normalization = new ChannelStats(device, info.Mean, info.Std);
+        ImageOptimizer? previous = null;
+        try
+        {
+            for (var o = 0; o < sizes.Count; o++)
+            {
+                int[] shape = [classes.Count, info.InputChannels, sizes[o], sizes[o]];
+                var octave = settings.Octaves[o];
+                var optimizer = new ImageOptimizer(network, shape,
+                    [MaskObjective.Logits(device, logits, network.OutputShapes(shape[0], shape[2], shape[3])[logits.Index], classes)],
+                    Hooks(device, info, shape, settings, octave, normalization));
+                if (previous is null) optimizer.Image.CopyFrom(Start(info, shape, settings, random));
+                else Resize.Forward(previous.Image, optimizer.Image);
+                previous?.Dispose();
+                previous = optimizer;
+                runOctave(optimizer, o, octave);
+            }
+            var final = previous!;
+            return new ClassImages(final.Image.ToArray(), [.. final.Image.Shape], classes, final.Evaluate(logits), classCount);
+        }
+        finally
+        {
+            previous?.Dispose();
+        }
+    }
+
+    private static List<IStepHook> Hooks(Device device, ModelInfo info, int[] shape, ClassSettings settings, Octave octave, ChannelStats normalization)
+    {
+        // Order matters within a phase: the penalty joins the gradient before the step takes it;
+        // the filters act on the stepped image, and the clamp comes last.
+        var hooks = new List<IStepHook>();
+        if (settings.Jitter > 0) hooks.Add(new Jitter(device, shape, settings.Jitter)); // first: it rolls the gradient back before the others see it
+        hooks.AddRange(
+        [
+            new L2PenaltyHook(settings.L2),
+            new NormalizedStep(device, shape[0], settings.StepSize),
+            new AnnealedBlur(device, shape, octave.StartSigma, octave.EndSigma),
+        ]);
+        if (settings.Bilateral is { } b) hooks.Add(new BilateralHook(device, info, shape, b.SigmaSpace, b.SigmaRange, b.Every));
+        if (settings.TvDenoise is { } tv) hooks.Add(new TvDenoiseHook(device, info, shape, tv.Weight, tv.Every));
+        hooks.Add(new PixelRangeClamp(normalization, info.InputRange));
+        return hooks;
+    }
+
+    /// <summary>The first octave's images: the background colour, or the dataset mean plus pixel noise (drawn on the host once).</summary>
+    private static float[] Start(ModelInfo info, int[] shape, ClassSettings settings, Random random)
+    {
+        var (n, channels, plane) = (shape[0], shape[1], shape[2] * shape[3]);
+        if (settings.Background is { } rgb)
+        {
+            float[] colour = channels == 1 ? [0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2]] : rgb;
+            var pixels = new float[channels * plane];
+            for (var c = 0; c < channels; c++) Array.Fill(pixels, colour[c], c * plane, plane);
+            var image = info.Normalize(pixels, plane);
+            return [.. Enumerable.Repeat(image, n).SelectMany(i => i)];
+        }
+        // Pixel noise of std Noise around the mean: x = Noise * range / std[c] * g in normalized units.
+        var data = new float[n * channels * plane];
+        for (var i = 0; i < data.Length; i++)
+        {
+            var g = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            data[i] = (float)(settings.Noise * info.InputRange / info.Std[i / plane % channels] * g);
+        }
+        return data;
+    }
+}
