@@ -23,6 +23,7 @@ public static class App
             LayersCommand.Create(output),
             ProbeCommand.Create(output),
             ConvertCommand.Create(output),
+            InvertCommand.Create(output),
         };
         try
         {
