@@ -27,6 +27,7 @@ public static class App
             ClassCommand.Create(output),
             ConvertCommand.Create(output),
             BenchCommand.Create(output),
+            InvertCommand.Create(output),
         };
         try
         {

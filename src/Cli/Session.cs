@@ -86,14 +86,18 @@ public sealed class Session(Device device, Network network, Random random, strin
     /// Loads image files as one normalized batch at height x width: each is read in the model's
     /// channels, normalized, and resized on the device (bilinear, as PyTorch's interpolate).
     /// </summary>
-    public float[] LoadImages(IReadOnlyList<string> paths, int height, int width)
+    public float[] LoadImages(IReadOnlyList<string> paths, int height, int width) =>
+        Prepare([.. paths.Select(p => ImageLoader.Load(p, Network.Info.InputChannels))], height, width);
+
+    /// <summary>Decoded images (in the model's channels) as one normalized batch at height x width.</summary>
+    public float[] Prepare(IReadOnlyList<PlanarImage> images, int height, int width)
     {
         var channels = Network.Info.InputChannels;
-        var batch = new float[paths.Count * channels * height * width];
+        var batch = new float[images.Count * channels * height * width];
         using var resized = new Tensor(Device, 1, channels, height, width);
-        for (var i = 0; i < paths.Count; i++)
+        for (var i = 0; i < images.Count; i++)
         {
-            var image = ImageLoader.Load(paths[i], channels);
+            var image = images[i];
             using var original = Tensor.FromArray(Device, Network.Info.Normalize(image.Data, image.Height * image.Width),
                 1, channels, image.Height, image.Width);
             Resize.Forward(original, resized);
@@ -107,10 +111,13 @@ public sealed class Session(Device device, Network network, Random random, strin
     /// every image of the batch every K steps as <c>name(n)-step00010.png</c> (frames for a movie).
     /// </summary>
     public float[] Optimize(ImageOptimizer optimizer, int iterations, string title, Func<int, string> name) =>
-        Progress.Track(title, report => optimizer.Run(iterations, Math.Max(1, iterations / 50), Random, report, step =>
-        {
-            if (SaveEvery is { } every && step % every == 0) SaveBatch(optimizer.Image, n => $"{name(n)}-step{step:D5}");
-        }));
+        Progress.Track(title, report => optimizer.Run(iterations, Math.Max(1, iterations / 50), Random, report, SaveSteps(optimizer.Image, name)));
+
+    /// <summary>The after-step callback of --save-every K: saves the batch every K steps as <c>name(n)-step00010.png</c>.</summary>
+    public Action<int> SaveSteps(Tensor images, Func<int, string> name) => step =>
+    {
+        if (SaveEvery is { } every && step % every == 0) SaveBatch(images, n => $"{name(n)}-step{step:D5}");
+    };
 
     /// <summary>Saves every image of a normalized device batch as <c>name(n).png</c>; returns the paths.</summary>
     public IReadOnlyList<string> SaveBatch(Tensor batch, Func<int, string> name)

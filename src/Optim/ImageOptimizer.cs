@@ -75,10 +75,13 @@ public sealed class ImageOptimizer : IDisposable
     }
 
     /// <summary>Runs the network forward on <see cref="Image"/> and returns a layer's output (a copy on the host).</summary>
-    public float[] Evaluate(NetworkLayer layer)
+    public float[] Evaluate(NetworkLayer layer) => Forward(layer).ToArray();
+
+    /// <summary>Runs the network forward on <see cref="Image"/>; returns a layer's output on the device, valid until the next step.</summary>
+    public Tensor Forward(NetworkLayer layer)
     {
         _workspace.Forward();
-        return _workspace.OutputOf(layer.Index).ToArray();
+        return _workspace.OutputOf(layer.Index);
     }
 
     public void Dispose()

@@ -7,7 +7,8 @@ namespace DeepVis.Optim.Objectives;
 
 /// <summary>
 /// Feature inversion (Mahendran &amp; Vedaldi): loss_n = 0.5 ||F(x_n) - F(x0_n)||^2 / ||F(x0_n)||^2,
-/// the target features captured once from the originals. Gradient (F(x) - F0) / ||F0||^2 per item.
+/// the target features captured from the originals, normalized per batch item so every image (and
+/// every layer) starts near 1. Gradient (F(x) - F0) / ||F0||^2 per item.
 /// </summary>
 public sealed class FeatureMatchObjective : IObjective
 {
@@ -17,22 +18,36 @@ public sealed class FeatureMatchObjective : IObjective
     private readonly Tensor _stats;
     private readonly float[] _hostWeights;
 
-    /// <summary>Takes ownership of <paramref name="target"/>, the features of the images to invert.</summary>
-    public FeatureMatchObjective(NetworkLayer layer, Tensor target)
+    /// <summary>An objective on <paramref name="layer"/>'s output of shape <paramref name="featureShape"/>; set the target with <see cref="Retarget"/> before the first step.</summary>
+    public FeatureMatchObjective(NetworkLayer layer, Device device, int[] featureShape)
     {
         Layer = layer;
-        _target = target;
-        var device = target.Device;
-        _stats = new Tensor(device, target.N, ImageStats.Count);
-        ImageStats.Compute(target, _stats);
-        var stats = _stats.ToArray(); // once, at set-up
-        _hostWeights = Enumerable.Range(0, target.N)
-            .Select(n => 1f / Math.Max(stats[n * ImageStats.Count + ImageStats.SumOfSquares], 1e-12f)).ToArray();
-        _weights = Tensor.FromArray(device, _hostWeights, target.N);
-        _difference = new Tensor(device, [.. target.Shape]);
+        _target = new Tensor(device, featureShape);
+        _difference = new Tensor(device, featureShape);
+        _stats = new Tensor(device, featureShape[0], ImageStats.Count);
+        _weights = new Tensor(device, featureShape[0]);
+        _hostWeights = new float[featureShape[0]];
+    }
+
+    /// <summary>Matches <paramref name="target"/>, the features of the images to invert; takes ownership of it.</summary>
+    public FeatureMatchObjective(NetworkLayer layer, Tensor target) : this(layer, target.Device, [.. target.Shape])
+    {
+        Retarget(target);
+        target.Dispose();
     }
 
     public NetworkLayer Layer { get; }
+
+    /// <summary>Copies new target features (a movie's next frame) and their per-item weights 1 / ||F0||^2 (reads back N floats).</summary>
+    public void Retarget(Tensor features)
+    {
+        features.CopyTo(_target);
+        ImageStats.Compute(_target, _stats);
+        var stats = _stats.ToArray(); // once per target, not per step
+        for (var n = 0; n < _hostWeights.Length; n++)
+            _hostWeights[n] = 1f / Math.Max(stats[n * ImageStats.Count + ImageStats.SumOfSquares], 1e-12f);
+        _weights.CopyFrom(_hostWeights);
+    }
 
     public void AddGradient(Tensor activation, Tensor gradient)
     {

@@ -13,3 +13,9 @@ public sealed class TotalVariationHook(float weight, float beta) : IStepHook
 {
     public void OnGradient(StepContext c) => TotalVariation.AddGradient(c.Image, c.Gradient, weight, beta);
 }
+
+/// <summary>Adds weight * sum |x|^alpha to the loss (Mahendran &amp; Vedaldi's alpha-norm prior, alpha = 6 there).</summary>
+public sealed class AlphaNormHook(float weight, float alpha) : IStepHook
+{
+    public void OnGradient(StepContext c) => AlphaNorm.AddGradient(c.Image, c.Gradient, weight, alpha);
+}

@@ -10,6 +10,27 @@ public sealed class GradientDescent(float rate) : IStepHook
     public void OnGradient(StepContext c) => Arithmetic.Axpy(-rate, c.Gradient, c.Image);
 }
 
+/// <summary>
+/// Gradient descent with a constant rate per image, fixed at the first step so that step moves each
+/// image by <paramref name="step"/> per pixel on average: x -= step * g / mean|g_first|. The same
+/// step size then suits any layer and network, whatever the scale of their gradients. The rate is
+/// kept across runs (warm-started movie frames descend at the first frame's rate).
+/// </summary>
+public sealed class CalibratedGradientDescent(Device device, int batch, float step) : IStepHook
+{
+    private readonly Tensor _first = new(device, batch, ImageStats.Count);
+    private bool _calibrated;
+
+    public void OnGradient(StepContext c)
+    {
+        if (!_calibrated) ImageStats.Compute(c.Gradient, _first);
+        _calibrated = true;
+        ScaledStep.Apply(c.Image, c.Gradient, _first, step, ImageStats.SumAbs, mean: true);
+    }
+
+    public void Dispose() => _first.Dispose();
+}
+
 /// <summary>DeepDream's normalized step: x -= step * g / mean|g|, per image, the mean taken on the device.</summary>
 public sealed class NormalizedStep(Device device, int batch, float step) : IStepHook
 {

@@ -1,0 +1,107 @@
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Steps;
+
+namespace DeepVis.Optim;
+
+/// <summary>Inverted images (normalized input space, [N, C, H, W] flat) and each one's relative feature loss.</summary>
+public sealed record InversionResult(float[] Images, float[] Loss);
+
+/// <summary>
+/// Feature inversion (Mahendran &amp; Vedaldi) of a batch of images at one layer: one optimizer for the
+/// whole batch, the loop on the device. <see cref="Invert"/> starts afresh; <see cref="Continue"/>
+/// warm-starts from the current images (a movie's next frame from the previous frame's result).
+/// </summary>
+public sealed class Inversion : IDisposable
+{
+    private readonly NetworkLayer _layer;
+    private readonly InversionSettings _settings;
+    private readonly FeatureMatchObjective _objective;
+    private readonly ImageOptimizer _optimizer;
+    private readonly Tensor _held;
+
+    /// <param name="shape">The batch shape [N, C, H, W]; the originals passed later must have it.</param>
+    public Inversion(Network network, NetworkLayer layer, int[] shape, InversionSettings settings)
+    {
+        if (settings.Problem(shape[2], shape[3]) is { } problem) throw new ArgumentException(problem, nameof(settings));
+        var device = network.Device;
+        _layer = layer;
+        _settings = settings;
+        _objective = new FeatureMatchObjective(layer, device, network.OutputShapes(shape[0], shape[2], shape[3])[layer.Index]);
+        _optimizer = new ImageOptimizer(network, shape, [_objective], Hooks(device, shape, settings));
+        _held = new Tensor(device, shape);
+    }
+
+    /// <summary>The images being optimized, on the device.</summary>
+    public Tensor Image => _optimizer.Image;
+
+    /// <summary>Inverts a batch in one call: the entry point for code that needs no command line.</summary>
+    public static InversionResult Run(Network network, float[] originals, int[] shape, NetworkLayer layer,
+        InversionSettings settings, Random random, Action<Progress>? progress = null)
+    {
+        using var inversion = new Inversion(network, layer, shape, settings);
+        return inversion.Invert(originals, random, progress);
+    }
+
+    /// <summary>Matches the features of <paramref name="originals"/> from a fresh start (noise or mean), for the full iteration count.</summary>
+    public InversionResult Invert(float[] originals, Random random, Action<Progress>? progress = null, Action<int>? afterStep = null)
+    {
+        Retarget(originals);
+        if (_settings.Start == InversionStart.Mean) Image.Fill(0f);
+        else Image.CopyFrom(Noise(Image.Length, _settings.NoiseStd, random));
+        return Descend(_settings.Iterations, random, progress, afterStep);
+    }
+
+    /// <summary>Matches the features of <paramref name="originals"/> starting from the current images, for the warm iteration count.</summary>
+    public InversionResult Continue(float[] originals, Random random, Action<Progress>? progress = null, Action<int>? afterStep = null)
+    {
+        Retarget(originals);
+        return Descend(_settings.WarmIterationsOrDefault, random, progress, afterStep);
+    }
+
+    /// <summary>The update (with its gradient priors and clip) first, then what is done to the image: blurs, then the pixel clip.</summary>
+    private static List<IStepHook> Hooks(Device device, int[] shape, InversionSettings s)
+    {
+        var hooks = new List<IStepHook>();
+        if (s.TvWeight > 0f) hooks.Add(new TotalVariationHook(s.TvWeight, s.TvBeta));
+        if (s.AlphaNormWeight > 0f) hooks.Add(new AlphaNormHook(s.AlphaNormWeight, s.Alpha));
+        if (s.GradientStdClip > 0f) hooks.Add(new GradientStdClip(device, shape[0], s.GradientStdClip));
+        hooks.Add(new CalibratedGradientDescent(device, shape[0], s.LearningRate));
+        hooks.AddRange(s.Blur.Select(b => new PeriodicBlur(device, shape, b.Size, b.Sigma, b.Every)));
+        if (s.ImageStdClip > 0f) hooks.Add(new ImageStdClip(device, shape[0], s.ImageStdClip));
+        return hooks;
+    }
+
+    /// <summary>The originals' features become the target; the images being optimized are held aside meanwhile.</summary>
+    private void Retarget(float[] originals)
+    {
+        Image.CopyTo(_held);
+        Image.CopyFrom(originals);
+        _objective.Retarget(_optimizer.Forward(_layer));
+        _held.CopyTo(Image);
+    }
+
+    private InversionResult Descend(int iterations, Random random, Action<Progress>? progress, Action<int>? afterStep)
+    {
+        _optimizer.Run(iterations, _settings.ReportEvery, random, progress, afterStep);
+        // The loss of the images returned, after the last update, blur and clip.
+        _optimizer.Forward(_layer);
+        return new InversionResult(Image.ToArray(), _optimizer.Loss());
+    }
+
+    /// <summary>Gaussian noise (Box-Muller) from the seeded source, drawn on the host once per run.</summary>
+    private static float[] Noise(int length, float std, Random random)
+    {
+        var noise = new float[length];
+        for (var i = 0; i < length; i++)
+            noise[i] = std * (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        return noise;
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _held.Dispose();
+    }
+}

@@ -1,0 +1,158 @@
+using DeepVis.Tests.Support;
+using StbImageSharp;
+using StbImageWriteSharp;
+
+namespace DeepVis.Tests.Cli;
+
+/// <summary>deepvis invert on the random mini-vgg with a few iterations: what it writes and prints, and every bad input as one line.</summary>
+public sealed class InvertCommandTests : IDisposable
+{
+    private readonly TestWeights.TempFolder _folder = new();
+
+    private string MiniVgg()
+    {
+        var path = _folder.File("mini.h5");
+        if (!File.Exists(path)) TestWeights.MiniVgg().Write(path);
+        return path;
+    }
+
+    /// <summary>A grey PNG of a bright square on a ramp, offset by <paramref name="shift"/> pixels.</summary>
+    private string Png(string name, int width = 20, int height = 16, int shift = 0)
+    {
+        var path = _folder.File(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var stream = File.Create(path);
+        new ImageWriter().WritePng(Square(width, height, shift), width, height, StbImageWriteSharp.ColorComponents.Grey, stream);
+        return path;
+    }
+
+    private static byte[] Square(int width, int height, int shift) =>
+        [.. Enumerable.Range(0, width * height).Select(p =>
+        {
+            var (i, j) = (p / width, p % width - shift);
+            return (byte)(i > 3 && i < 11 && j > 4 && j < 13 ? 220 : 30 + 4 * j);
+        })];
+
+    private static (int Width, int Height) Size(string png)
+    {
+        using var stream = File.OpenRead(png);
+        var image = ImageResult.FromStream(stream, StbImageSharp.ColorComponents.Grey);
+        return (image.Width, image.Height);
+    }
+
+    /// <summary>Runs invert on the test network with 4 iterations unless the arguments say otherwise.</summary>
+    private CliRun Invert(params string[] args) =>
+        CliRun.Of(["invert", .. args, "--weights", MiniVgg(), "--device", "cpu", "--out", _folder.File("out"),
+            .. args.Contains("--iterations") ? Array.Empty<string>() : ["--iterations", "4"]]);
+
+    [Fact]
+    public void Several_images_run_as_one_batch_at_the_given_size_and_report_their_quality()
+    {
+        var (a, b) = (Png("a.png"), Png("b.png", shift: 3));
+        var run = Invert(a, b, "--layer", "conv1_2", "--size", "24,32", "--verbose");
+        Assert.True(run.ExitCode == 0, run.Error);
+        foreach (var stem in new[] { "a", "b" })
+        {
+            var output = _folder.File($"out/{stem}-conv1_2.png");
+            Assert.Equal((32, 24), Size(output));
+            Assert.Matches($@"{stem}\.png -> .*{stem}-conv1_2\.png: feature loss [0-9.e-]+, psnr [0-9.]+ dB, ssim -?[0-9.]+", run.Output);
+        }
+        // --verbose: the layer shapes up to conv1_2 for the batch of two, and the loss every 10 steps (here the last, 4).
+        Assert.Contains("input [2, 1, 24, 32]", run.Output);
+        Assert.Matches(@"1 features\.1 +relu1_1 +\[2, 4, 24, 32\]", run.Output);
+        Assert.DoesNotContain("features.5", run.Output);
+        Assert.Matches(@"invert conv1_2: step 4/4  loss [0-9.e-]+ [0-9.e-]+", run.Output);
+    }
+
+    [Fact]
+    public void A_folder_of_frames_is_a_movie_written_as_numbered_frames()
+    {
+        foreach (var f in new[] { 1, 2, 3 }) Png($"clip/{f:D2}.png", shift: f);
+        File.WriteAllText(_folder.File("clip/notes.txt"), "not a frame");
+        var run = Invert(_folder.File("clip"), "--layer", "relu1_1", "--warm-iterations", "2");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(["frame-00001.png", "frame-00002.png", "frame-00003.png"],
+            Directory.GetFiles(_folder.File("out/clip-relu1_1")).Select(Path.GetFileName).Order());
+        Assert.Equal((28, 28), Size(_folder.File("out/clip-relu1_1/frame-00003.png")));
+        Assert.Contains("03.png -> ", run.Output);
+    }
+
+    [Fact]
+    public void An_animated_gif_is_a_movie()
+    {
+        var gif = _folder.File("wave.gif");
+        TestGif.Write(gif, 20, 16, [Square(20, 16, 0), Square(20, 16, 4)]);
+        var run = Invert(gif, "--layer", "0", "--warm-iterations", "1", "--no-blur");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(["frame-00001.png", "frame-00002.png"], Directory.GetFiles(_folder.File("out/wave-conv1_1")).Select(Path.GetFileName).Order());
+        Assert.Contains("wave.gif frame 2 -> ", run.Output);
+    }
+
+    [Fact]
+    public void A_missing_image_is_one_line() =>
+        Invert(_folder.File("none.png"), "--layer", "conv1_1").AssertOneLineError("image", "none.png", "does not exist");
+
+    [Fact]
+    public void An_unreadable_image_is_one_line()
+    {
+        var garbage = _folder.File("garbage.png");
+        File.WriteAllBytes(garbage, [.. Enumerable.Range(0, 200).Select(i => (byte)(i * 37))]);
+        Invert(garbage, "--layer", "conv1_1").AssertOneLineError("garbage.png", "cannot be read");
+        Assert.False(File.Exists(_folder.File("out/garbage-conv1_1.png")));
+    }
+
+    [Fact]
+    public void An_unknown_layer_lists_the_valid_ones() =>
+        Invert(Png("a.png"), "--layer", "conv9_9").AssertOneLineError("unknown layer 'conv9_9'", "features.5 (conv2_1/block2_conv1)");
+
+    [Theory]
+    [InlineData("--iterations", "0", "iterations must be at least 1, got 0")]
+    [InlineData("--grad-std-clip", "-1", "grad std clip must be >= 0")]
+    [InlineData("--image-std-clip", "-0.5", "image std clip must be >= 0")]
+    [InlineData("--learning-rate", "0", "learning rate must be a positive number")]
+    [InlineData("--alpha", "0.5", "alpha must be >= 1")]
+    [InlineData("--blur", "3:10,4:20", "blur size must be a positive odd number, got 4")]
+    [InlineData("--blur", "3-10", "--blur expects SIZE:EVERY pairs")]
+    [InlineData("--blur", "57:10", "a 57x57 blur does not fit a 28x28 image")]
+    [InlineData("--size", "2", "input size 2x2 does not fit mini-vgg")]
+    [InlineData("--size", "0,5", "--size expects H or H,W")]
+    public void An_option_out_of_range_is_one_line(string option, string value, string message)
+    {
+        Invert(Png("a.png"), "--layer", "conv1_1", option, value).AssertOneLineError(message);
+        Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFiles(_folder.File("out")).Any());
+    }
+
+    [Fact]
+    public void An_output_folder_that_is_a_file_is_one_line()
+    {
+        var file = _folder.File("taken");
+        File.WriteAllText(file, "a file");
+        CliRun.Of("invert", Png("a.png"), "--layer", "conv1_1", "--weights", MiniVgg(), "--device", "cpu", "--out", file)
+            .AssertOneLineError("output folder", "taken");
+    }
+
+    [Fact]
+    public void A_movie_whose_output_folder_is_a_file_is_one_line()
+    {
+        foreach (var f in new[] { 1, 2 }) Png($"clip/{f}.png", shift: f);
+        Directory.CreateDirectory(_folder.File("out"));
+        File.WriteAllText(_folder.File("out/clip-conv1_1"), "a file");
+        Invert(_folder.File("clip"), "--layer", "conv1_1").AssertOneLineError("movie output folder", "clip-conv1_1", "cannot be created");
+    }
+
+    [Fact]
+    public void An_input_in_the_output_path_is_never_overwritten()
+    {
+        // a.png's result would be out/a-conv1_1.png, which is the second input.
+        var (a, second) = (Png("out/a.png"), Png("out/a-conv1_1.png", shift: 2));
+        var before = File.ReadAllBytes(second);
+        Invert(a, second, "--layer", "conv1_1").AssertOneLineError("also an input");
+        Assert.Equal(before, File.ReadAllBytes(second));
+    }
+
+    [Fact]
+    public void Two_inputs_with_the_same_name_are_one_line() =>
+        Invert(Png("x/a.png"), Png("y/a.png"), "--layer", "conv1_1").AssertOneLineError("would both write");
+
+    public void Dispose() => _folder.Dispose();
+}

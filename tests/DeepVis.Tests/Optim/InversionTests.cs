@@ -1,0 +1,120 @@
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.Optim;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Quality;
+using DeepVis.Tests.Support;
+
+namespace DeepVis.Tests.Optim;
+
+/// <summary>
+/// Feature inversion on the random mini-vgg (mean 0.5, std 0.25 on 0..1 pixels) with smooth 28x28
+/// originals: measured losses and reconstruction quality. Iterations are kept small for the CPU accelerator.
+/// </summary>
+public sealed class InversionTests(DeviceFixture fixture) : IDisposable
+{
+    private readonly Network _network = Network.Build(fixture.Device, TestWeights.MiniVgg());
+
+    /// <summary>A soft-edged disk on a horizontal ramp, centred at (row, column), as normalized input and as 0..1 pixels.</summary>
+    private static (float[] Normalized, float[] Pixels) Disk(int row, int column)
+    {
+        var pixels = new float[28 * 28];
+        for (var i = 0; i < 28; i++)
+            for (var j = 0; j < 28; j++)
+            {
+                var r = Math.Sqrt((i - row) * (i - row) + (j - column) * (j - column));
+                pixels[i * 28 + j] = (float)(0.15 + 0.6 / (1 + Math.Exp(r - 8)) + 0.2 * j / 27.0);
+            }
+        return (Array.ConvertAll(pixels, p => (p - 0.5f) / 0.25f), pixels);
+    }
+
+    private static float[] Pixels(float[] normalized, int n) =>
+        normalized.Skip(n * 28 * 28).Take(28 * 28).Select(v => Math.Clamp(v * 0.25f + 0.5f, 0f, 1f)).ToArray();
+
+    private InversionResult Invert(string layer, float[] originals, int batch, InversionSettings settings, Action<Progress>? progress = null) =>
+        Inversion.Run(_network, originals, [batch, 1, 28, 28], _network.Resolve(layer), settings, new Random(1), progress);
+
+    [Fact]
+    public void Relative_feature_loss_falls_below_a_tenth_at_an_early_layer_for_every_image_of_a_batch()
+    {
+        var (a, b) = (Disk(12, 15), Disk(16, 10));
+        var reports = new List<Progress>();
+        var result = Invert("conv1_1", [.. a.Normalized, .. b.Normalized], 2, new InversionSettings { Iterations = 30 }, reports.Add);
+        Assert.Equal([10, 20, 30], reports.Select(r => r.Step));
+        for (var n = 0; n < 2; n++)
+        {
+            Assert.True(result.Loss[n] < 0.1f, $"image {n}: relative feature loss {result.Loss[n]}");
+            Assert.True(result.Loss[n] < reports[0].Loss[n], $"image {n}: loss {reports[0].Loss[n]} at step 10, {result.Loss[n]} at the end");
+        }
+    }
+
+    [Fact]
+    public void An_early_layer_reconstructs_the_original_better_than_a_deep_one()
+    {
+        var original = Disk(12, 15);
+        var settings = new InversionSettings { Iterations = 25 };
+        var early = Psnr.Compute(original.Pixels, Pixels(Invert("conv1_1", original.Normalized, 1, settings).Images, 0));
+        var deep = Psnr.Compute(original.Pixels, Pixels(Invert("fc1", original.Normalized, 1, settings).Images, 0));
+        Assert.True(early > 20 && early > deep + 5, $"psnr from conv1_1 {early:F1} dB, from fc1 {deep:F1} dB");
+    }
+
+    [Fact]
+    public void A_warm_started_frame_beats_a_cold_start_with_the_same_few_iterations()
+    {
+        var (first, next) = (Disk(12, 14), Disk(12, 16));
+        var settings = new InversionSettings { Iterations = 30, WarmIterations = 5, Start = InversionStart.Mean };
+        var layer = _network.Resolve("relu1_2");
+        using var movie = new Inversion(_network, layer, [1, 1, 28, 28], settings);
+        movie.Invert(first.Normalized, new Random(1));
+        var warm = movie.Continue(next.Normalized, new Random(1));
+        var cold = Inversion.Run(_network, next.Normalized, [1, 1, 28, 28], layer, settings with { Iterations = 5 }, new Random(1));
+        Assert.True(warm.Loss[0] < 0.5f * cold.Loss[0], $"feature loss after 5 steps: warm {warm.Loss[0]}, cold {cold.Loss[0]}");
+    }
+
+    [Fact]
+    public void The_priors_pull_the_image_their_way()
+    {
+        var original = Disk(12, 15).Normalized;
+        var settings = new InversionSettings { Iterations = 12, Blur = [], ImageStdClip = 0 };
+        var plain = Invert("relu1_2", original, 1, settings).Images;
+        var alpha = Invert("relu1_2", original, 1, settings with { AlphaNormWeight = 1e-3f }).Images;
+        var tv = Invert("relu1_2", original, 1, settings with { TvWeight = 1e-2f }).Images;
+        static double AlphaNorm(float[] x) => x.Sum(v => Math.Pow(v, 6));
+        static double Tv(float[] x) => Enumerable.Range(0, 28 * 27).Sum(k =>
+        {
+            var (i, j) = (k / 27, k % 27);
+            return Math.Pow(x[i * 28 + j + 1] - x[i * 28 + j], 2) + Math.Pow(x[j * 28 + i] - x[(j + 1) * 28 + i], 2);
+        });
+        Assert.True(AlphaNorm(alpha) < 0.5 * AlphaNorm(plain), $"sum x^6: {AlphaNorm(plain):G4} plain, {AlphaNorm(alpha):G4} with the alpha-norm prior");
+        Assert.True(Tv(tv) < 0.5 * Tv(plain), $"total variation: {Tv(plain):G4} plain, {Tv(tv):G4} with the TV prior");
+    }
+
+    [Fact]
+    public void Feature_match_loss_is_normalized_per_image_by_the_targets_energy()
+    {
+        var layer = _network.Resolve("fc2");
+        float[] features = [1, 2, 3, 100, 200, 300]; // item 1 has 10,000x the energy of item 0
+        using var objective = new FeatureMatchObjective(layer, Tensor.FromArray(fixture.Device, features, 2, 3));
+        using var zero = Tensor.Zeros(fixture.Device, 2, 3);
+        Assert.All(objective.Loss(zero), l => Assert.Equal(0.5f, l, 5));
+        using var twice = Tensor.FromArray(fixture.Device, Array.ConvertAll(features, v => 2 * v), 2, 3);
+        Assert.All(objective.Loss(twice), l => Assert.Equal(0.5f, l, 5));
+        objective.Retarget(twice);
+        Assert.All(objective.Loss(twice), l => Assert.Equal(0f, l));
+        Assert.All(objective.Loss(zero), l => Assert.Equal(0.5f, l, 5));
+    }
+
+    [Fact]
+    public void Settings_name_what_is_out_of_range()
+    {
+        var valid = new InversionSettings();
+        Assert.Null(valid.Problem(28, 28));
+        Assert.Contains("iterations must be at least 1, got 0", (valid with { Iterations = 0 }).Problem());
+        Assert.Contains("grad std clip must be >= 0", (valid with { GradientStdClip = -1 }).Problem());
+        Assert.Contains("blur size must be a positive odd number, got 4", (valid with { Blur = [new(4, 10)] }).Problem());
+        Assert.Contains("a 7x7 blur does not fit a 3x20 image", valid.Problem(3, 20));
+        Assert.Throws<ArgumentException>(() => new Inversion(_network, _network.Resolve("conv1_1"), [1, 1, 28, 28], valid with { Alpha = 0.5f }));
+    }
+
+    public void Dispose() => _network.Dispose();
+}
