@@ -1,11 +1,24 @@
+using System.Reflection;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Weights;
 
 namespace DeepVis.Cli;
 
-/// <summary>The model embedded in the executable, used when no --weights is given.</summary>
+/// <summary>
+/// The model embedded in the executable and used when no --weights is given: models/mini-vgg-fashion.h5,
+/// a mini-vgg trained on Fashion-MNIST (see models/README.md), so every verb works on a fresh clone.
+/// </summary>
 public static class DefaultModel
 {
-    public static Network Load(Device device) =>
-        throw new UserException("no --weights given and no embedded default model in this build; convert a model with 'deepvis convert'");
+    public const string ResourceName = "mini-vgg-fashion.h5";
+
+    public static WeightsFile Read()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
+            ?? throw new UserException($"this build has no embedded default model ({ResourceName}); pass --weights FILE");
+        return WeightsFile.Read(stream, $"embedded {ResourceName}");
+    }
+
+    public static Network Load(Device device) => Network.Build(device, Read());
 }
