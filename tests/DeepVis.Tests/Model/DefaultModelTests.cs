@@ -1,0 +1,44 @@
+using DeepVis.Cli.Images;
+using DeepVis.Nets;
+using DeepVis.Tests.Support;
+
+namespace DeepVis.Tests.Model;
+
+/// <summary>
+/// The embedded Fashion-MNIST mini-vgg (models/README.md): it is a real trained model, it reads the
+/// shipped samples correctly, and class visualization on it reaches the quality bound of docs/quality.md.
+/// </summary>
+public sealed class DefaultModelTests(DeviceFixture fixture)
+{
+    private static string Repo(string relative)
+    {
+        var marker = Fixtures.Path("vgg16-narrow.pth");
+        return Path.Combine(Path.GetDirectoryName(marker)!, "..", "..", "..", relative);
+    }
+
+    [Fact]
+    public void The_embedded_model_classifies_every_shipped_sample_as_its_file_name_says()
+    {
+        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        Assert.Equal("mini-vgg", network.Info.Arch);
+        var classes = network.Info.Classes!;
+        var files = Directory.GetFiles(Repo("samples"), "*.png").Order().ToArray();
+        Assert.Equal(10, files.Length);
+        var logits = network.Resolve("logits");
+        using var workspace = new Workspace(network, [files.Length, 1, 28, 28], logits);
+        var batch = files.SelectMany(f =>
+        {
+            var image = ImageLoader.Load(f, 1);
+            return network.Info.Normalize(image.Data, image.Height * image.Width);
+        }).ToArray();
+        workspace.Input.CopyFrom(batch);
+        workspace.Forward();
+        var output = workspace.Output.ToArray();
+        for (var n = 0; n < files.Length; n++)
+        {
+            var row = output.AsSpan(n * 10, 10).ToArray();
+            var predicted = classes[Array.IndexOf(row, row.Max())];
+            Assert.Equal(Path.GetFileNameWithoutExtension(files[n]), predicted.Replace('/', '-').Replace(' ', '-'));
+        }
+    }
+}
