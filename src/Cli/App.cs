@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using DeepVis.Cli.Commands;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
@@ -28,16 +30,38 @@ public static class App
             ConvertCommand.Create(output),
             BenchCommand.Create(output),
             InvertCommand.Create(output),
+            QualityCommand.Create(output),
         };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // One line like every other user error, not System.CommandLine's error list followed by the whole help.
+            var verb = parsed.CommandResult.Command == root ? "deepvis" : $"deepvis {parsed.CommandResult.Command.Name}";
+            error.WriteLine($"deepvis: error: {string.Join("; ", parsed.Errors.Select(Describe))} (see '{verb} --help')");
+            return UserErrorExitCode;
+        }
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is DeviceException or ShapeException or UserException or WeightsException or WeightsFormatException or LayerNotFoundException)
         {
             error.WriteLine($"deepvis: error: {e.Message}");
             return UserErrorExitCode;
         }
+    }
+
+    /// <summary>A parse error on one line, prefixed with the option it concerns when its message does not name it.</summary>
+    private static string Describe(ParseError e)
+    {
+        var text = Regex.Replace(e.Message, @"\s*\n\s*", " ").TrimEnd('.');
+        var option = e.SymbolResult switch
+        {
+            OptionResult o => o.Option.Name,
+            ArgumentResult { Parent: OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return option is null || text.Contains(option) ? text : $"{option}: {text}";
     }
 
     /// <summary>The shared --device option: auto|cuda|opencl|cpu with an optional :N.</summary>

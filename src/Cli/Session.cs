@@ -109,9 +109,10 @@ public sealed class Session(Device device, Network network, Random random, strin
     /// <summary>
     /// Runs an optimization with progress reports (about 50 per run) and, with --save-every K, saves
     /// every image of the batch every K steps as <c>name(n)-step00010.png</c> (frames for a movie).
+    /// The steps draw from <paramref name="random"/> when given (the algorithm's own source), else the session's.
     /// </summary>
-    public float[] Optimize(ImageOptimizer optimizer, int iterations, string title, Func<int, string> name) =>
-        Progress.Track(title, report => optimizer.Run(iterations, Math.Max(1, iterations / 50), Random, report, SaveSteps(optimizer.Image, name)));
+    public float[] Optimize(ImageOptimizer optimizer, int iterations, string title, Func<int, string> name, Random? random = null) =>
+        Progress.Track(title, report => optimizer.Run(iterations, Math.Max(1, iterations / 50), random ?? Random, report, SaveSteps(optimizer.Image, name)));
 
     /// <summary>The after-step callback of --save-every K: saves the batch every K steps as <c>name(n)-step00010.png</c>.</summary>
     public Action<int> SaveSteps(Tensor images, Func<int, string> name) => step =>

@@ -1,6 +1,7 @@
 using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Weights;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Steps;
 
@@ -11,7 +12,23 @@ namespace DeepVis.Optim;
 /// step in input units, L2 decay per step, and a Gaussian blur every <paramref name="BlurEvery"/> steps
 /// (0: none) of <paramref name="BlurSigma"/>.
 /// </summary>
-public sealed record FilterSettings(int Size, int Iterations, float Step, float Decay, int BlurEvery, float BlurSigma);
+public sealed record FilterSettings(int Size, int Iterations, float Step, float Decay, int BlurEvery, float BlurSigma)
+{
+    public const int DefaultIterations = 200;
+
+    /// <summary>The default step in pixel levels (0..255) per mean |gradient|.</summary>
+    public const float DefaultStepLevels = 3f;
+
+    public const float DefaultDecay = 1e-4f;
+
+    public const int DefaultBlurEvery = 4;
+
+    public const float DefaultBlurSigma = 0.5f;
+
+    /// <summary>What <c>deepvis filters</c> runs with no options, at <paramref name="size"/> pixels.</summary>
+    public static FilterSettings Defaults(ModelInfo info, int size) =>
+        new(size, DefaultIterations, InputSize.PixelLevels(info, DefaultStepLevels), DefaultDecay, DefaultBlurEvery, DefaultBlurSigma);
+}
 
 /// <summary>A filter's mean activation (or a unit's value) on the noise start and on the optimized image.</summary>
 public sealed record FilterActivation(int Filter, float Start, float End);

@@ -20,9 +20,10 @@ public static class ClassCommand
         var common = new CommonOptions();
         var classes = new Option<string[]>("--class")
         {
-            Description = "class name (exact, else case-insensitive, else a unique substring) or index; repeat for several, run as one batch",
+            Description = "class name (exact, else case-insensitive, else a unique substring) or index; several (--class a b or --class a --class b) run as one batch",
             Required = true,
             Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
         };
         var size = new Option<int?>("--size") { Description = "side of the full-size (scale 1) image in pixels (default: the model's input size)" };
         var octaves = new Option<string?>("--octaves")

@@ -40,7 +40,7 @@ public static class DreamCommand
             if (!(step > 0f) || !float.IsFinite(step)) throw new UserException($"--step-size must be positive, got {step}");
             if (result.GetValue(jitter) is { } j && j < 0) throw new UserException($"--jitter must not be negative, got {j}");
             var imagePath = Options.ExistingFile(result.GetValue(image)!, "image");
-            var requested = ParseSize(result.GetValue(size));
+            var requested = Options.ImageSize(result.GetValue(size));
             using var session = common.Open(result, output);
             var network = session.Network;
             var targets = result.GetValue(layers)!.Select(network.Resolve).ToList();
@@ -69,15 +69,6 @@ public static class DreamCommand
     }
 
     /// <summary>"H" or "H,W", both positive; null when not given.</summary>
-    private static (int H, int W)? ParseSize(string? text)
-    {
-        if (text is null) return null;
-        var parts = text.Split(',');
-        if (parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, out var v) && v > 0))
-            return (int.Parse(parts[0]), int.Parse(parts[^1]));
-        throw new UserException($"--size must be H or H,W in pixels (positive integers), got '{text}'");
-    }
-
     private static (int H, int W) OwnSize(string path, int channels)
     {
         var image = ImageLoader.Load(path, channels);

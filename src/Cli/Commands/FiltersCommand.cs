@@ -26,19 +26,19 @@ public static class FiltersCommand
         var start = new Option<int>("--filter-start") { Description = "first filter index (default 0)", DefaultValueFactory = _ => 0 };
         var end = new Option<int?>("--filter-end") { Description = "last filter index, inclusive (default: the layer's last filter)" };
         var size = new Option<int?>("--size") { Description = "image size in pixels, square (default: the model's input size, 28 for the mini-vgg)" };
-        var iterations = new Option<int>("--iterations") { Description = "gradient steps (default 200)", DefaultValueFactory = _ => 200 };
+        var iterations = new Option<int>("--iterations") { Description = $"gradient steps (default {FilterSettings.DefaultIterations})", DefaultValueFactory = _ => FilterSettings.DefaultIterations };
         var stepSize = new Option<float>("--step-size")
         {
-            Description = "step per iteration in pixel levels (0..255) per mean |gradient| (default 3)",
-            DefaultValueFactory = _ => 3f,
+            Description = $"step per iteration in pixel levels (0..255) per mean |gradient| (default {FilterSettings.DefaultStepLevels})",
+            DefaultValueFactory = _ => FilterSettings.DefaultStepLevels,
         };
         var batch = new Option<int?>("--batch")
         {
             Description = "filters optimized together (default: as many as fit half the device memory, or 256 MiB on the CPU accelerator)",
         };
-        var decay = new Option<float>("--decay") { Description = "L2 decay of the image per step, in [0, 1) (default 0.0001)", DefaultValueFactory = _ => 1e-4f };
-        var blurEvery = new Option<int>("--blur-every") { Description = "blur the images every K steps, 0 for never (default 4)", DefaultValueFactory = _ => 4 };
-        var blurSigma = new Option<float>("--blur-sigma") { Description = "sigma in pixels of that blur (default 0.5)", DefaultValueFactory = _ => 0.5f };
+        var decay = new Option<float>("--decay") { Description = $"L2 decay of the image per step, in [0, 1) (default {FilterSettings.DefaultDecay})", DefaultValueFactory = _ => FilterSettings.DefaultDecay };
+        var blurEvery = new Option<int>("--blur-every") { Description = $"blur the images every K steps, 0 for never (default {FilterSettings.DefaultBlurEvery})", DefaultValueFactory = _ => FilterSettings.DefaultBlurEvery };
+        var blurSigma = new Option<float>("--blur-sigma") { Description = $"sigma in pixels of that blur (default {FilterSettings.DefaultBlurSigma})", DefaultValueFactory = _ => FilterSettings.DefaultBlurSigma };
         var command = new Command("filters", "Visualize filters by maximizing their mean activation; one PNG each and a contact sheet.")
         {
             layer, start, end, size, iterations, stepSize, batch, decay, blurEvery, blurSigma,
@@ -102,6 +102,6 @@ public static class FiltersCommand
     }
 
     /// <summary>Half the device's memory when it reports it, else a fixed budget (the CPU accelerator reports none that means anything).</summary>
-    private static long Budget(Device device) =>
+    public static long Budget(Device device) =>
         device.Accelerator.AcceleratorType == AcceleratorType.CPU ? FixedBudget : device.Accelerator.MemorySize / 2;
 }

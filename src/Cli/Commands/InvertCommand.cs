@@ -15,8 +15,6 @@ namespace DeepVis.Cli.Commands;
 /// </summary>
 public static class InvertCommand
 {
-    private static readonly string[] FrameExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".tga", ".gif"];
-
     /// <summary>A still image of the batch, or a movie's frames, with where its result goes.</summary>
     private sealed record Input(string Path, string Name, bool IsFolder, IReadOnlyList<string> Files)
     {
@@ -28,7 +26,6 @@ public static class InvertCommand
     /// <summary>Runs an inversion under a progress display titled <paramref name="title"/>.</summary>
     private delegate InversionResult Tracker(string title, Func<Action<Progress>, InversionResult> work);
 
-    /// <summary>Runs an inversion under a progress display titled <paramref name="title"/>.</summary>
     public static Command Create(TextWriter output)
     {
         var common = new CommonOptions();
@@ -162,10 +159,10 @@ public static class InvertCommand
         if (Directory.Exists(trimmed))
         {
             var files = Directory.GetFiles(trimmed)
-                .Where(f => FrameExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Where(ImageLoader.IsImage)
                 .Order(StringComparer.Ordinal).ToList();
             if (files.Count == 0)
-                throw new UserException($"folder '{path}' holds no frames: expected image files ({string.Join(", ", FrameExtensions)})");
+                throw new UserException($"folder '{path}' holds no frames: expected image files ({string.Join(", ", ImageLoader.Extensions)})");
             return new Input(trimmed, Path.GetFileName(Path.GetFullPath(trimmed)), true, files);
         }
         Options.ExistingFile(path, "image");

@@ -8,6 +8,11 @@ public sealed record PlanarImage(int Channels, int Height, int Width, float[] Da
 /// <summary>Reads PNG, JPEG, BMP, TGA and GIF with StbImageSharp (every frame of an animated GIF with <see cref="LoadFrames"/>).</summary>
 public static class ImageLoader
 {
+    public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".tga", ".gif"];
+
+    /// <summary>Whether the file's extension is one of the formats read here.</summary>
+    public static bool IsImage(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+
     /// <summary>Loads as 1 (grey) or 3 (RGB) channels, converting as needed; a bad file is a one-line error.</summary>
     public static PlanarImage Load(string path, int channels) =>
         Read(path, channels, stream =>

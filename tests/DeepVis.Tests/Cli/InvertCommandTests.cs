@@ -115,7 +115,7 @@ public sealed class InvertCommandTests : IDisposable
     [InlineData("--blur", "3-10", "--blur expects SIZE:EVERY pairs")]
     [InlineData("--blur", "57:10", "a 57x57 blur does not fit a 28x28 image")]
     [InlineData("--size", "2", "input size 2x2 does not fit mini-vgg")]
-    [InlineData("--size", "0,5", "--size expects H or H,W")]
+    [InlineData("--size", "0,5", "--size must be H or H,W")]
     public void An_option_out_of_range_is_one_line(string option, string value, string message)
     {
         Invert(Png("a.png"), "--layer", "conv1_1", option, value).AssertOneLineError(message);

@@ -1,5 +1,8 @@
+using DeepVis.Cli.Commands;
 using DeepVis.Cli.Images;
+using DeepVis.Cli.Quality;
 using DeepVis.Nets;
+using DeepVis.Optim;
 using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Model;
@@ -40,5 +43,23 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
             var predicted = classes[Array.IndexOf(row, row.Max())];
             Assert.Equal(Path.GetFileNameWithoutExtension(files[n]), predicted.Replace('/', '-').Replace(' ', '-'));
         }
+    }
+
+    /// <summary>
+    /// The class-probability goal of docs/quality.md, with the defaults of <c>deepvis class</c> and the
+    /// CLI's default seed: every one of the ten images is classified as its class with probability at
+    /// least 0.9, from noise (the default start) and from black (the README's first command).
+    /// </summary>
+    [Theory]
+    [InlineData("noise")]
+    [InlineData("black")]
+    public void Class_visualization_reaches_probability_0_9_for_every_class(string start)
+    {
+        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        var settings = start == "black" ? new ClassSettings { Background = QualityCommand.Black } : new ClassSettings();
+        var classes = QualityMeasures.Classes(network, settings, new Random(0));
+        Assert.Equal(10, classes.Count);
+        Assert.All(classes, c => Assert.True(c.Probability >= QualityReport.ClassGoal && c.Predicted == c.Class,
+            $"class {c.Class} '{network.Info.Classes![c.Class]}' from {start}: probability {c.Probability:F4}, predicted {c.Predicted}"));
     }
 }

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using DeepVis.Cli.Images;
+using DeepVis.Cli.Quality;
+using DeepVis.Optim;
+
+namespace DeepVis.Cli.Commands;
+
+/// <summary>
+/// <c>deepvis quality</c>: measures how well the verbs do on a model with their defaults and writes a
+/// Markdown report (docs/quality.md comes from it): class probabilities of class visualizations from
+/// noise and from black, inversion PSNR/SSIM at every convolution, and the share of filters that rose.
+/// </summary>
+public static class QualityCommand
+{
+    public static readonly string[] Parts = ["class", "invert", "filters"];
+
+    /// <summary>The second class-visualization start, the one the README's first command uses.</summary>
+    public static readonly float[] Black = [0f, 0f, 0f];
+
+    public static Command Create(TextWriter output)
+    {
+        var common = new CommonOptions();
+        var measure = new Option<string[]>("--measure")
+        {
+            Description = $"what to measure: {string.Join(", ", Parts)} (default: all three)",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => Parts,
+        };
+        var samples = new Option<string>("--samples")
+        {
+            Description = "folder of images to invert, each at the model's input size (default: samples, the shipped Fashion-MNIST test images)",
+            DefaultValueFactory = _ => "samples",
+        };
+        var inversionIterations = new Option<int>("--inversion-iterations")
+        {
+            Description = "gradient steps of each inversion (default 200; 'deepvis invert' runs 500)",
+            DefaultValueFactory = _ => 200,
+        };
+        var filterIterations = new Option<int>("--filter-iterations")
+        {
+            Description = $"gradient steps of each filter's maximization (default {FilterSettings.DefaultIterations}, as 'deepvis filters')",
+            DefaultValueFactory = _ => FilterSettings.DefaultIterations,
+        };
+        var report = new Option<string?>("--report") { Description = "where the Markdown report goes (default: OUT/quality.md)" };
+        var command = new Command("quality", "Measure visualization quality on a model (class probabilities, inversion PSNR/SSIM, filter activation rise) into a Markdown report.")
+        {
+            measure, samples, inversionIterations, filterIterations, report,
+        };
+        common.AddTo(command);
+        command.SetAction(result =>
+        {
+            var parts = result.GetValue(measure)!;
+            if (parts.FirstOrDefault(p => !Parts.Contains(p)) is { } unknown)
+                throw new UserException($"--measure '{unknown}': expected one of {string.Join(", ", Parts)}");
+            var (iterations, filterSteps) = (result.GetValue(inversionIterations), result.GetValue(filterIterations));
+            if (iterations < 1) throw new UserException($"--inversion-iterations must be at least 1, got {iterations}");
+            if (filterSteps < 1) throw new UserException($"--filter-iterations must be at least 1, got {filterSteps}");
+            var sampleFiles = parts.Contains("invert") ? SampleFiles(result.GetValue(samples)!) : [];
+            // A report outside the output folder is checked here; Open checks the output folder itself.
+            if (result.GetValue(report) is { } given) Options.WritableOutput(given, sampleFiles);
+
+            using var session = common.Open(result, output);
+            var reportPath = result.GetValue(report) ?? session.OutPath("quality.md");
+            var network = session.Network;
+            var info = network.Info;
+            var markdown = new QualityReport(info, session.Device.Name, CommandLine(result));
+            // Each measurement draws from its own source seeded alike, so it gives the same numbers run alone (as the tests run it).
+            var seed = result.GetValue(common.Seed);
+            if (parts.Contains("class"))
+            {
+                var fromNoise = Classes(session, new ClassSettings(), "noise", new Random(seed));
+                var fromBlack = Classes(session, new ClassSettings { Background = Black }, "black", new Random(seed));
+                markdown.AddClasses(fromNoise, fromBlack);
+            }
+            if (parts.Contains("invert"))
+            {
+                var (h, w) = (info.DefaultSize, info.DefaultSize);
+                int[] shape = [sampleFiles.Length, info.InputChannels, h, w];
+                var originals = session.LoadImages(sampleFiles, h, w);
+                var settings = new InversionSettings { Iterations = iterations, ReportEvery = Math.Max(1, iterations / 50) };
+                var rows = QualityMeasures.ConvOutputs(network).Select(layer => session.Progress.Track($"invert {QualityMeasures.Name(layer)}",
+                    progress => QualityMeasures.Inversion(network, originals, shape, layer, settings, new Random(seed), progress))).ToList();
+                markdown.AddInversions(rows, sampleFiles.Length, iterations);
+            }
+            if (parts.Contains("filters"))
+            {
+                var random = new Random(seed);
+                var settings = FilterSettings.Defaults(info, info.DefaultSize) with { Iterations = filterSteps };
+                var rows = QualityMeasures.ConvOutputs(network).Select(layer => QualityMeasures.Filters(network, layer, settings,
+                    (int)Math.Max(1, FiltersCommand.Budget(session.Device) / FilterMaximization.BytesPerFilter(network, layer, settings.Size)), random,
+                    (optimizer, chunk) => session.Optimize(optimizer, settings.Iterations, $"filters {QualityMeasures.Name(layer)} {chunk[0]}-{chunk[^1]}",
+                        n => $"{QualityMeasures.Name(layer)}-filter-{chunk[n]:D4}", random))).ToList();
+                markdown.AddFilters(rows, settings);
+            }
+            var text = markdown.ToString();
+            File.WriteAllText(reportPath, text);
+            output.Write(text);
+            output.WriteLine($"wrote {reportPath}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static IReadOnlyList<ClassQuality> Classes(Session session, ClassSettings settings, string start, Random random) =>
+        QualityMeasures.Classes(session.Network, settings, random, (optimizer, o, octave) =>
+            session.Optimize(optimizer, octave.Iterations, $"class from {start}, octave {o + 1}/{settings.Octaves.Count}",
+                n => $"{ClassLookup.FileName(n, session.Network.Info.Classes)}-from-{start}-octave{o + 1}", random));
+
+    /// <summary>The images of the samples folder, in name order; a missing or empty folder is an error, not an empty table.</summary>
+    private static string[] SampleFiles(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new UserException($"--samples folder '{folder}' does not exist");
+        var files = Directory.GetFiles(folder).Where(ImageLoader.IsImage).Order(StringComparer.Ordinal).ToArray();
+        return files.Length > 0 ? files : throw new UserException($"--samples folder '{folder}' holds no images ({string.Join(", ", ImageLoader.Extensions)})");
+    }
+
+    /// <summary>The command as given, so the report says how to reproduce it.</summary>
+    private static string CommandLine(ParseResult result) => "deepvis " + string.Join(" ", result.Tokens.Select(t => t.Value));
+}

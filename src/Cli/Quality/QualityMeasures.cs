@@ -1,0 +1,75 @@
+using DeepVis.Cli.Images;
+using DeepVis.Nets.Layers;
+using DeepVis.Nets;
+using DeepVis.Optim;
+using DeepVis.Optim.Quality;
+
+namespace DeepVis.Cli.Quality;
+
+/// <summary>The model's view of one class visualization: its probability for the target class and the class it predicts.</summary>
+public sealed record ClassQuality(int Class, float Probability, int Predicted);
+
+/// <summary>How close the inversions at one layer came to their originals: PSNR (dB) and SSIM per image, and the relative feature loss.</summary>
+public sealed record InversionQuality(string Layer, double[] Psnr, double[] Ssim, float[] Loss);
+
+/// <summary>How many of a layer's filters rose at least <see cref="QualityMeasures.RiseFactor"/>-fold over their noise start.</summary>
+public sealed record FilterQuality(string Layer, int Filters, int Rose)
+{
+    public double Fraction => (double)Rose / Filters;
+}
+
+/// <summary>
+/// The three measurements of <c>deepvis quality</c>, each over the algorithm the verb runs with its
+/// defaults: class visualization (every class of the model), inversion and filter maximization at
+/// the output of every convolution (its ReLU where one follows).
+/// </summary>
+public static class QualityMeasures
+{
+    public const double RiseFactor = 10;
+
+    /// <summary>The ReLU after each convolution (the convolution itself where none follows): the layers a user inverts or visualizes.</summary>
+    public static IReadOnlyList<NetworkLayer> ConvOutputs(Network network) =>
+    [
+        .. network.Layers.Where(l => l.Layer is Conv2dLayer).Select(conv =>
+            conv.Index + 1 < network.Layers.Count && network.Layers[conv.Index + 1].Layer is ReluLayer ? network.Layers[conv.Index + 1] : conv),
+    ];
+
+    /// <summary>The layer's friendliest name: its first alias (relu1_1), else its address.</summary>
+    public static string Name(NetworkLayer layer) => layer.Aliases.Count > 0 ? layer.Aliases[0] : layer.Address;
+
+    /// <summary>One class visualization per class of the model, all in one batch.</summary>
+    public static IReadOnlyList<ClassQuality> Classes(Network network, ClassSettings settings, Random random, ClassVisualization.OctaveRunner? run = null)
+    {
+        var images = ClassVisualization.Run(network, [.. Enumerable.Range(0, network.Info.ClassCount)], settings, random, run);
+        return [.. images.Classes.Select((c, n) => new ClassQuality(c, images.Probability(n), images.Predicted(n)))];
+    }
+
+    /// <summary>Inverts the batch at the layer and compares each result with its original in pixels (0..1 after denormalizing and clamping).</summary>
+    public static InversionQuality Inversion(Network network, float[] originals, int[] shape, NetworkLayer layer, InversionSettings settings, Random random,
+        Action<Progress>? progress = null)
+    {
+        var result = Optim.Inversion.Run(network, originals, shape, layer, settings, random, progress);
+        var (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3]);
+        var psnr = new double[n];
+        var ssim = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var original = ImageSaver.ToPixels(originals, i, c, h, w, network.Info).Data;
+            var inverted = ImageSaver.ToPixels(result.Images, i, c, h, w, network.Info).Data;
+            psnr[i] = Psnr.Compute(original, inverted);
+            ssim[i] = Ssim.Compute(original, inverted, c, h, w);
+        }
+        return new InversionQuality(Name(layer), psnr, ssim, result.Loss);
+    }
+
+    /// <summary>Maximizes every filter of the layer and counts those whose mean activation rose at least tenfold (from a start of at most 0: became positive).</summary>
+    public static FilterQuality Filters(Network network, NetworkLayer layer, FilterSettings settings, int batch, Random random, BatchRunner? run = null)
+    {
+        var count = FilterMaximization.Count(network, layer, settings.Size);
+        var activations = FilterMaximization.Run(network, layer, [.. Enumerable.Range(0, count)], batch, settings, random, run);
+        return new FilterQuality(Name(layer), count, activations.Count(Rose));
+    }
+
+    /// <summary>A tenfold rise; a filter silent on the noise start (mean 0 after its ReLU) rose if it is active at the end.</summary>
+    public static bool Rose(FilterActivation a) => a.Start > 0 ? a.End >= RiseFactor * a.Start : a.End > 0;
+}

@@ -1,0 +1,101 @@
+using DeepVis.Tests.Support;
+
+namespace DeepVis.Tests.Cli;
+
+public sealed class QualityCommandTests : IDisposable
+{
+    private readonly TestWeights.TempFolder _folder = new();
+
+    private string Weights()
+    {
+        var path = _folder.File("mini.h5");
+        if (!File.Exists(path)) TestWeights.MiniVgg().Write(path);
+        return path;
+    }
+
+    /// <summary>Two 28x28 grey images (a bright square on black, its negative) in a samples folder.</summary>
+    private string Samples()
+    {
+        var folder = _folder.File("samples");
+        Directory.CreateDirectory(folder);
+        for (var i = 0; i < 2; i++)
+        {
+            var pixels = new byte[28 * 28];
+            for (var y = 0; y < 28; y++)
+                for (var x = 0; x < 28; x++)
+                    pixels[y * 28 + x] = (byte)((x is > 7 and < 20 && y is > 7 and < 20) == (i == 0) ? 230 : 10);
+            using var file = File.Create(Path.Combine(folder, $"sample-{i}.png"));
+            new StbImageWriteSharp.ImageWriter().WritePng(pixels, 28, 28, StbImageWriteSharp.ColorComponents.Grey, file);
+        }
+        File.WriteAllText(Path.Combine(folder, "README.txt"), "not an image: skipped");
+        return folder;
+    }
+
+    private CliRun Quality(params string[] args) =>
+        CliRun.Of(["quality", "--weights", Weights(), "--device", "cpu", "--out", _folder.File("out"), "--quiet", .. args]);
+
+    [Fact]
+    public void Writes_a_report_with_a_row_per_class_and_per_convolution()
+    {
+        var run = Quality("--samples", Samples(), "--inversion-iterations", "3", "--filter-iterations", "3", "--report", _folder.File("quality.md"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        var report = File.ReadAllText(_folder.File("quality.md"));
+        Assert.Equal(report + $"wrote {_folder.File("quality.md")}\n", run.Output.Replace("\r\n", "\n"));
+        Assert.StartsWith("# Visualization quality: mini-vgg, 10 classes", report);
+        var rows = report.Split('\n').Where(l => l.StartsWith("| ")).ToList();
+        // Class rows: 10 classes with two probabilities each, then the lowest of each column.
+        var classRows = rows.Where(r => r.StartsWith("| ") && r.Contains("'class ")).ToList();
+        Assert.Equal(10, classRows.Count);
+        Assert.All(classRows, r => Assert.Matches(@"^\| \d 'class \d' \| \d\.\d{4}( \(predicted [^)]+\))? \| \d\.\d{4}( \(predicted [^)]+\))? \|$", r));
+        Assert.Single(rows, r => r.StartsWith("| **lowest** |"));
+        // Inversion and filter rows: one per convolution output of the mini-vgg, the ReLU after it.
+        string[] layers = ["relu1_1", "relu1_2", "relu2_1", "relu2_2"];
+        Assert.Equal(layers, rows.Where(r => r.Contains("dB") is false && r.Contains(" to ")).Select(r => r.Split('|')[1].Trim()));
+        Assert.Equal(layers, rows.Where(r => r.EndsWith("% |")).Select(r => r.Split('|')[1].Trim()));
+        Assert.Contains("The 2 sample images inverted", report);
+        // The tiny test network has 4 channels per convolution in block 1 and 8 in block 2.
+        Assert.Equal(["4", "4", "8", "8"], rows.Where(r => r.EndsWith("% |")).Select(r => r.Split('|')[2].Trim()));
+    }
+
+    [Fact]
+    public void Measuring_one_part_leaves_the_others_out_and_reports_to_out_by_default()
+    {
+        var run = Quality("--measure", "filters", "--filter-iterations", "2");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var report = File.ReadAllText(_folder.File("out/quality.md"));
+        Assert.Contains("## Filter maximization", report);
+        Assert.DoesNotContain("## Class visualization", report);
+        Assert.DoesNotContain("## Feature inversion", report);
+    }
+
+    [Fact]
+    public void An_unknown_measurement_is_one_line() =>
+        Quality("--measure", "dream").AssertOneLineError("--measure 'dream': expected one of class, invert, filters");
+
+    [Fact]
+    public void A_missing_samples_folder_is_one_line() =>
+        Quality("--measure", "invert", "--samples", _folder.File("nowhere")).AssertOneLineError("--samples folder", "nowhere", "does not exist");
+
+    [Fact]
+    public void A_samples_folder_without_images_is_one_line()
+    {
+        Directory.CreateDirectory(_folder.File("empty"));
+        Quality("--measure", "invert", "--samples", _folder.File("empty")).AssertOneLineError("holds no images", ".png");
+    }
+
+    [Fact]
+    public void A_report_in_a_missing_folder_fails_before_any_computation()
+    {
+        var run = Quality("--measure", "class", "--report", _folder.File("missing/quality.md"));
+        run.AssertOneLineError("output folder", "does not exist");
+        Assert.False(Directory.Exists(_folder.File("out")));
+    }
+
+    [Theory]
+    [InlineData("--inversion-iterations")]
+    [InlineData("--filter-iterations")]
+    public void Iterations_below_one_are_one_line(string option) =>
+        Quality(option, "0").AssertOneLineError($"{option} must be at least 1, got 0");
+
+    public void Dispose() => _folder.Dispose();
+}
