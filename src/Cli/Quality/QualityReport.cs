@@ -53,7 +53,7 @@ public sealed class QualityReport
     public void AddFilters(IReadOnlyList<FilterQuality> rows, FilterSettings settings)
     {
         Section("Filter maximization",
-            $"Every filter of every convolution's output maximized with the defaults of `deepvis filters` but {settings.Iterations} steps, at {settings.Size}x{settings.Size}): "
+            $"Every filter of every convolution's output maximized with the defaults of `deepvis filters` but {settings.Iterations} steps, at {settings.Size}x{settings.Size}: "
             + $"the fraction whose mean activation rose at least {QualityMeasures.RiseFactor:G}-fold over the noise start "
             + "(a filter silent on the noise start counts when it became active).");
         Line($"| layer | filters | rose {QualityMeasures.RiseFactor:G}x | fraction |");
