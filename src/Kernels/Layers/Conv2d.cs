@@ -1,6 +1,7 @@
 using DeepVis.Kernels.Runtime;
 using ILGPU;
 using ILGPU.Runtime;
+using Device = DeepVis.Kernels.Runtime.Device;
 
 namespace DeepVis.Kernels.Layers;
 
@@ -11,9 +12,12 @@ public readonly record struct Conv2dSettings(int StrideH, int StrideW, int PadH,
 }
 
 /// <summary>
-/// 2-D convolution (groups = 1) with optional bias: forward and backward to the input.
-/// One thread per output element; the backward is a gather over the outputs each input feeds, so
-/// it needs no atomics. Weights are OIHW.
+/// 2-D convolution (groups = 1) with optional bias: forward and backward to the input, weights OIHW.
+/// Two implementations of each: implicit GEMM with shared-memory tiles and register blocks
+/// (<see cref="ImplicitGemm"/> with <see cref="Conv2dForwardProblem"/> and <see cref="Conv2dBackwardInputProblem"/>), used on GPUs; and the direct kernels
+/// here, one thread per output element, used on the CPU accelerator, where group barriers are
+/// simulated and the tiles cost more than they save. Both backward kernels gather over the outputs
+/// each input feeds, so neither needs atomics.
 /// </summary>
 public static class Conv2d
 {
@@ -22,6 +26,15 @@ public static class Conv2d
     {
         public readonly int C = c, H = h, W = w, O = o, KH = kh, KW = kw, OH = oh, OW = ow;
         public readonly int StrideH = s.StrideH, StrideW = s.StrideW, PadH = s.PadH, PadW = s.PadW;
+
+        /// <summary>Splits a flat index over [outer, rows, cols]: a pixel into (n, y, x), a filter tap into (channel, ky, kx).</summary>
+        public static void Split(int index, int rows, int cols, out int outer, out int row, out int col)
+        {
+            col = index % cols;
+            var rest = index / cols;
+            row = rest % rows;
+            outer = rest / rows;
+        }
     }
 
     private sealed class Loaded(Accelerator a)
@@ -44,22 +57,35 @@ public static class Conv2d
         return ((height + 2 * s.PadH - kernelH) / s.StrideH + 1, (width + 2 * s.PadW - kernelW) / s.StrideW + 1);
     }
 
-    public static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dSettings s)
+    /// <param name="tiling">The implicit-GEMM layout to use; null: the device's choice (<see cref="TilingFor"/>).</param>
+    public static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dSettings s, GemmTiling? tiling = null)
     {
         var g = Check(x.Shape, weight, s, "conv2d input");
         bias?.RequireShape("conv2d bias", g.O);
         y.RequireShape("conv2d output", x.N, g.O, g.OH, g.OW);
-        x.Device.Kernels(a => new Loaded(a)).Forward(
-            y.Length, x.View, weight.View, bias?.View ?? weight.View, bias is null ? 0 : 1, y.View, g);
+        var biasView = bias?.View ?? weight.View;
+        var hasBias = bias is null ? 0 : 1;
+        if ((tiling ?? TilingFor(x.Device)) is { } t)
+            ImplicitGemm.Run(x.Device, new Conv2dForwardProblem(x.View, weight.View, biasView, hasBias, y.View, x.N, g), t);
+        else
+            x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, weight.View, biasView, hasBias, y.View, g);
     }
 
     /// <summary>dx = the gradient of sum(dy * conv(x)) with respect to x (the bias does not enter).</summary>
-    public static void BackwardInput(Tensor dy, Tensor weight, Tensor dx, Conv2dSettings s)
+    /// <param name="tiling">The implicit-GEMM layout to use; null: the device's choice (<see cref="TilingFor"/>).</param>
+    public static void BackwardInput(Tensor dy, Tensor weight, Tensor dx, Conv2dSettings s, GemmTiling? tiling = null)
     {
         var g = Check(dx.Shape, weight, s, "conv2d input gradient");
         dy.RequireShape("conv2d output gradient", dx.N, g.O, g.OH, g.OW);
-        dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, weight.View, dx.View, g);
+        if ((tiling ?? TilingFor(dx.Device)) is { } t)
+            ImplicitGemm.Run(dx.Device, new Conv2dBackwardInputProblem(dy.View, weight.View, dx.View, dx.N, g), t);
+        else
+            dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, weight.View, dx.View, g);
     }
+
+    /// <summary>The tiled layout a device runs convolutions with, or null for the direct kernels (the CPU accelerator).</summary>
+    public static GemmTiling? TilingFor(Device device) =>
+        device.Accelerator.AcceleratorType == AcceleratorType.CPU ? null : GemmTiling.For(device);
 
     private static Geometry Check(IReadOnlyList<int> input, Tensor weight, Conv2dSettings s, string what)
     {

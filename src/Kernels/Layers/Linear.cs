@@ -1,32 +1,69 @@
+using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
 using ILGPU;
+using ILGPU.Algorithms.ScanReduceOperations;
 using ILGPU.Runtime;
+using Device = DeepVis.Kernels.Runtime.Device;
 
 namespace DeepVis.Kernels.Layers;
 
 /// <summary>
 /// Fully-connected layer y[n,o] = b[o] + sum_i W[o,i] x[n,i]. The input may have any rank: each
 /// batch item is flattened in C,H,W order, as torch.flatten(x, 1) does before torchvision's classifier.
+/// The backward kernel (one thread per input feature, looping over the outputs) reads the weight
+/// along its rows, coalesced, at any batch size.
 /// </summary>
 public static class Linear
 {
+    /// <summary>The forward kernels: one thread per output (the CPU accelerator's); a group per output
+    /// reducing along the weight's row (batch 1 on a GPU: the row is read coalesced, once); the tiled
+    /// product (larger batches, where each weight read serves many items).</summary>
+    public enum Algorithm
+    {
+        Direct,
+        Gemv,
+        Gemm,
+    }
+
     private sealed class Loaded(Accelerator a)
     {
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, int> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, int>(ForwardKernel);
 
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, int, int> Gemv =
+            a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, int, int>(GemvKernel);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> Backward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(BackwardKernel);
     }
 
-    public static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y)
+    /// <param name="algorithm">The kernel to use; null: the device's choice for the batch (<see cref="AlgorithmFor"/>).</param>
+    public static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Algorithm? algorithm = null)
     {
         var (outputs, inputs) = Check(x, weight, "linear input");
         bias?.RequireShape("linear bias", outputs);
         y.RequireShape("linear output", x.N, outputs);
-        x.Device.Kernels(a => new Loaded(a)).Forward(
-            y.Length, x.View, weight.View, bias?.View ?? weight.View, bias is null ? 0 : 1, y.View, inputs, outputs);
+        var (device, biasView, hasBias) = (x.Device, bias?.View ?? weight.View, bias is null ? 0 : 1);
+        switch (algorithm ?? AlgorithmFor(device, x.N))
+        {
+            case Algorithm.Gemm:
+                ImplicitGemm.Run(device, new LinearForwardProblem(x.View, weight.View, biasView, hasBias, y.View, x.N, inputs, outputs),
+                    GemmTiling.For(device));
+                break;
+            case Algorithm.Gemv:
+                device.Kernels(a => new Loaded(a)).Gemv(new KernelConfig(outputs, GroupReduce.GroupSize(device)),
+                    x.View, weight.View, biasView, hasBias, y.View, x.N, inputs, outputs);
+                break;
+            default:
+                device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, weight.View, biasView, hasBias, y.View, inputs, outputs);
+                break;
+        }
     }
+
+    /// <summary>The forward kernel a device runs a batch with: direct on the CPU accelerator (no simulated barriers), GEMV at batch 1, else GEMM.</summary>
+    public static Algorithm AlgorithmFor(Device device, int batch) =>
+        device.Accelerator.AcceleratorType == AcceleratorType.CPU ? Algorithm.Direct
+        : batch == 1 ? Algorithm.Gemv : Algorithm.Gemm;
 
     /// <summary>dx[n,i] = sum_o W[o,i] dy[n,o]; dx has the input's shape.</summary>
     public static void BackwardInput(Tensor dy, Tensor weight, Tensor dx)
@@ -54,6 +91,21 @@ public static class Linear
         var sum = hasBias != 0 ? bias[o] : 0f;
         for (var k = 0; k < inputs; k++) sum += w[o * inputs + k] * x[n * inputs + k];
         y[i] = sum;
+    }
+
+    /// <summary>Group o computes output o of every item: threads stride along the weight's row, then reduce in a fixed order.</summary>
+    private static void GemvKernel(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, int hasBias,
+        ArrayView<float> y, int batch, int inputs, int outputs)
+    {
+        var scratch = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
+        var o = Grid.IdxX;
+        for (var n = 0; n < batch; n++)
+        {
+            var sum = 0f;
+            for (var k = Group.IdxX; k < inputs; k += Group.DimX) sum += w[o * inputs + k] * x[n * inputs + k];
+            sum = GroupReduce.Reduce<float, AddFloat>(scratch, sum);
+            if (Group.IsFirstThread) y[n * outputs + o] = hasBias != 0 ? sum + bias[o] : sum;
+        }
     }
 
     private static void BackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx,

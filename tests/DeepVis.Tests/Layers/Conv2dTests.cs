@@ -25,23 +25,39 @@ public sealed class Conv2dTests(DeviceFixture fixture) : KernelTest(fixture)
         return new Case(n, c, h, w, o, kh, kw, s, Uniform(n * c * h * w), Uniform(o * c * kh * kw), bias ? Uniform(o) : null);
     }
 
+    /// <summary>Sums of up to 1,100 products (11x11 taps, 9 channels): float32 rounding reaches 1e-5 absolute.</summary>
+    private const double LargeTolerance = 5e-5;
+
+    /// <summary>A problem that spans several tiles of every tiling tested: rows, channels and filter taps all beyond one tile, none a multiple of it.</summary>
+    private Case MakeLarge(int kh, int kw, int stride, int pad, bool bias)
+    {
+        var s = Conv2dSettings.Square(stride, pad);
+        var (n, c, o) = (Between(1, 2), Between(5, 9), Between(17, 40));
+        var h = Between(Math.Max(1, kh - 2 * pad) + 3 * stride, Math.Max(1, kh - 2 * pad) + 10 * stride);
+        var w = Between(Math.Max(1, kw - 2 * pad) + 3 * stride, Math.Max(1, kw - 2 * pad) + 10 * stride);
+        return new Case(n, c, h, w, o, kh, kw, s, Uniform(n * c * h * w), Uniform(o * c * kh * kw), bias ? Uniform(o) : null);
+    }
+
     private double[] Reference(Case k, double[] x) => Conv2dReference.Forward(x, k.N, k.C, k.H, k.W, ToDouble(k.Weight),
         k.O, k.KH, k.KW, k.Bias is null ? null : ToDouble(k.Bias), k.S.StrideH, k.S.StrideW, k.S.PadH, k.S.PadW, out _, out _);
 
-    private float[] RunForward(Case k)
+    private float[] RunForward(Case k, GemmTiling? tiling = null)
     {
         var y = Poisoned(k.N, k.O, k.OH, k.OW);
         Conv2d.Forward(Upload(k.X, k.N, k.C, k.H, k.W), Upload(k.Weight, k.O, k.C, k.KH, k.KW),
-            k.Bias is null ? null : Upload(k.Bias, k.O), y, k.S);
+            k.Bias is null ? null : Upload(k.Bias, k.O), y, k.S, tiling);
         return y.ToArray();
     }
 
-    private float[] RunBackward(Case k, float[] dy)
+    private float[] RunBackward(Case k, float[] dy, GemmTiling? tiling = null)
     {
         var dx = Poisoned(k.N, k.C, k.H, k.W);
-        Conv2d.BackwardInput(Upload(dy, k.N, k.O, k.OH, k.OW), Upload(k.Weight, k.O, k.C, k.KH, k.KW), dx, k.S);
+        Conv2d.BackwardInput(Upload(dy, k.N, k.O, k.OH, k.OW), Upload(k.Weight, k.O, k.C, k.KH, k.KW), dx, k.S, tiling);
         return dx.ToArray();
     }
+
+    private double[] ReferenceBackward(Case k, float[] dy) => Conv2dReference.BackwardInput(ToDouble(dy), k.N, k.C, k.H, k.W,
+        ToDouble(k.Weight), k.O, k.KH, k.KW, k.S.StrideH, k.S.StrideW, k.S.PadH, k.S.PadW);
 
     // The zoo's settings (VGG 3x3/1/1; AlexNet 11x11/4/2, 5x5/1/2; GoogLeNet 7x7/2/3, 1x1) and some others.
     public static TheoryData<int, int, int, int, bool> Settings => new()
@@ -65,9 +81,7 @@ public sealed class Conv2dTests(DeviceFixture fixture) : KernelTest(fixture)
         var k = Make(kh, kw, stride, pad, bias);
         var dy = Uniform(k.N * k.O * k.OH * k.OW);
         var dx = RunBackward(k, dy);
-        var expected = Conv2dReference.BackwardInput(ToDouble(dy), k.N, k.C, k.H, k.W, ToDouble(k.Weight), k.O, k.KH, k.KW,
-            k.S.StrideH, k.S.StrideW, k.S.PadH, k.S.PadW);
-        AssertClose(expected, dx, 1e-5, $"conv2d {kh}x{kw}/{stride}/{pad} backward");
+        AssertClose(ReferenceBackward(k, dy), dx, 1e-5, $"conv2d {kh}x{kw}/{stride}/{pad} backward");
         AssertGradient(x => Reference(k, x), ToDouble(k.X), ToDouble(dy), dx, $"conv2d {kh}x{kw}/{stride}/{pad} backward");
     }
 
@@ -98,12 +112,55 @@ public sealed class Conv2dTests(DeviceFixture fixture) : KernelTest(fixture)
 
         var dy = Uniform(k.N * k.O * k.OH * k.OW);
         var dx = RunBackward(k, dy);
-        AssertClose(Conv2dReference.BackwardInput(ToDouble(dy), k.N, k.C, k.H, k.W, ToDouble(k.Weight), k.O, k.KH, k.KW,
-            s.StrideH, s.StrideW, s.PadH, s.PadW), dx, 1e-5, $"{what} backward");
+        AssertClose(ReferenceBackward(k, dy), dx, 1e-5, $"{what} backward");
         AssertGradient(x => Reference(k, x), ToDouble(k.X), ToDouble(dy), dx, $"{what} backward");
 
         var linear = k with { Bias = null };
         AssertAdjoint(k.X, RunForward(linear), dy, dx, what);
+    }
+
+    // The implicit-GEMM kernels (what GPUs run) with the CPU accelerator's own layout, on every setting.
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void Tiled_kernels_match_reference_and_finite_differences(int kh, int kw, int stride, int pad, bool bias)
+    {
+        var k = MakeLarge(kh, kw, stride, pad, bias);
+        var tiling = GemmTiling.For(Device);
+        var what = $"tiled {tiling} conv2d {kh}x{kw}/{stride}/{pad} [{k.N}, {k.C}, {k.H}, {k.W}] -> {k.O}";
+        AssertClose(Reference(k, ToDouble(k.X)), RunForward(k, tiling), LargeTolerance, $"{what} forward");
+
+        var dy = Uniform(k.N * k.O * k.OH * k.OW);
+        var dx = RunBackward(k, dy, tiling);
+        AssertClose(ReferenceBackward(k, dy), dx, LargeTolerance, $"{what} backward");
+        AssertGradient(x => Reference(k, x), ToDouble(k.X), ToDouble(dy), dx, $"{what} backward");
+    }
+
+    // Thin and wide layouts reach the kernel's largest tiles (64 rows or 64 channels), as a 16 x 16 GPU group does.
+    [Theory]
+    [InlineData(16, 1)]
+    [InlineData(1, 16)]
+    [InlineData(2, 8)]
+    [InlineData(1, 1)]
+    public void Every_tiling_matches_reference(int threadsM, int threadsP)
+    {
+        var tiling = new GemmTiling(threadsM, threadsP);
+        foreach (var (kh, stride, pad) in new[] { (3, 1, 1), (11, 4, 2) })
+        {
+            var k = MakeLarge(kh, kh, stride, pad, bias: true);
+            var what = $"tiled {tiling} conv2d {kh}x{kh}/{stride}/{pad}";
+            AssertClose(Reference(k, ToDouble(k.X)), RunForward(k, tiling), LargeTolerance, $"{what} forward");
+            var dy = Uniform(k.N * k.O * k.OH * k.OW);
+            AssertClose(ReferenceBackward(k, dy), RunBackward(k, dy, tiling), LargeTolerance, $"{what} backward");
+            var linear = k with { Bias = null };
+            AssertAdjoint(k.X, RunForward(linear, tiling), dy, RunBackward(k, dy, tiling), what);
+        }
+    }
+
+    [Fact]
+    public void Rejects_a_tiling_the_device_cannot_run()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => RunForward(MakeLarge(3, 3, 1, 1, true), new GemmTiling(32, 1)));
+        Assert.Contains("threads per side must be 1 to 16, got 32 x 1", ex.Message);
     }
 
     [Fact]

@@ -53,6 +53,24 @@ public sealed class LinearTests(DeviceFixture fixture) : KernelTest(fixture)
         AssertAdjoint(x, y.ToArray(), dy, gradient, "linear");
     }
 
+    // Every forward kernel, whatever the device would pick, on a layer wider than one tile (none a
+    // multiple of it); GEMV and GEMM also run batches other than the one they are picked for.
+    [Theory]
+    [InlineData(Linear.Algorithm.Direct, 3)]
+    [InlineData(Linear.Algorithm.Gemv, 1)]
+    [InlineData(Linear.Algorithm.Gemv, 3)]
+    [InlineData(Linear.Algorithm.Gemm, 1)]
+    [InlineData(Linear.Algorithm.Gemm, 21)]
+    public void Every_forward_kernel_matches_reference(Linear.Algorithm algorithm, int n)
+    {
+        var (inputs, outputs) = (Between(40, 300), Between(17, 70));
+        var (x, w, b) = (Uniform(n * inputs), Uniform(outputs * inputs), Uniform(outputs));
+        var y = Poisoned(n, outputs);
+        Linear.Forward(Upload(x, n, inputs), Upload(w, outputs, inputs), Upload(b, outputs), y, algorithm);
+        AssertClose(LinearReference.Forward(ToDouble(x), n, inputs, ToDouble(w), ToDouble(b), outputs),
+            y.ToArray(), 1e-5, $"linear {algorithm} forward, batch {n}, {inputs} -> {outputs}");
+    }
+
     [Fact]
     public void Rejects_input_that_does_not_flatten_to_the_weight_width()
     {

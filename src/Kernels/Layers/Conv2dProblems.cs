@@ -1,0 +1,75 @@
+using ILGPU;
+
+namespace DeepVis.Kernels.Layers;
+
+/// <summary>
+/// Convolution forward as implicit GEMM: rows m = (n, oy, ox) are output pixels, columns p the output
+/// channels, depth k = (c, ky, kx) the filter taps. B is the OIHW weight read as an [O, K] matrix.
+/// </summary>
+internal readonly struct Conv2dForwardProblem(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, int hasBias,
+    ArrayView<float> y, int n, Conv2d.Geometry g) : IGemmProblem
+{
+    private readonly ArrayView<float> _x = x, _w = w, _bias = bias, _y = y;
+    private readonly int _hasBias = hasBias, _n = n;
+    private readonly Conv2d.Geometry _g = g;
+
+    public int M => _n * _g.OH * _g.OW;
+    public int P => _g.O;
+    public int K => _g.C * _g.KH * _g.KW;
+
+    public float A(int m, int k)
+    {
+        Conv2d.Geometry.Split(m, _g.OH, _g.OW, out var n, out var oy, out var ox);
+        Conv2d.Geometry.Split(k, _g.KH, _g.KW, out var c, out var ky, out var kx);
+        int iy = oy * _g.StrideH - _g.PadH + ky, ix = ox * _g.StrideW - _g.PadW + kx;
+        return iy >= 0 && iy < _g.H && ix >= 0 && ix < _g.W ? _x[((n * _g.C + c) * _g.H + iy) * _g.W + ix] : 0f;
+    }
+
+    public float B(int k, int p) => _w[p * K + k];
+
+    public void Store(int m, int p, float value)
+    {
+        int pixels = _g.OH * _g.OW, n = m / pixels;
+        _y[(n * _g.O + p) * pixels + m % pixels] = _hasBias != 0 ? value + _bias[p] : value;
+    }
+}
+
+/// <summary>
+/// Convolution backward to the input as implicit GEMM: rows m = (n, iy, ix) are input pixels, columns
+/// p the input channels, depth k = (o, ky, kx). A gathers the output gradient each input pixel fed
+/// (zero where the stride skips it), so every dx element is written once: no atomics.
+/// </summary>
+internal readonly struct Conv2dBackwardInputProblem(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, int n,
+    Conv2d.Geometry g) : IGemmProblem
+{
+    private readonly ArrayView<float> _dy = dy, _w = w, _dx = dx;
+    private readonly int _n = n;
+    private readonly Conv2d.Geometry _g = g;
+
+    public int M => _n * _g.H * _g.W;
+    public int P => _g.C;
+    public int K => _g.O * _g.KH * _g.KW;
+
+    public float A(int m, int k)
+    {
+        Conv2d.Geometry.Split(m, _g.H, _g.W, out var n, out var iy, out var ix);
+        Conv2d.Geometry.Split(k, _g.KH, _g.KW, out var o, out var ky, out var kx);
+        // Output row oy reads input row oy*stride - pad + ky; only a whole quotient lands on iy.
+        int ty = iy + _g.PadH - ky, tx = ix + _g.PadW - kx;
+        if (ty < 0 || tx < 0 || ty % _g.StrideH != 0 || tx % _g.StrideW != 0) return 0f;
+        int oy = ty / _g.StrideH, ox = tx / _g.StrideW;
+        return oy < _g.OH && ox < _g.OW ? _dy[((n * _g.O + o) * _g.OH + oy) * _g.OW + ox] : 0f;
+    }
+
+    public float B(int k, int p)
+    {
+        Conv2d.Geometry.Split(k, _g.KH, _g.KW, out var o, out var ky, out var kx);
+        return _w[((o * _g.C + p) * _g.KH + ky) * _g.KW + kx];
+    }
+
+    public void Store(int m, int p, float value)
+    {
+        int pixels = _g.H * _g.W, n = m / pixels;
+        _dx[(n * _g.C + p) * pixels + m % pixels] = value;
+    }
+}

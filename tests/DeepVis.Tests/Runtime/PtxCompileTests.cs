@@ -1,0 +1,85 @@
+using System.Reflection;
+using DeepVis.Kernels.Layers;
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+
+namespace DeepVis.Tests.Runtime;
+
+/// <summary>
+/// Every kernel through ILGPU's CUDA backend, for the H100's sm_90, with no GPU present: the suite
+/// otherwise runs the kernels on the CPU accelerator only, and a construct the PTX backend rejects would
+/// first show on a GPU machine. Kernels are found by convention: static void methods named *Kernel;
+/// those whose first parameter is an index are implicitly grouped, the others explicitly.
+/// </summary>
+public sealed class PtxCompileTests : IDisposable
+{
+    private static readonly Assembly Kernels = typeof(Conv2d).Assembly;
+
+    private readonly Context _context = Context.Create(builder => builder.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2));
+    private readonly PTXBackend _backend;
+
+    public PtxCompileTests() =>
+        _backend = new PTXBackend(_context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90,
+            CudaInstructionSet.ISA_80, null);
+
+    public void Dispose() => _context.Dispose();
+
+    private static IEnumerable<MethodInfo> KernelMethods() =>
+        Kernels.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(m => m.Name.EndsWith("Kernel", StringComparison.Ordinal) && m.ReturnType == typeof(void));
+
+    private string Compile(MethodInfo kernel)
+    {
+        var parameters = kernel.GetParameters();
+        var implicitlyGrouped = parameters.Length > 0 && parameters[0].ParameterType is var first &&
+            (first == typeof(Index1D) || first == typeof(Index2D) || first == typeof(Index3D));
+        var entry = implicitlyGrouped
+            ? EntryPointDescription.FromImplicitlyGroupedKernel(kernel)
+            : EntryPointDescription.FromExplicitlyGroupedKernel(kernel);
+        return ((PTXCompiledKernel)_backend.Compile(entry, new KernelSpecialization())).PTXAssembly;
+    }
+
+    [Fact]
+    public void Every_kernel_compiles_to_ptx()
+    {
+        var kernels = KernelMethods().Where(m => !m.IsGenericMethodDefinition).ToList();
+        // The discovery must see the engine, not an empty set.
+        Assert.Contains(kernels, m => m.DeclaringType == typeof(Conv2d) && m.Name == "ForwardKernel");
+        Assert.Contains(kernels, m => m.DeclaringType == typeof(Linear) && m.Name == "GemvKernel");
+        Assert.True(kernels.Count >= 40, $"found only {kernels.Count} kernels");
+        var failures = new List<string>();
+        foreach (var kernel in kernels)
+        {
+            try
+            {
+                Assert.Contains(".entry", Compile(kernel));
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{kernel.DeclaringType!.Name}.{kernel.Name}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    // The tiled product for each problem: shared-memory slabs with barriers, and the 4x4 accumulators
+    // in registers (a spill to local memory would cost more than the tiles save).
+    [Fact]
+    public void Tiled_product_compiles_with_shared_tiles_and_register_blocks()
+    {
+        var generic = Assert.Single(KernelMethods(), m => m.IsGenericMethodDefinition);
+        var problems = Kernels.GetTypes().Where(t => t.IsValueType && t.GetInterface("IGemmProblem") is not null).ToList();
+        Assert.Equal(3, problems.Count);
+        foreach (var problem in problems)
+        {
+            var ptx = Compile(generic.MakeGenericMethod(problem));
+            Assert.True(ptx.Contains("bar.sync") && ptx.Contains("ld.shared.f32"), $"{problem.Name}: no shared-memory tiles in the PTX");
+            Assert.False(ptx.Contains("ld.local"), $"{problem.Name}: the accumulators spill to local memory");
+        }
+    }
+}
