@@ -6,7 +6,11 @@ using DeepVis.Nets.Zoo;
 namespace DeepVis.Nets;
 
 /// <summary>A layer in a network, with its index in the flattened list and every name it answers to.</summary>
-public sealed record NetworkLayer(int Index, string Address, IReadOnlyList<string> Aliases, ILayer Layer);
+public sealed record NetworkLayer(int Index, string Address, IReadOnlyList<string> Aliases, ILayer Layer)
+{
+    /// <summary>The friendliest name, for file names and reports: the first alias (relu1_1), else the address.</summary>
+    public string Name => Aliases.Count > 0 ? Aliases[0] : Address;
+}
 
 /// <summary>
 /// A network: a sequence of layers on one device, built from a weights file. Sequential for now; a

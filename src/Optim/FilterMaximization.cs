@@ -59,6 +59,10 @@ public static class FilterMaximization
         return sizeof(float) * (3 * input + 2 * shapes.Take(layer.Index + 1).Sum(Length) + Length(shapes[layer.Index]));
     }
 
+    /// <summary>How many filters of the layer fit <paramref name="budgetBytes"/> of device memory at once (at least one).</summary>
+    public static int BatchThatFits(Network network, NetworkLayer layer, int size, long budgetBytes) =>
+        (int)Math.Clamp(budgetBytes / BytesPerFilter(network, layer, size), 1, int.MaxValue);
+
     public static IReadOnlyList<FilterActivation> Run(Network network, NetworkLayer layer, IReadOnlyList<int> filters, int batch,
         FilterSettings settings, Random random, BatchRunner? run = null, Action<IReadOnlyList<int>, Tensor>? finished = null)
     {

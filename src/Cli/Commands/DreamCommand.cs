@@ -68,7 +68,7 @@ public static class DreamCommand
         return command;
     }
 
-    /// <summary>"H" or "H,W", both positive; null when not given.</summary>
+    /// <summary>The image's own size, the pyramid's full size when --size is not given.</summary>
     private static (int H, int W) OwnSize(string path, int channels)
     {
         var image = ImageLoader.Load(path, channels);

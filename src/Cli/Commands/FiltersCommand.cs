@@ -2,7 +2,6 @@ using System.CommandLine;
 using DeepVis.Cli.Images;
 using Device = DeepVis.Kernels.Runtime.Device;
 using DeepVis.Optim;
-using ILGPU.Runtime;
 
 namespace DeepVis.Cli.Commands;
 
@@ -63,7 +62,7 @@ public static class FiltersCommand
             var pixels = result.GetValue(size) ?? network.Info.DefaultSize;
             var minimum = InputSize.Minimum(network);
             if (pixels < minimum) throw new UserException($"--size {pixels} is too small for this {network.Info.Arch}: it needs at least {minimum}");
-            var name = target.Aliases.Count > 0 ? target.Aliases[0] : target.Address;
+            var name = target.Name;
             var count = FilterMaximization.Count(network, target, pixels);
             var kind = network.OutputShapes(1, pixels, pixels)[target.Index].Length == 4 ? "channels" : "units";
             var last = lastGiven ?? count - 1;
@@ -72,7 +71,7 @@ public static class FiltersCommand
             var filters = Enumerable.Range(first, last - first + 1).ToList();
             var perFilter = FilterMaximization.BytesPerFilter(network, target, pixels);
             var budget = Budget(session.Device);
-            var batchSize = Math.Min(filters.Count, result.GetValue(batch) ?? (int)Math.Clamp(budget / perFilter, 1, int.MaxValue));
+            var batchSize = Math.Min(filters.Count, result.GetValue(batch) ?? FilterMaximization.BatchThatFits(network, target, pixels, budget));
             output.WriteLine($"filters: {name} {kind} {first}-{last} at {pixels}x{pixels}, batches of {batchSize} " +
                 $"({perFilter / 1024.0 / 1024.0:F2} MiB each, budget {budget >> 20} MiB)");
 
@@ -103,5 +102,5 @@ public static class FiltersCommand
 
     /// <summary>Half the device's memory when it reports it, else a fixed budget (the CPU accelerator reports none that means anything).</summary>
     public static long Budget(Device device) =>
-        device.Accelerator.AcceleratorType == AcceleratorType.CPU ? FixedBudget : device.Accelerator.MemorySize / 2;
+        device.IsCpu ? FixedBudget : device.Accelerator.MemorySize / 2;
 }

@@ -78,7 +78,7 @@ public static class QualityCommand
                 int[] shape = [sampleFiles.Length, info.InputChannels, h, w];
                 var originals = session.LoadImages(sampleFiles, h, w);
                 var settings = new InversionSettings { Iterations = iterations, ReportEvery = Math.Max(1, iterations / 50) };
-                var rows = QualityMeasures.ConvOutputs(network).Select(layer => session.Progress.Track($"invert {QualityMeasures.Name(layer)}",
+                var rows = QualityMeasures.ConvOutputs(network).Select(layer => session.Progress.Track($"invert {layer.Name}",
                     progress => QualityMeasures.Inversion(network, originals, shape, layer, settings, new Random(seed), progress))).ToList();
                 markdown.AddInversions(rows, sampleFiles.Length, iterations);
             }
@@ -87,9 +87,9 @@ public static class QualityCommand
                 var random = new Random(seed);
                 var settings = FilterSettings.Defaults(info, info.DefaultSize) with { Iterations = filterSteps };
                 var rows = QualityMeasures.ConvOutputs(network).Select(layer => QualityMeasures.Filters(network, layer, settings,
-                    (int)Math.Max(1, FiltersCommand.Budget(session.Device) / FilterMaximization.BytesPerFilter(network, layer, settings.Size)), random,
-                    (optimizer, chunk) => session.Optimize(optimizer, settings.Iterations, $"filters {QualityMeasures.Name(layer)} {chunk[0]}-{chunk[^1]}",
-                        n => $"{QualityMeasures.Name(layer)}-filter-{chunk[n]:D4}", random))).ToList();
+                    FilterMaximization.BatchThatFits(network, layer, settings.Size, FiltersCommand.Budget(session.Device)), random,
+                    (optimizer, chunk) => session.Optimize(optimizer, settings.Iterations, $"filters {layer.Name} {chunk[0]}-{chunk[^1]}",
+                        n => $"{layer.Name}-filter-{chunk[n]:D4}", random))).ToList();
                 markdown.AddFilters(rows, settings);
             }
             var text = markdown.ToString();

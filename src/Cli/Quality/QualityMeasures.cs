@@ -34,9 +34,6 @@ public static class QualityMeasures
             conv.Index + 1 < network.Layers.Count && network.Layers[conv.Index + 1].Layer is ReluLayer ? network.Layers[conv.Index + 1] : conv),
     ];
 
-    /// <summary>The layer's friendliest name: its first alias (relu1_1), else its address.</summary>
-    public static string Name(NetworkLayer layer) => layer.Aliases.Count > 0 ? layer.Aliases[0] : layer.Address;
-
     /// <summary>One class visualization per class of the model, all in one batch.</summary>
     public static IReadOnlyList<ClassQuality> Classes(Network network, ClassSettings settings, Random random, ClassVisualization.OctaveRunner? run = null)
     {
@@ -59,7 +56,7 @@ public static class QualityMeasures
             psnr[i] = Psnr.Compute(original, inverted);
             ssim[i] = Ssim.Compute(original, inverted, c, h, w);
         }
-        return new InversionQuality(Name(layer), psnr, ssim, result.Loss);
+        return new InversionQuality(layer.Name, psnr, ssim, result.Loss);
     }
 
     /// <summary>Maximizes every filter of the layer and counts those whose mean activation rose at least tenfold (from a start of at most 0: became positive).</summary>
@@ -67,7 +64,7 @@ public static class QualityMeasures
     {
         var count = FilterMaximization.Count(network, layer, settings.Size);
         var activations = FilterMaximization.Run(network, layer, [.. Enumerable.Range(0, count)], batch, settings, random, run);
-        return new FilterQuality(Name(layer), count, activations.Count(Rose));
+        return new FilterQuality(layer.Name, count, activations.Count(Rose));
     }
 
     /// <summary>A tenfold rise; a filter silent on the noise start (mean 0 after its ReLU) rose if it is active at the end.</summary>

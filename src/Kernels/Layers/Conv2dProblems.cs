@@ -10,12 +10,12 @@ internal readonly struct Conv2dForwardProblem(ArrayView<float> x, ArrayView<floa
     ArrayView<float> y, int n, Conv2d.Geometry g) : IGemmProblem
 {
     private readonly ArrayView<float> _x = x, _w = w, _bias = bias, _y = y;
-    private readonly int _hasBias = hasBias, _n = n;
+    private readonly int _hasBias = hasBias;
     private readonly Conv2d.Geometry _g = g;
 
-    public int M => _n * _g.OH * _g.OW;
-    public int P => _g.O;
-    public int K => _g.C * _g.KH * _g.KW;
+    public int M { get; } = n * g.OH * g.OW;
+    public int P { get; } = g.O;
+    public int K { get; } = g.C * g.KH * g.KW;
 
     public float A(int m, int k)
     {
@@ -43,12 +43,11 @@ internal readonly struct Conv2dBackwardInputProblem(ArrayView<float> dy, ArrayVi
     Conv2d.Geometry g) : IGemmProblem
 {
     private readonly ArrayView<float> _dy = dy, _w = w, _dx = dx;
-    private readonly int _n = n;
     private readonly Conv2d.Geometry _g = g;
 
-    public int M => _n * _g.H * _g.W;
-    public int P => _g.C;
-    public int K => _g.O * _g.KH * _g.KW;
+    public int M { get; } = n * g.H * g.W;
+    public int P { get; } = g.C;
+    public int K { get; } = g.O * g.KH * g.KW;
 
     public float A(int m, int k)
     {

@@ -101,6 +101,12 @@ public sealed class Device : IDisposable
         while (now > (peak = Interlocked.Read(ref _peakBytes)) && Interlocked.CompareExchange(ref _peakBytes, now, peak) != peak) { }
     }
 
+    /// <summary>
+    /// The CPU accelerator: groups are simulated with threads and barriers, so kernels built on shared
+    /// tiles run slower than one-thread-per-output ones there, and the device's memory size means nothing.
+    /// </summary>
+    public bool IsCpu => Accelerator.AcceleratorType == AcceleratorType.CPU;
+
     /// <summary>Waits for every launch enqueued so far.</summary>
     public void Synchronize() => Accelerator.Synchronize();
 

@@ -9,12 +9,6 @@ public sealed class DreamCommandTests : IDisposable
 {
     private readonly TestWeights.TempFolder _folder = new();
 
-    private string MiniVgg()
-    {
-        var path = _folder.File("mini.h5");
-        TestWeights.MiniVgg().Write(path);
-        return path;
-    }
 
     /// <summary>A 28x28 grey PNG with a smooth pattern.</summary>
     private string Image(string name = "shirt.png")
@@ -27,7 +21,7 @@ public sealed class DreamCommandTests : IDisposable
     }
 
     private string[] Args(params string[] extra) =>
-        ["dream", Image(), "--weights", MiniVgg(), "--layer", "relu2_1", "--device", "cpu", "--quiet", "--out", _folder.File("out"), .. extra];
+        ["dream", Image(), "--weights", _folder.MiniVgg(), "--layer", "relu2_1", "--device", "cpu", "--quiet", "--out", _folder.File("out"), .. extra];
 
     [Fact]
     public void Dream_writes_an_image_of_the_requested_size_and_the_objective_rises()
@@ -49,7 +43,7 @@ public sealed class DreamCommandTests : IDisposable
 
     [Fact]
     public void A_missing_image_is_one_line() =>
-        CliRun.Of("dream", _folder.File("none.png"), "--weights", MiniVgg(), "--layer", "relu2_1").AssertOneLineError("image", "none.png", "does not exist");
+        CliRun.Of("dream", _folder.File("none.png"), "--weights", _folder.MiniVgg(), "--layer", "relu2_1").AssertOneLineError("image", "none.png", "does not exist");
 
     [Fact]
     public void An_unknown_layer_lists_the_valid_ones() =>

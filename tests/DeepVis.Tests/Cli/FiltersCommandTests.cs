@@ -10,15 +10,9 @@ public sealed class FiltersCommandTests : IDisposable
 {
     private readonly TestWeights.TempFolder _folder = new();
 
-    private string MiniVgg()
-    {
-        var path = _folder.File("mini.h5");
-        TestWeights.MiniVgg().Write(path);
-        return path;
-    }
 
     private string[] Args(params string[] extra) =>
-        ["filters", "--weights", MiniVgg(), "--device", "cpu", "--quiet", "--out", _folder.File("out"), .. extra];
+        ["filters", "--weights", _folder.MiniVgg(), "--device", "cpu", "--quiet", "--out", _folder.File("out"), .. extra];
 
     private static ImageResult Read(string path)
     {

@@ -9,12 +9,6 @@ public sealed class InvertCommandTests : IDisposable
 {
     private readonly TestWeights.TempFolder _folder = new();
 
-    private string MiniVgg()
-    {
-        var path = _folder.File("mini.h5");
-        if (!File.Exists(path)) TestWeights.MiniVgg().Write(path);
-        return path;
-    }
 
     /// <summary>A grey PNG of a bright square on a ramp, offset by <paramref name="shift"/> pixels.</summary>
     private string Png(string name, int width = 20, int height = 16, int shift = 0)
@@ -42,7 +36,7 @@ public sealed class InvertCommandTests : IDisposable
 
     /// <summary>Runs invert on the test network with 4 iterations unless the arguments say otherwise.</summary>
     private CliRun Invert(params string[] args) =>
-        CliRun.Of(["invert", .. args, "--weights", MiniVgg(), "--device", "cpu", "--out", _folder.File("out"),
+        CliRun.Of(["invert", .. args, "--weights", _folder.MiniVgg(), "--device", "cpu", "--out", _folder.File("out"),
             .. args.Contains("--iterations") ? Array.Empty<string>() : ["--iterations", "4"]]);
 
     [Fact]
@@ -127,7 +121,7 @@ public sealed class InvertCommandTests : IDisposable
     {
         var file = _folder.File("taken");
         File.WriteAllText(file, "a file");
-        CliRun.Of("invert", Png("a.png"), "--layer", "conv1_1", "--weights", MiniVgg(), "--device", "cpu", "--out", file)
+        CliRun.Of("invert", Png("a.png"), "--layer", "conv1_1", "--weights", _folder.MiniVgg(), "--device", "cpu", "--out", file)
             .AssertOneLineError("output folder", "taken");
     }
 

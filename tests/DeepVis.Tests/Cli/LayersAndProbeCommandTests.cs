@@ -7,17 +7,11 @@ public sealed class LayersAndProbeCommandTests : IDisposable
 {
     private readonly TestWeights.TempFolder _folder = new();
 
-    private string MiniVgg()
-    {
-        var path = _folder.File("mini.h5");
-        TestWeights.MiniVgg().Write(path);
-        return path;
-    }
 
     [Fact]
     public void Layers_prints_every_layer_with_its_output_shape_at_the_given_size()
     {
-        var run = CliRun.Of("layers", "--weights", MiniVgg(), "--size", "56", "--device", "cpu");
+        var run = CliRun.Of("layers", "--weights", _folder.MiniVgg(), "--size", "56", "--device", "cpu");
         Assert.Equal(0, run.ExitCode);
         var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.StartsWith("5 ") && l.Contains("features.5") && l.Contains("conv2_1") && l.Contains("[1, 8, 28, 28]") && l.Contains("296"));
@@ -38,7 +32,7 @@ public sealed class LayersAndProbeCommandTests : IDisposable
         var x = Enumerable.Range(0, 2 * 28 * 28).Select(i => (float)Math.Sin(i)).ToArray();
         new H5File { ["input"] = new H5Dataset(x, fileDims: [2, 1, 28, 28]) }.Write(input);
         var output = _folder.File("out.h5");
-        var run = CliRun.Of("probe", "--weights", MiniVgg(), "--input", input, "--layer", "relu2_1", "--out", output, "--device", "cpu");
+        var run = CliRun.Of("probe", "--weights", _folder.MiniVgg(), "--input", input, "--layer", "relu2_1", "--out", output, "--device", "cpu");
         Assert.Equal(0, run.ExitCode);
         using var file = H5File.OpenRead(output);
         Assert.Equal([2ul, 8, 14, 14], file.Dataset("activation").Space.Dimensions);
@@ -52,7 +46,7 @@ public sealed class LayersAndProbeCommandTests : IDisposable
     {
         var input = _folder.File("in.h5");
         new H5File { ["input"] = new H5Dataset(new float[28 * 28], fileDims: [1, 1, 28, 28]) }.Write(input);
-        CliRun.Of("probe", "--weights", MiniVgg(), "--input", input, "--layer", "conv7_1", "--out", _folder.File("o.h5"))
+        CliRun.Of("probe", "--weights", _folder.MiniVgg(), "--input", input, "--layer", "conv7_1", "--out", _folder.File("o.h5"))
             .AssertOneLineError("unknown layer 'conv7_1'", "features.5 (conv2_1/block2_conv1)");
         Assert.False(File.Exists(_folder.File("o.h5")));
     }
@@ -63,7 +57,7 @@ public sealed class LayersAndProbeCommandTests : IDisposable
         var input = _folder.File("in.h5");
         new H5File { ["input"] = new H5Dataset(new float[28 * 28], fileDims: [1, 1, 28, 28]) }.Write(input);
         var before = File.ReadAllBytes(input);
-        CliRun.Of("probe", "--weights", MiniVgg(), "--input", input, "--layer", "conv1_1", "--out", input).AssertOneLineError("also an input");
+        CliRun.Of("probe", "--weights", _folder.MiniVgg(), "--input", input, "--layer", "conv1_1", "--out", input).AssertOneLineError("also an input");
         Assert.Equal(before, File.ReadAllBytes(input));
     }
 
@@ -75,7 +69,7 @@ public sealed class LayersAndProbeCommandTests : IDisposable
         using (var stream = File.Create(image))
             new StbImageWriteSharp.ImageWriter().WritePng(pixels, 30, 20, StbImageWriteSharp.ColorComponents.RedGreenBlue, stream);
         var output = _folder.File("out.h5");
-        var run = CliRun.Of("probe", "--weights", MiniVgg(), "--image", image, "--layer", "logits", "--out", output);
+        var run = CliRun.Of("probe", "--weights", _folder.MiniVgg(), "--image", image, "--layer", "logits", "--out", output);
         Assert.Equal(0, run.ExitCode);
         using var file = H5File.OpenRead(output);
         Assert.Equal([1ul, 10], file.Dataset("activation").Space.Dimensions);
@@ -87,7 +81,7 @@ public sealed class LayersAndProbeCommandTests : IDisposable
     {
         var image = _folder.File("broken.png");
         File.WriteAllText(image, "not a png");
-        CliRun.Of("probe", "--weights", MiniVgg(), "--image", image, "--layer", "conv1_1", "--out", _folder.File("o.h5"))
+        CliRun.Of("probe", "--weights", _folder.MiniVgg(), "--image", image, "--layer", "conv1_1", "--out", _folder.File("o.h5"))
             .AssertOneLineError("broken.png", "cannot be read");
     }
 

@@ -6,12 +6,6 @@ public sealed class QualityCommandTests : IDisposable
 {
     private readonly TestWeights.TempFolder _folder = new();
 
-    private string Weights()
-    {
-        var path = _folder.File("mini.h5");
-        if (!File.Exists(path)) TestWeights.MiniVgg().Write(path);
-        return path;
-    }
 
     /// <summary>Two 28x28 grey images (a bright square on black, its negative) in a samples folder.</summary>
     private string Samples()
@@ -32,7 +26,7 @@ public sealed class QualityCommandTests : IDisposable
     }
 
     private CliRun Quality(params string[] args) =>
-        CliRun.Of(["quality", "--weights", Weights(), "--device", "cpu", "--out", _folder.File("out"), "--quiet", .. args]);
+        CliRun.Of(["quality", "--weights", _folder.MiniVgg(), "--device", "cpu", "--out", _folder.File("out"), "--quiet", .. args]);
 
     [Fact]
     public void Writes_a_report_with_a_row_per_class_and_per_convolution()

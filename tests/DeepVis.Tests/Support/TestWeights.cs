@@ -40,6 +40,14 @@ public static class TestWeights
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("deepvis-test-").FullName;
         public string File(string name) => System.IO.Path.Combine(Path, name);
+
+        /// <summary>The random <see cref="MiniVgg"/> written as mini.h5 in this folder (once), for commands that take --weights.</summary>
+        public string MiniVgg()
+        {
+            var path = File("mini.h5");
+            if (!System.IO.File.Exists(path)) TestWeights.MiniVgg().Write(path);
+            return path;
+        }
         public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
