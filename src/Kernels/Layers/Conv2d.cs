@@ -85,7 +85,7 @@ public static class Conv2d
 
     /// <summary>The tiled layout a device runs convolutions with, or null for the direct kernels (the CPU accelerator).</summary>
     public static GemmTiling? TilingFor(Device device) =>
-        device.IsCpu ? null : GemmTiling.For(device);
+        device.IsSimulator ? null : GemmTiling.For(device);
 
     private static Geometry Check(IReadOnlyList<int> input, Tensor weight, Conv2dSettings s, string what)
     {

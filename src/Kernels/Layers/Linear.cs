@@ -62,7 +62,7 @@ public static class Linear
 
     /// <summary>The forward kernel a device runs a batch with: direct on the CPU accelerator (no simulated barriers), GEMV at batch 1, else GEMM.</summary>
     public static Algorithm AlgorithmFor(Device device, int batch) =>
-        device.IsCpu ? Algorithm.Direct
+        device.IsSimulator ? Algorithm.Direct
         : batch == 1 ? Algorithm.Gemv : Algorithm.Gemm;
 
     /// <summary>dx[n,i] = sum_o W[o,i] dy[n,o]; dx has the input's shape.</summary>

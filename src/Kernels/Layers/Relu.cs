@@ -19,7 +19,7 @@ public enum ReluGradient
 }
 
 /// <summary>ReLU: y = max(x, 0). Forward and backward-to-input kernels.</summary>
-public static class Relu
+public static partial class Relu
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -34,7 +34,8 @@ public static class Relu
     public static void Forward(Tensor x, Tensor y)
     {
         y.RequireShape("relu output", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, y.View);
+        if (x.Device.RunsOnHost) CpuForward(x, y);
+        else x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, y.View);
     }
 
     /// <summary>dx = dy where x &gt; 0 (everywhere with <see cref="ReluGradient.PassThrough"/>), else 0.</summary>
@@ -42,7 +43,8 @@ public static class Relu
     {
         dy.RequireShape("relu output gradient", [.. x.Shape]);
         dx.RequireShape("relu input gradient", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).Backward(x.Length, x.View, dy.View, dx.View, (int)mode);
+        if (x.Device.RunsOnHost) CpuBackward(x, dy, dx, mode);
+        else x.Device.Kernels(a => new Loaded(a)).Backward(x.Length, x.View, dy.View, dx.View, (int)mode);
     }
 
     private static void ForwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> y) =>

@@ -12,11 +12,16 @@ namespace DeepVis.Kernels.Runtime;
 /// The one place that owns the ILGPU context and the accelerator. Every tensor and kernel launch
 /// belongs to a device; kernels are compiled once per device and cached (<see cref="Kernels{T}"/>).
 /// All launches go to the accelerator's default stream, so they run in order without host syncs.
+/// On the <c>cpu</c> device (<see cref="RunsOnHost"/>) no ILGPU kernel runs: every op calls its plain
+/// C# implementation over the tensors' memory, which an ILGPU CPU accelerator allocates (so tensors,
+/// uploads and downloads work the same on every device), synchronously on the calling thread.
 /// </summary>
 public sealed class Device : IDisposable
 {
     private readonly Context _context;
     private readonly ConcurrentDictionary<Type, object> _kernels = new();
+
+    private int _hostThreads = DefaultHostThreads();
 
     private Device(Context context, Accelerator accelerator, DeviceSpec spec)
     {
@@ -30,7 +35,24 @@ public sealed class Device : IDisposable
     /// <summary>The resolved request: never <c>auto</c>.</summary>
     public DeviceSpec Spec { get; }
 
-    public string Name => $"{Spec} ({Accelerator.Name})";
+    public string Name => $"{Spec} ({(RunsOnHost ? HostDescription(HostThreads) : Accelerator.Name)})";
+
+    /// <summary>The <c>cpu</c> device: ops run DeepVis's CPU kernels (src/Kernels/Cpu and the <c>*.Cpu.cs</c> files), not ILGPU's.</summary>
+    public bool RunsOnHost => Spec.Kind == DeviceKind.Cpu;
+
+    /// <summary>
+    /// The environment variable that sets <see cref="HostThreads"/> for new devices (default: every core).
+    /// </summary>
+    public const string ThreadsVariable = "DEEPVIS_THREADS";
+
+    /// <summary>How many threads the CPU kernels of a <see cref="RunsOnHost"/> device use (at least 1).</summary>
+    public int HostThreads
+    {
+        get => _hostThreads;
+        set => _hostThreads = value >= 1
+            ? value
+            : throw new DeviceException($"threads: expected a whole number of at least 1, got {value}");
+    }
 
     /// <summary>Threads per group for explicitly grouped kernels (reductions): a power of two the device allows.</summary>
     public int GroupSize
@@ -57,7 +79,8 @@ public sealed class Device : IDisposable
             {
                 DeviceKind.Cuda => context.GetCudaDevice(index),
                 DeviceKind.OpenCL => context.GetCLDevice(index),
-                _ => (ILGPU.Runtime.Device)context.GetCPUDevice(index),
+                // The cpu device allocates through the CPU accelerator and never launches on it.
+                _ => (ILGPU.Runtime.Device)context.GetCPUDevice(kind == DeviceKind.Cpu ? 0 : index),
             };
             return new Device(context, device.CreateAccelerator(context), new DeviceSpec(kind, index));
         }
@@ -73,7 +96,7 @@ public sealed class Device : IDisposable
     {
         using var context = CreateContext();
         var lines = new List<string>();
-        foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu })
+        foreach (var kind in Kinds)
             for (var i = 0; i < Count(context, kind); i++)
                 lines.Add($"{new DeviceSpec(kind, i)}: {Describe(context, kind, i)}");
         return lines;
@@ -102,13 +125,19 @@ public sealed class Device : IDisposable
     }
 
     /// <summary>
-    /// The CPU accelerator: groups are simulated with threads and barriers, so kernels built on shared
-    /// tiles run slower than one-thread-per-output ones there, and the device's memory size means nothing.
+    /// ILGPU's CPU accelerator (<c>cpu-sim</c>): groups are simulated with threads and barriers, so
+    /// kernels built on shared tiles run slower than one-thread-per-output ones there.
     /// </summary>
+    public bool IsSimulator => Spec.Kind == DeviceKind.CpuSim;
+
+    /// <summary>Either CPU device: tensors live in host memory, and the accelerator's memory size means nothing.</summary>
     public bool IsCpu => Accelerator.AcceleratorType == AcceleratorType.CPU;
 
-    /// <summary>Waits for every launch enqueued so far.</summary>
-    public void Synchronize() => Accelerator.Synchronize();
+    /// <summary>Waits for every launch enqueued so far (the cpu device never has any pending).</summary>
+    public void Synchronize()
+    {
+        if (!RunsOnHost) Accelerator.Synchronize();
+    }
 
     public void Dispose()
     {
@@ -129,6 +158,7 @@ public sealed class Device : IDisposable
     {
         if (spec.Kind == DeviceKind.Auto)
         {
+            // Without a GPU, auto takes the fast CPU path, never the simulator.
             foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu })
                 if (Count(context, kind) > 0) return (kind, 0);
         }
@@ -137,17 +167,20 @@ public sealed class Device : IDisposable
             return (spec.Kind, spec.Index);
         }
         var present = new List<string>();
-        foreach (var kind in new[] { DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu })
+        foreach (var kind in Kinds)
             for (var i = 0; i < Count(context, kind); i++) present.Add(new DeviceSpec(kind, i).ToString());
         throw new DeviceException(
             $"device '{spec}' is not present; present: {(present.Count == 0 ? "none" : string.Join(", ", present))}");
     }
 
+    private static readonly DeviceKind[] Kinds = [DeviceKind.Cuda, DeviceKind.OpenCL, DeviceKind.Cpu, DeviceKind.CpuSim];
+
     private static int Count(Context context, DeviceKind kind) => kind switch
     {
         DeviceKind.Cuda => context.GetCudaDevices().Count,
         DeviceKind.OpenCL => context.GetCLDevices().Count,
-        DeviceKind.Cpu => context.GetCPUDevices().Count,
+        DeviceKind.Cpu => 1,
+        DeviceKind.CpuSim => context.GetCPUDevices().Count,
         _ => 0,
     };
 
@@ -155,6 +188,20 @@ public sealed class Device : IDisposable
     {
         DeviceKind.Cuda => context.GetCudaDevice(index).Name,
         DeviceKind.OpenCL => context.GetCLDevice(index).Name,
-        _ => context.GetCPUDevice(index).Name,
+        DeviceKind.Cpu => HostDescription(DefaultHostThreads()) + ": DeepVis's CPU kernels (fast; the default without a GPU)",
+        _ => $"{context.GetCPUDevice(index).Name}: ILGPU's simulator of the GPU kernels (slow; for testing them without a GPU)",
     };
+
+    private static string HostDescription(int threads) =>
+        $"host CPU, {threads} thread{(threads == 1 ? "" : "s")}, " +
+        (System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2+FMA" : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256-bit SIMD" : "no 256-bit SIMD");
+
+    private static int DefaultHostThreads()
+    {
+        var text = Environment.GetEnvironmentVariable(ThreadsVariable);
+        if (string.IsNullOrWhiteSpace(text)) return Environment.ProcessorCount;
+        return int.TryParse(text, out var threads) && threads >= 1
+            ? threads
+            : throw new DeviceException($"{ThreadsVariable}='{text}': expected a whole number of at least 1");
+    }
 }

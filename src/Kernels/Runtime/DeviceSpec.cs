@@ -1,10 +1,14 @@
 namespace DeepVis.Kernels.Runtime;
 
-/// <summary>Which kind of accelerator a user asked for.</summary>
-public enum DeviceKind { Auto, Cuda, OpenCL, Cpu }
+/// <summary>
+/// Which kind of device a user asked for. <see cref="Cpu"/> runs DeepVis's own CPU kernels (plain C#,
+/// SIMD, all cores); <see cref="CpuSim"/> is ILGPU's CPU accelerator, a slow simulator that runs the
+/// GPU kernels on the CPU so that they can be tested without a GPU.
+/// </summary>
+public enum DeviceKind { Auto, Cuda, OpenCL, Cpu, CpuSim }
 
 /// <summary>
-/// A parsed device request: <c>auto</c>, <c>cuda</c>, <c>opencl</c> or <c>cpu</c>, optionally with
+/// A parsed device request: <c>auto</c>, <c>cuda</c>, <c>opencl</c>, <c>cpu</c> or <c>cpu-sim</c>, optionally with
 /// <c>:N</c> to pick the N-th device of that kind (for example <c>cuda:1</c>).
 /// </summary>
 public readonly record struct DeviceSpec(DeviceKind Kind, int Index)
@@ -24,6 +28,7 @@ public readonly record struct DeviceSpec(DeviceKind Kind, int Index)
             "cuda" => DeviceKind.Cuda,
             "opencl" => DeviceKind.OpenCL,
             "cpu" => DeviceKind.Cpu,
+            "cpu-sim" => DeviceKind.CpuSim,
             _ => throw Invalid(text),
         };
         var index = 0;
@@ -41,10 +46,13 @@ public readonly record struct DeviceSpec(DeviceKind Kind, int Index)
         return string.IsNullOrWhiteSpace(value) ? Auto : Parse(value);
     }
 
-    public override string ToString() => Kind == DeviceKind.Auto ? "auto" : $"{Kind.ToString().ToLowerInvariant()}:{Index}";
+    public override string ToString() => Kind == DeviceKind.Auto ? "auto" : $"{Name(Kind)}:{Index}";
+
+    /// <summary>The kind as the user writes it.</summary>
+    public static string Name(DeviceKind kind) => kind == DeviceKind.CpuSim ? "cpu-sim" : kind.ToString().ToLowerInvariant();
 
     private static DeviceException Invalid(string text) =>
-        new($"unknown device '{text}': expected auto, cuda, opencl or cpu, optionally with :N (for example cuda:1)");
+        new($"unknown device '{text}': expected auto, cuda, opencl, cpu or cpu-sim, optionally with :N (for example cuda:1)");
 }
 
 /// <summary>A device could not be parsed or opened; the message is meant for the user as it is.</summary>

@@ -26,6 +26,11 @@ public sealed class Tensor : IDisposable
     public Device Device { get; }
     public MemoryBuffer1D<float, Stride1D.Dense> Buffer { get; }
     public ArrayView<float> View => Buffer.View;
+
+    /// <summary>The values in host memory, for the CPU kernels of the <c>cpu</c> device (its buffers are CPU accelerator memory).</summary>
+    internal unsafe Span<float> Span => Device.RunsOnHost
+        ? new Span<float>((void*)Buffer.NativePtr, Length)
+        : throw new InvalidOperationException($"tensor {ShapeText} lives on {Device.Spec}, not in host memory");
     public IReadOnlyList<int> Shape => _shape;
     public int Rank => _shape.Length;
     public int Length { get; }
@@ -57,7 +62,8 @@ public sealed class Tensor : IDisposable
     public static Tensor Zeros(Device device, params int[] shape)
     {
         var tensor = new Tensor(device, shape);
-        tensor.Buffer.MemSetToZero(device.Accelerator.DefaultStream);
+        if (device.RunsOnHost) tensor.Span.Clear();
+        else tensor.Buffer.MemSetToZero(device.Accelerator.DefaultStream);
         return tensor;
     }
 
@@ -65,12 +71,14 @@ public sealed class Tensor : IDisposable
     {
         if (data.Length != Length)
             throw new ArgumentException($"cannot upload {data.Length} values into a tensor of shape {ShapeText} ({Length} values)");
-        Buffer.View.CopyFromCPU(Device.Accelerator.DefaultStream, data);
+        if (Device.RunsOnHost) data.CopyTo(Span);
+        else Buffer.View.CopyFromCPU(Device.Accelerator.DefaultStream, data);
     }
 
     /// <summary>Downloads the values; waits for every launch enqueued before it.</summary>
     public float[] ToArray()
     {
+        if (Device.RunsOnHost) return Span.ToArray();
         var data = new float[Length];
         Buffer.View.CopyToCPU(Device.Accelerator.DefaultStream, data);
         Device.Accelerator.DefaultStream.Synchronize();
@@ -82,7 +90,8 @@ public sealed class Tensor : IDisposable
     public void CopyTo(Tensor destination)
     {
         destination.RequireShape("copy destination", _shape);
-        Buffer.View.CopyTo(Device.Accelerator.DefaultStream, destination.View);
+        if (Device.RunsOnHost) Span.CopyTo(destination.Span);
+        else Buffer.View.CopyTo(Device.Accelerator.DefaultStream, destination.View);
     }
 
     public bool HasShape(params int[] shape) => _shape.AsSpan().SequenceEqual(shape);

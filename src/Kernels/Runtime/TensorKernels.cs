@@ -14,8 +14,8 @@ internal static class TensorKernels
 
     public static void Fill(Tensor t, float value)
     {
-        var k = t.Device.Kernels(a => new Loaded(a));
-        k.Fill(t.Length, t.View, value);
+        if (t.Device.RunsOnHost) t.Span.Fill(value);
+        else t.Device.Kernels(a => new Loaded(a)).Fill(t.Length, t.View, value);
     }
 
     private static void FillKernel(Index1D i, ArrayView<float> data, float value) => data[i] = value;

@@ -4,8 +4,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Layers;
 
-public sealed class ReluTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class ReluTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : ReluTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : ReluTests(fixture, Implementation.Ilgpu);
+
     private int[] RandomShape() => [Between(1, 3), Between(1, 5), Between(1, 9), Between(1, 9)];
 
     [Fact]

@@ -7,13 +7,15 @@ namespace DeepVis.Tests.Support;
 /// message; DEEPVIS_TEST_SEED replays it), device tensors that are freed after the test, outputs
 /// poisoned with NaN so an element a kernel forgot to write fails, and the comparisons every
 /// kernel test makes: against a double-precision reference, against centered finite differences,
-/// and the adjoint identity.
+/// and the adjoint identity. A test class that checks every implementation is abstract, takes the
+/// <see cref="Implementation"/> and nests one sealed class per implementation (<c>OnCpu</c>, <c>OnIlgpu</c>).
 /// </summary>
-public abstract class KernelTest(DeviceFixture fixture) : IDisposable
+public abstract class KernelTest(DeviceFixture fixture, Implementation? implementation = null) : IDisposable
 {
     private readonly List<Tensor> _tensors = [];
 
-    protected Device Device { get; } = fixture.Device;
+    /// <summary>The implementation's device, or the suite's device when the test names none.</summary>
+    protected Device Device { get; } = implementation is { } i ? fixture.For(i) : fixture.Device;
 
     protected int Seed { get; } = int.TryParse(Environment.GetEnvironmentVariable("DEEPVIS_TEST_SEED"), out var s)
         ? s : Random.Shared.Next();
