@@ -11,6 +11,7 @@ the mean with one synchronize at the end ("streamed"). Modes: fp32 (TF32 off for
 matmuls) and tf32 (PyTorch's defaults: TF32 convolutions). Peak memory: torch.cuda.max_memory_allocated.
 
   /usr/bin/python3 bench/pytorch_step.py --arch vgg16 --batch 16 --device cuda --mode both
+  /usr/bin/python3 bench/pytorch_step.py --arch vgg16 --device cpu --threads 2 --mode fp32
   /usr/bin/python3 bench/pytorch_step.py --arch vgg16 --write-reference vgg16-ref.h5
   deepvis bench --check vgg16-ref.h5 --device cuda --batch 16
 
@@ -31,7 +32,15 @@ MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 VGG = {
     "vgg16": [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"],
     "vgg19": [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M"],
+    # The embedded default model's layout (weights-converter/training/train_mini_vgg.py): grayscale, 28x28.
+    "mini-vgg": [16, 16, "M", 32, 32, "M"],
 }
+# Input channels, mean and std as DeepVis's seeded random weights record them (src/Nets/Zoo/RandomWeights.cs).
+STATS = {"mini-vgg": (1, [0.5], [0.5])}
+
+
+def stats(arch):
+    return STATS.get(arch, (3, MEAN, STD))
 
 
 class Net(nn.Module):
@@ -53,7 +62,7 @@ class Net(nn.Module):
                 nn.Dropout(), nn.Linear(d(256) * 36, hidden), nn.ReLU(),
                 nn.Dropout(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, classes))
         else:
-            layers, channels = [], 3
+            layers, channels = [], stats(arch)[0]
             for v in VGG[arch]:
                 if v == "M":
                     layers.append(nn.MaxPool2d(2, 2))
@@ -62,9 +71,13 @@ class Net(nn.Module):
                     channels = d(v)
             self.features = nn.Sequential(*layers)
             self.avgpool = nn.AdaptiveAvgPool2d((7, 7))
-            self.classifier = nn.Sequential(
-                nn.Linear(channels * 49, hidden), nn.ReLU(), nn.Dropout(),
-                nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(), nn.Linear(hidden, classes))
+            if arch == "mini-vgg":
+                self.classifier = nn.Sequential(
+                    nn.Linear(channels * 49, d(128)), nn.ReLU(), nn.Dropout(), nn.Linear(d(128), classes))
+            else:
+                self.classifier = nn.Sequential(
+                    nn.Linear(channels * 49, hidden), nn.ReLU(), nn.Dropout(),
+                    nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(), nn.Linear(hidden, classes))
 
     def forward(self, x):
         return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
@@ -83,7 +96,8 @@ def flops_per_step(model, batch, size):
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             hooks.append(m.register_forward_hook(count))
     with torch.no_grad():
-        model(torch.zeros(batch, 3, size, size, device=next(model.parameters()).device, dtype=next(model.parameters()).dtype))
+        model(torch.zeros(batch, model.features[0].in_channels, size, size, device=next(model.parameters()).device,
+                          dtype=next(model.parameters()).dtype))
     for h in hooks:
         h.remove()
     return total
@@ -105,9 +119,10 @@ def bench(model, args, device, mode):
     torch.backends.cuda.matmul.allow_tf32 = False
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     g = torch.Generator().manual_seed(args.seed)
-    x = (torch.rand(args.batch, 3, args.size, args.size, generator=g) - 0.5).to(device).requires_grad_(True)
-    mean = torch.tensor(MEAN, device=device).view(1, 3, 1, 1)
-    std = torch.tensor(STD, device=device).view(1, 3, 1, 1)
+    channels, mean, std = stats(args.arch)
+    x = (torch.rand(args.batch, channels, args.size, args.size, generator=g) - 0.5).to(device).requires_grad_(True)
+    mean = torch.tensor(mean, device=device).view(1, channels, 1, 1)
+    std = torch.tensor(std, device=device).view(1, channels, 1, 1)
     step = make_step(model, x, args.cls, 1.0, (0 - mean) / std, (1 - mean) / std)
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats()
@@ -128,8 +143,9 @@ def bench(model, args, device, mode):
     median = statistics.median(times)
     flops = flops_per_step(model, args.batch, args.size)
     peak = torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else float("nan")
-    print(f"pytorch {torch.__version__} {mode}: {args.arch}, batch {args.batch}, {args.size}x{args.size}, "
-          f"{args.steps} steps after {args.warmup} warm-up")
+    threads = f", {torch.get_num_threads()} threads" if device.type == "cpu" else ""
+    print(f"pytorch {torch.__version__} {mode} on {device.type}{threads}: {args.arch}, batch {args.batch}, "
+          f"{args.size}x{args.size}, {args.steps} steps after {args.warmup} warm-up")
     print(f"  {median:.2f} ms/step (median, each step synchronized); {streamed:.2f} ms/step streamed")
     print(f"  {args.batch * 1000 / median:.1f} image-steps/s")
     print(f"  {flops / 1e9:.2f} GFLOP/step (conv + linear, forward + input backward): {flops / (median * 1e9):.3f} TFLOP/s")
@@ -141,9 +157,10 @@ def write_reference(model, args, path):
     import h5py
     model = model.double().cpu()
     g = torch.Generator().manual_seed(args.seed + 1)
-    x = ((torch.rand(args.batch, 3, args.size, args.size, generator=g, dtype=torch.float64)
-          - torch.tensor(MEAN, dtype=torch.float64).view(1, 3, 1, 1))
-         / torch.tensor(STD, dtype=torch.float64).view(1, 3, 1, 1)).requires_grad_(True)
+    channels, mean, std = stats(args.arch)
+    x = ((torch.rand(args.batch, channels, args.size, args.size, generator=g, dtype=torch.float64)
+          - torch.tensor(mean, dtype=torch.float64).view(1, channels, 1, 1))
+         / torch.tensor(std, dtype=torch.float64).view(1, channels, 1, 1)).requires_grad_(True)
     logits = model(x)
     logits[:, args.cls].sum().backward()
     classes = logits.shape[1]
@@ -151,9 +168,9 @@ def write_reference(model, args, path):
         f.attrs["format"] = "deepvis-weights"
         f.attrs["version"] = np.int32(1)
         f.attrs["arch"] = args.arch
-        f.attrs["input_channels"] = np.int32(3)
-        f.attrs["mean"] = np.array(MEAN, dtype=np.float32)
-        f.attrs["std"] = np.array(STD, dtype=np.float32)
+        f.attrs["input_channels"] = np.int32(channels)
+        f.attrs["mean"] = np.array(mean, dtype=np.float32)
+        f.attrs["std"] = np.array(std, dtype=np.float32)
         f.attrs["default_size"] = np.int32(args.size)
         f.attrs["class_count"] = np.int32(classes)
         f.attrs["color_order"] = "RGB"
@@ -170,19 +187,24 @@ def write_reference(model, args, path):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--arch", choices=["vgg16", "vgg19", "alexnet"], default="vgg16")
-    p.add_argument("--size", type=int, default=224)
+    p.add_argument("--arch", choices=["vgg16", "vgg19", "alexnet", "mini-vgg"], default="vgg16")
+    p.add_argument("--size", type=int, default=None, help="input side (default 224, 28 for mini-vgg)")
     p.add_argument("--batch", type=int, default=1)
     p.add_argument("--steps", type=int, default=50)
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--class", dest="cls", type=int, default=0)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (torch.set_num_threads; default: torch's)")
     p.add_argument("--mode", choices=["fp32", "tf32", "both"], default="both")
     p.add_argument("--width-divisor", type=int, default=1, help="divide every width (narrow test variants)")
     p.add_argument("--classes", type=int, default=1000)
     p.add_argument("--write-reference", metavar="FILE", help="write the reference file for `deepvis bench --check` and exit")
     args = p.parse_args()
+    if args.size is None:
+        args.size = 28 if args.arch == "mini-vgg" else 224
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
 
     torch.manual_seed(args.seed)
     model = Net(args.arch, args.width_divisor, args.classes).eval()

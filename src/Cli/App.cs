@@ -64,10 +64,11 @@ public static class App
         return option is null || text.Contains(option) ? text : $"{option}: {text}";
     }
 
-    /// <summary>The shared --device option: auto|cuda|opencl|cpu with an optional :N.</summary>
+    /// <summary>The shared --device option: auto|cuda|opencl|cpu|cpu-sim with an optional :N.</summary>
     public static Option<string?> DeviceOption() => new("--device")
     {
-        Description = "auto, cuda, opencl or cpu, optionally with :N (default: DEEPVIS_DEVICE, else auto: CUDA, then OpenCL, then CPU)",
+        Description = "auto, cuda, opencl, cpu (DeepVis's CPU kernels) or cpu-sim (ILGPU's slow simulator of the GPU kernels), " +
+            "optionally with :N (default: DEEPVIS_DEVICE, else auto: CUDA, then OpenCL, then cpu)",
     };
 }
 

@@ -24,10 +24,11 @@ public static class BenchCommand
         var check = new Option<string?>("--check") { Description = "reference file from bench/pytorch_step.py: compare logits and input gradient first, and time its weights" };
         var tolerance = new Option<double>("--tolerance") { Description = "largest relative error --check accepts (default 1e-3)", DefaultValueFactory = _ => 1e-3 };
         var seed = new Option<int>("--seed") { Description = "seed of the random weights and start image (default 0)", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int?>("--threads") { Description = $"threads of the cpu device (default: {Device.ThreadsVariable}, else every core)" };
         var device = App.DeviceOption();
         var command = new Command("bench", "Time the optimization step on a device (ms/step, image-steps/s, TFLOP/s, peak memory).")
         {
-            arch, size, batch, steps, warmup, classIndex, check, tolerance, seed, device,
+            arch, size, batch, steps, warmup, classIndex, check, tolerance, seed, threads, device,
         };
         command.SetAction(result =>
         {
@@ -39,6 +40,11 @@ public static class BenchCommand
             var side = result.GetValue(size) ?? weights.Info.DefaultSize;
             if (side < 1) throw new UserException($"--size must be positive, got {side}");
             using var dev = Device.Open(result.GetValue(device));
+            if (result.GetValue(threads) is { } count)
+            {
+                if (!dev.RunsOnHost) throw new UserException($"--threads applies to the cpu device, not {dev.Spec}");
+                dev.HostThreads = count;
+            }
             using var network = Network.Build(dev, weights);
             var cls = result.GetValue(classIndex);
             var classes = network.OutputShapes(1, side, side)[network.Resolve("logits").Index][1];
@@ -56,7 +62,7 @@ public static class BenchCommand
             output.WriteLine($"{weights.Info.Arch}, batch {n}, {side}x{side}, {timed} steps after {warm} warm-up");
             output.WriteLine($"  {bench.MedianMs:F2} ms/step (median, each step synchronized); {bench.StreamMs:F2} ms/step streamed");
             output.WriteLine($"  {bench.ImageStepsPerSecond:F1} image-steps/s");
-            output.WriteLine($"  {bench.FlopsPerStep / 1e9:F2} GFLOP/step (conv + linear, forward + input backward): {bench.Tflops:F3} TFLOP/s");
+            output.WriteLine($"  {bench.FlopsPerStep / 1e9:F2} GFLOP/step (conv + linear, forward + input backward): {bench.Tflops:F3} TFLOP/s ({bench.Tflops * 1000:F1} GFLOP/s)");
             output.WriteLine($"  peak device memory {bench.PeakBytes / (1024.0 * 1024):F1} MiB (DeepVis tensors: weights, activations, gradients)");
             return 0;
         });

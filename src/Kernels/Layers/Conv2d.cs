@@ -1,3 +1,4 @@
+using DeepVis.Kernels.Cpu;
 using DeepVis.Kernels.Runtime;
 using ILGPU;
 using ILGPU.Runtime;
@@ -13,13 +14,13 @@ public readonly record struct Conv2dSettings(int StrideH, int StrideW, int PadH,
 
 /// <summary>
 /// 2-D convolution (groups = 1) with optional bias: forward and backward to the input, weights OIHW.
-/// Two implementations of each: implicit GEMM with shared-memory tiles and register blocks
-/// (<see cref="ImplicitGemm"/> with <see cref="Conv2dForwardProblem"/> and <see cref="Conv2dBackwardInputProblem"/>), used on GPUs; and the direct kernels
-/// here, one thread per output element, used on the CPU accelerator, where group barriers are
-/// simulated and the tiles cost more than they save. Both backward kernels gather over the outputs
-/// each input feeds, so neither needs atomics.
+/// Three implementations of each: implicit GEMM with shared-memory tiles and register blocks
+/// (<see cref="ImplicitGemm"/> with <see cref="Conv2dForwardProblem"/> and <see cref="Conv2dBackwardInputProblem"/>), used on GPUs; the direct kernels
+/// here, one thread per output element, used on the CPU accelerator (cpu-sim), where group barriers are
+/// simulated and the tiles cost more than they save; and packed matrix products on the cpu device
+/// (Conv2d.Cpu.cs). Every backward gathers over the outputs each input feeds, so none needs atomics.
 /// </summary>
-public static class Conv2d
+public static partial class Conv2d
 {
     /// <summary>Everything a kernel needs to index x [N,C,H,W], w [O,C,KH,KW] and y [N,O,OH,OW].</summary>
     internal readonly struct Geometry(int c, int h, int w, int o, int kh, int kw, int oh, int ow, Conv2dSettings s)
@@ -57,12 +58,19 @@ public static class Conv2d
         return ((height + 2 * s.PadH - kernelH) / s.StrideH + 1, (width + 2 * s.PadW - kernelW) / s.StrideW + 1);
     }
 
-    /// <param name="tiling">The implicit-GEMM layout to use; null: the device's choice (<see cref="TilingFor"/>).</param>
-    public static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dSettings s, GemmTiling? tiling = null)
+    /// <param name="tiling">The implicit-GEMM layout to use on a GPU or cpu-sim; null: the device's choice (<see cref="TilingFor"/>).</param>
+    /// <param name="blocking">The work items of the cpu device's matrix product; null: <see cref="CpuBlocking.Default"/>.</param>
+    public static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dSettings s, GemmTiling? tiling = null,
+        CpuBlocking? blocking = null)
     {
         var g = Check(x.Shape, weight, s, "conv2d input");
         bias?.RequireShape("conv2d bias", g.O);
         y.RequireShape("conv2d output", x.N, g.O, g.OH, g.OW);
+        if (x.Device.RunsOnHost)
+        {
+            CpuForward(x, weight, bias, y, g, CpuBlockingOrDefault(blocking));
+            return;
+        }
         var biasView = bias?.View ?? weight.View;
         var hasBias = bias is null ? 0 : 1;
         if ((tiling ?? TilingFor(x.Device)) is { } t)
@@ -72,16 +80,26 @@ public static class Conv2d
     }
 
     /// <summary>dx = the gradient of sum(dy * conv(x)) with respect to x (the bias does not enter).</summary>
-    /// <param name="tiling">The implicit-GEMM layout to use; null: the device's choice (<see cref="TilingFor"/>).</param>
-    public static void BackwardInput(Tensor dy, Tensor weight, Tensor dx, Conv2dSettings s, GemmTiling? tiling = null)
+    /// <param name="tiling">The implicit-GEMM layout to use on a GPU or cpu-sim; null: the device's choice (<see cref="TilingFor"/>).</param>
+    /// <param name="blocking">The work items of the cpu device's matrix product; null: <see cref="CpuBlocking.Default"/>.</param>
+    public static void BackwardInput(Tensor dy, Tensor weight, Tensor dx, Conv2dSettings s, GemmTiling? tiling = null,
+        CpuBlocking? blocking = null)
     {
         var g = Check(dx.Shape, weight, s, "conv2d input gradient");
         dy.RequireShape("conv2d output gradient", dx.N, g.O, g.OH, g.OW);
+        if (dx.Device.RunsOnHost)
+        {
+            CpuBackwardInput(dy, weight, dx, g, CpuBlockingOrDefault(blocking));
+            return;
+        }
         if ((tiling ?? TilingFor(dx.Device)) is { } t)
             ImplicitGemm.Run(dx.Device, new Conv2dBackwardInputProblem(dy.View, weight.View, dx.View, dx.N, g), t);
         else
             dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, weight.View, dx.View, g);
     }
+
+    private static CpuBlocking CpuBlockingOrDefault(CpuBlocking? blocking) =>
+        blocking is { } b ? (b.Problem() is { } problem ? throw new ArgumentException(problem, nameof(blocking)) : b) : CpuBlocking.Default;
 
     /// <summary>The tiled layout a device runs convolutions with, or null for the direct kernels (the CPU accelerator).</summary>
     public static GemmTiling? TilingFor(Device device) =>

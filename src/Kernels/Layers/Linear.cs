@@ -13,7 +13,7 @@ namespace DeepVis.Kernels.Layers;
 /// The backward kernel (one thread per input feature, looping over the outputs) reads the weight
 /// along its rows, coalesced, at any batch size.
 /// </summary>
-public static class Linear
+public static partial class Linear
 {
     /// <summary>The forward kernels: one thread per output (the CPU accelerator's); a group per output
     /// reducing along the weight's row (batch 1 on a GPU: the row is read coalesced, once); the tiled
@@ -37,12 +37,20 @@ public static class Linear
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(BackwardKernel);
     }
 
-    /// <param name="algorithm">The kernel to use; null: the device's choice for the batch (<see cref="AlgorithmFor"/>).</param>
+    /// <param name="algorithm">The ILGPU kernel to use; null: the device's choice for the batch (<see cref="AlgorithmFor"/>).
+    /// The cpu device has one forward (Linear.Cpu.cs) and takes none.</param>
     public static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Algorithm? algorithm = null)
     {
         var (outputs, inputs) = Check(x, weight, "linear input");
         bias?.RequireShape("linear bias", outputs);
         y.RequireShape("linear output", x.N, outputs);
+        if (x.Device.RunsOnHost)
+        {
+            if (algorithm is not null)
+                throw new ArgumentException($"linear: algorithm {algorithm} is an ILGPU kernel; the cpu device has one forward", nameof(algorithm));
+            CpuForward(x, weight, bias, y, inputs, outputs);
+            return;
+        }
         var (device, biasView, hasBias) = (x.Device, bias?.View ?? weight.View, bias is null ? 0 : 1);
         switch (algorithm ?? AlgorithmFor(device, x.N))
         {
@@ -70,7 +78,8 @@ public static class Linear
     {
         var (outputs, inputs) = Check(dx, weight, "linear input gradient");
         dy.RequireShape("linear output gradient", dx.N, outputs);
-        dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, weight.View, dx.View, inputs, outputs);
+        if (dx.Device.RunsOnHost) CpuBackward(dy, weight, dx, inputs, outputs);
+        else dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, weight.View, dx.View, inputs, outputs);
     }
 
     private static (int Outputs, int Inputs) Check(Tensor x, Tensor weight, string what)

@@ -22,6 +22,7 @@ public sealed class Device : IDisposable
     private readonly ConcurrentDictionary<Type, object> _kernels = new();
 
     private int _hostThreads = DefaultHostThreads();
+    private Cpu.CpuScratch? _scratch;
 
     private Device(Context context, Accelerator accelerator, DeviceSpec spec)
     {
@@ -139,8 +140,12 @@ public sealed class Device : IDisposable
         if (!RunsOnHost) Accelerator.Synchronize();
     }
 
+    /// <summary>The CPU kernels' scratch memory (cpu device only), created on first use.</summary>
+    internal Cpu.CpuScratch Scratch => _scratch ??= new Cpu.CpuScratch(this);
+
     public void Dispose()
     {
+        _scratch?.Dispose();
         Accelerator.Dispose();
         _context.Dispose();
     }

@@ -31,6 +31,11 @@ public sealed class Tensor : IDisposable
     internal unsafe Span<float> Span => Device.RunsOnHost
         ? new Span<float>((void*)Buffer.NativePtr, Length)
         : throw new InvalidOperationException($"tensor {ShapeText} lives on {Device.Spec}, not in host memory");
+
+    /// <summary>The address of <see cref="Span"/>'s first value, for the CPU matrix kernels.</summary>
+    internal unsafe float* Pointer => Device.RunsOnHost
+        ? (float*)Buffer.NativePtr
+        : throw new InvalidOperationException($"tensor {ShapeText} lives on {Device.Spec}, not in host memory");
     public IReadOnlyList<int> Shape => _shape;
     public int Rank => _shape.Length;
     public int Length { get; }

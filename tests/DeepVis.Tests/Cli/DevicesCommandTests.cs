@@ -5,12 +5,22 @@ namespace DeepVis.Tests.Cli;
 public sealed class DevicesCommandTests
 {
     [Fact]
-    public void Lists_the_cpu_accelerator_and_selects_it()
+    public void Lists_both_cpu_devices_and_selects_the_fast_one()
     {
         var run = CliRun.Of("devices", "--device", "cpu");
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("cpu:0: ", run.Output);
-        Assert.Contains("selected: cpu:0", run.Output);
+        Assert.Contains("cpu:0: host CPU", run.Output);
+        Assert.Contains("cpu-sim:0: ", run.Output);
+        Assert.Contains("ILGPU's simulator", run.Output);
+        Assert.Contains("selected: cpu:0 (host CPU", run.Output);
+    }
+
+    [Fact]
+    public void Selects_the_simulator_by_name()
+    {
+        var run = CliRun.Of("devices", "--device", "cpu-sim");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("selected: cpu-sim:0 (", run.Output);
     }
 
     [Fact]
@@ -22,6 +32,6 @@ public sealed class DevicesCommandTests
     [Fact]
     public void An_unknown_device_name_says_what_is_expected()
     {
-        CliRun.Of("devices", "--device", "gpu").AssertOneLineError("unknown device 'gpu'", "auto, cuda, opencl or cpu");
+        CliRun.Of("devices", "--device", "gpu").AssertOneLineError("unknown device 'gpu'", "auto, cuda, opencl, cpu or cpu-sim");
     }
 }

@@ -17,6 +17,8 @@ public abstract class KernelTest(DeviceFixture fixture, Implementation? implemen
     /// <summary>The implementation's device, or the suite's device when the test names none.</summary>
     protected Device Device { get; } = implementation is { } i ? fixture.For(i) : fixture.Device;
 
+    protected DeviceFixture Fixture { get; } = fixture;
+
     protected int Seed { get; } = int.TryParse(Environment.GetEnvironmentVariable("DEEPVIS_TEST_SEED"), out var s)
         ? s : Random.Shared.Next();
 
