@@ -10,7 +10,7 @@ namespace DeepVis.Kernels.Layers;
 /// repeat inputs), as VGG's pool to 7x7 does on small images. Forward and backward-to-input kernels;
 /// the backward gathers, one thread per input element.
 /// </summary>
-public static class AdaptiveAvgPool2d
+public static partial class AdaptiveAvgPool2d
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -43,7 +43,8 @@ public static class AdaptiveAvgPool2d
         y.RequireRank("adaptive avg-pool output", 4);
         y.RequireShape("adaptive avg-pool output", OutputShape(x.Shape, y.H, y.W));
         var geometry = new AdaptiveGeometry { H = x.H, W = x.W, OutH = y.H, OutW = y.W };
-        x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
+        if (x.Device.RunsOnHost) CpuForward(x, y, geometry);
+        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
     }
 
     /// <summary>dx[i] = the sum over the bins holding x[i] of dy / that bin's size.</summary>
@@ -52,7 +53,8 @@ public static class AdaptiveAvgPool2d
         dy.RequireRank("adaptive avg-pool output gradient", 4);
         dy.RequireShape("adaptive avg-pool output gradient", OutputShape(dx.Shape, dy.H, dy.W));
         var geometry = new AdaptiveGeometry { H = dx.H, W = dx.W, OutH = dy.H, OutW = dy.W };
-        dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, geometry);
+        if (dx.Device.RunsOnHost) CpuBackward(dy, dx, geometry);
+        else dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, geometry);
     }
 
     private static int BinStart(int o, int input, int output) => o * input / output;

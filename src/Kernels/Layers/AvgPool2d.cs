@@ -10,7 +10,7 @@ namespace DeepVis.Kernels.Layers;
 /// count_include_pad, and the window clipped to the input is the divisor without it. Forward and
 /// backward-to-input kernels; the backward gathers, one thread per input element.
 /// </summary>
-public static class AvgPool2d
+public static partial class AvgPool2d
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -31,7 +31,8 @@ public static class AvgPool2d
         var shape = OutputShape(x.Shape, settings);
         y.RequireShape("avg-pool output", shape);
         var geometry = settings.Geometry(x.Shape, shape, countIncludePad);
-        x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
+        if (x.Device.RunsOnHost) CpuForward(x, y, geometry);
+        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
     }
 
     /// <summary>dx[i] = the sum over the windows covering x[i] of dy / that window's divisor.</summary>
@@ -40,7 +41,8 @@ public static class AvgPool2d
         var shape = OutputShape(dx.Shape, settings);
         dy.RequireShape("avg-pool output gradient", shape);
         var geometry = settings.Geometry(dx.Shape, shape, countIncludePad);
-        dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, geometry);
+        if (dx.Device.RunsOnHost) CpuBackward(dy, dx, geometry);
+        else dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, geometry);
     }
 
     /// <summary>Window (oh, ow) clipped to the input, and its divisor (0 when the window holds no input).</summary>

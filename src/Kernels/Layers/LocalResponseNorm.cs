@@ -23,7 +23,7 @@ public readonly record struct LocalResponseNormSettings(int Size, float Alpha = 
 /// the tensor count as zero and the sum is always divided by n. Works on [N, C, ...] (NCHW or [N, C]).
 /// Forward and analytic backward-to-input kernels, one thread per element.
 /// </summary>
-public static class LocalResponseNorm
+public static partial class LocalResponseNorm
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -52,7 +52,8 @@ public static class LocalResponseNorm
     {
         var geometry = Geometry(x, settings);
         y.RequireShape("local response norm output", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
+        if (x.Device.RunsOnHost) CpuForward(x, y, geometry);
+        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
     }
 
     /// <summary>
@@ -64,7 +65,8 @@ public static class LocalResponseNorm
         var geometry = Geometry(x, settings);
         dy.RequireShape("local response norm output gradient", [.. x.Shape]);
         dx.RequireShape("local response norm input gradient", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, x.View, dy.View, dx.View, geometry);
+        if (x.Device.RunsOnHost) CpuBackward(x, dy, dx, geometry);
+        else x.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, x.View, dy.View, dx.View, geometry);
     }
 
     private static LrnGeometry Geometry(Tensor x, LocalResponseNormSettings settings)

@@ -9,7 +9,7 @@ namespace DeepVis.Kernels.Layers;
 /// maximum in row-major window order, NaN propagates. Forward and backward-to-input kernels; the
 /// backward recomputes each window's arg-max from x (no index buffer) and gathers, one thread per input.
 /// </summary>
-public static class MaxPool2d
+public static partial class MaxPool2d
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -30,7 +30,8 @@ public static class MaxPool2d
         var shape = OutputShape(x.Shape, settings);
         y.RequireShape("max-pool output", shape);
         var geometry = settings.Geometry(x.Shape, shape);
-        x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
+        if (x.Device.RunsOnHost) CpuForward(x, y, geometry);
+        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
     }
 
     /// <summary>dx[i] = the sum of dy over the windows whose (first) maximum is x[i].</summary>
@@ -40,7 +41,8 @@ public static class MaxPool2d
         dy.RequireShape("max-pool output gradient", shape);
         dx.RequireShape("max-pool input gradient", [.. x.Shape]);
         var geometry = settings.Geometry(x.Shape, shape);
-        x.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, x.View, dy.View, dx.View, geometry);
+        if (x.Device.RunsOnHost) CpuBackward(x, dy, dx, geometry);
+        else x.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, x.View, dy.View, dx.View, geometry);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace DeepVis.Kernels.Layers;
 /// Softmax over the feature axis of an [N, F] tensor, with the row maximum subtracted before the
 /// exponential. Forward, and backward-to-input from the forward output; one thread per row.
 /// </summary>
-public static class Softmax
+public static partial class Softmax
 {
     internal sealed class Loaded(Accelerator a)
     {
@@ -30,7 +30,8 @@ public static class Softmax
     {
         x.RequireRank($"{what} input", 2);
         y.RequireShape($"{what} output", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).Forward(x.N, x.View, y.View, x.ItemLength, log ? 1 : 0);
+        if (x.Device.RunsOnHost) CpuForward(x, y, log);
+        else x.Device.Kernels(a => new Loaded(a)).Forward(x.N, x.View, y.View, x.ItemLength, log ? 1 : 0);
     }
 
     internal static void LaunchBackward(Tensor y, Tensor dy, Tensor dx, string what, bool log)
@@ -38,7 +39,8 @@ public static class Softmax
         y.RequireRank($"{what} output", 2);
         dy.RequireShape($"{what} output gradient", [.. y.Shape]);
         dx.RequireShape($"{what} input gradient", [.. y.Shape]);
-        y.Device.Kernels(a => new Loaded(a)).Backward(y.N, y.View, dy.View, dx.View, y.ItemLength, log ? 1 : 0);
+        if (y.Device.RunsOnHost) CpuBackward(y, dy, dx, log);
+        else y.Device.Kernels(a => new Loaded(a)).Backward(y.N, y.View, dy.View, dx.View, y.ItemLength, log ? 1 : 0);
     }
 
     private static void ForwardKernel(Index1D row, ArrayView<float> x, ArrayView<float> y, int features, int log)

@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Layers;
 
-public sealed class AdaptiveAvgPool2dTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class AdaptiveAvgPool2dTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : AdaptiveAvgPool2dTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : AdaptiveAvgPool2dTests(fixture, Implementation.Ilgpu);
+
     /// <summary>VGG's 7x7 and AlexNet's 6x6 from inputs smaller, equal and larger, and non-square cases.</summary>
     public static TheoryData<int, int, int, int> Sizes => new()
     {
@@ -70,6 +74,22 @@ public sealed class AdaptiveAvgPool2dTests(DeviceFixture fixture) : KernelTest(f
         AdaptiveAvgPool2d.Backward(Upload(dy, outShape), dx);
         AssertGradient(v => AdaptiveAvgPool2dReference.Forward(v, shape, outH, outW), ToDouble(x), ToDouble(dy), dx.ToArray(),
             $"adaptive avg-pool backward {Tensor.Format(shape)} to {outH}x{outW}");
+    }
+
+    [Fact]
+    public void Forward_and_backward_match_reference_on_large_planes()
+    {
+        // Enough planes for the CPU kernels to split the work over threads.
+        int[] shape = [4, 4, 45, 47];
+        int[] outShape = [4, 4, 7, 7];
+        var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
+        var (y, dx) = (Poisoned(outShape), Poisoned(shape));
+        AdaptiveAvgPool2d.Forward(Upload(x, shape), y);
+        AdaptiveAvgPool2d.Backward(Upload(dy, outShape), dx);
+        AssertClose(AdaptiveAvgPool2dReference.Forward(ToDouble(x), shape, 7, 7), y.ToArray(), 1e-6,
+            $"adaptive avg-pool forward {Tensor.Format(shape)} to 7x7");
+        AssertClose(AdaptiveAvgPool2dReference.Backward(ToDouble(dy), shape, 7, 7), dx.ToArray(), 1e-6,
+            $"adaptive avg-pool backward {Tensor.Format(shape)} to 7x7");
     }
 
     [Fact]

@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Layers;
 
-public sealed class AvgPool2dTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class AvgPool2dTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : AvgPool2dTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : AvgPool2dTests(fixture, Implementation.Ilgpu);
+
     /// <summary>Window settings crossed with count_include_pad; ceil mode with padding is where the divisors differ.</summary>
     public static TheoryData<int, int, int, int, int, int, bool, bool> Settings
     {
@@ -77,6 +81,24 @@ public sealed class AvgPool2dTests(DeviceFixture fixture) : KernelTest(fixture)
         AvgPool2d.Backward(Upload(dy, outShape), dx, s, include);
         AssertGradient(v => AvgPool2dReference.Forward(v, shape, s, include), ToDouble(x), ToDouble(dy), dx.ToArray(),
             $"avg-pool backward {s} count_include_pad={include}");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Forward_and_backward_match_reference_on_large_planes(bool include)
+    {
+        // Enough planes and windows for the CPU kernels to split the work over threads.
+        var s = new Pool2dSettings(3, 2, 1, ceilMode: true);
+        int[] shape = [2, 4, 48, 45];
+        var outShape = AvgPool2d.OutputShape(shape, s);
+        var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
+        var (y, dx) = (Poisoned(outShape), Poisoned(shape));
+        AvgPool2d.Forward(Upload(x, shape), y, s, include);
+        AvgPool2d.Backward(Upload(dy, outShape), dx, s, include);
+        var what = $"avg-pool {s} count_include_pad={include} on {Tensor.Format(shape)}";
+        AssertClose(AvgPool2dReference.Forward(ToDouble(x), shape, s, include), y.ToArray(), 1e-6, $"{what}, forward");
+        AssertClose(AvgPool2dReference.Backward(ToDouble(dy), shape, s, include), dx.ToArray(), 1e-6, $"{what}, backward");
     }
 
     [Fact]

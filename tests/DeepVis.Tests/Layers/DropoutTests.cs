@@ -4,8 +4,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Layers;
 
-public sealed class DropoutTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class DropoutTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : DropoutTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : DropoutTests(fixture, Implementation.Ilgpu);
+
     [Fact]
     public void Forward_and_backward_are_the_identity_at_inference()
     {

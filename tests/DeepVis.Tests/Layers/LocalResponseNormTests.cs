@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Layers;
 
-public sealed class LocalResponseNormTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class LocalResponseNormTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : LocalResponseNormTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : LocalResponseNormTests(fixture, Implementation.Ilgpu);
+
     /// <summary>AlexNet's (5, 1e-4, 0.75, 2), GoogLeNet-like size 5 with k 1, and large alphas where the cross-channel term matters.</summary>
     public static TheoryData<int, float, float, float> Settings => new()
     {
@@ -71,6 +75,26 @@ public sealed class LocalResponseNormTests(DeviceFixture fixture) : KernelTest(f
         var dx = Poisoned(shape);
         LocalResponseNorm.Backward(Upload(x, shape), Upload(dy, shape), dx, s);
         AssertGradient(v => LocalResponseNormReference.Forward(v, shape, s), ToDouble(x), ToDouble(dy), dx.ToArray(),
+            $"local response norm backward {s} on {Tensor.Format(shape)}");
+    }
+
+    [Theory]
+    // Planes longer than one CPU work item's pixel run (256), with a partial run; a window wider than
+    // the CPU backward's stack scratch holds.
+    [InlineData(2, 7, 19, 29, 5)]
+    [InlineData(1, 40, 16, 17, 35)]
+    public void Forward_and_backward_match_reference_on_large_planes(int n, int c, int h, int w, int size)
+    {
+        var s = new LocalResponseNormSettings(size, 0.5f, 0.75f, 1f);
+        int[] shape = [n, c, h, w];
+        var (x, dy) = (Uniform(Count(shape), -2, 2), Uniform(Count(shape)));
+        var (y, dx) = (Poisoned(shape), Poisoned(shape));
+        var input = Upload(x, shape);
+        LocalResponseNorm.Forward(input, y, s);
+        LocalResponseNorm.Backward(input, Upload(dy, shape), dx, s);
+        AssertClose(LocalResponseNormReference.Forward(ToDouble(x), shape, s), y.ToArray(), 1e-5,
+            $"local response norm forward {s} on {Tensor.Format(shape)}");
+        AssertClose(LocalResponseNormReference.Backward(ToDouble(x), shape, ToDouble(dy), s), dx.ToArray(), 1e-5,
             $"local response norm backward {s} on {Tensor.Format(shape)}");
     }
 

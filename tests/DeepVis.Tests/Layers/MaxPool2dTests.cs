@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Layers;
 
-public sealed class MaxPool2dTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : MaxPool2dTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : MaxPool2dTests(fixture, Implementation.Ilgpu);
+
     /// <summary>The zoo's settings (VGG k2 s2, AlexNet k3 s2, GoogLeNet k3 s2 / k3 s1 p1 with ceil mode) and more.</summary>
     public static TheoryData<int, int, int, int, int, int, bool> Settings => new()
     {
@@ -69,6 +73,23 @@ public sealed class MaxPool2dTests(DeviceFixture fixture) : KernelTest(fixture)
         MaxPool2d.Backward(Upload(x, shape), Upload(dy, outShape), dx, s);
         AssertGradient(v => MaxPool2dReference.Forward(v, shape, s), ToDouble(x), ToDouble(dy), dx.ToArray(),
             $"max-pool backward {s}", step: 1e-9);
+    }
+
+    [Fact]
+    public void Forward_and_backward_match_reference_on_large_planes()
+    {
+        // Enough planes and windows for the CPU kernels to split the work over threads.
+        var s = new Pool2dSettings(3, 2, 1, ceilMode: true);
+        int[] shape = [2, 4, 48, 45];
+        var outShape = MaxPool2d.OutputShape(shape, s);
+        var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
+        var (y, dx) = (Poisoned(outShape), Poisoned(shape));
+        var input = Upload(x, shape);
+        MaxPool2d.Forward(input, y, s);
+        MaxPool2d.Backward(input, Upload(dy, outShape), dx, s);
+        AssertClose(MaxPool2dReference.Forward(ToDouble(x), shape, s), y.ToArray(), 0, $"max-pool forward {s} on {Tensor.Format(shape)}");
+        AssertClose(MaxPool2dReference.Backward(ToDouble(x), shape, ToDouble(dy), s), dx.ToArray(), 1e-6,
+            $"max-pool backward {s} on {Tensor.Format(shape)}");
     }
 
     [Fact]
@@ -137,6 +158,19 @@ public sealed class MaxPool2dTests(DeviceFixture fixture) : KernelTest(fixture)
         var values = y.ToArray();
         Assert.True(float.IsNaN(values[0]), $"the window holding NaN gives {values[0]}; {Replay}");
         Assert.All(values.Skip(1), v => Assert.False(float.IsNaN(v), $"a window without NaN gave NaN; {Replay}"));
+    }
+
+    [Fact]
+    public void Forward_keeps_the_first_of_tied_zeros()
+    {
+        // -0 and +0 tie: the first maximum in row-major order is the output, sign included.
+        var s = new Pool2dSettings(2, 2);
+        int[] shape = [1, 1, 2, 6];
+        float[] x = [-0f, 0f, 0f, -0f, -1f, 0f, 0f, 0f, -0f, 0f, -0f, -2f];
+        var y = Poisoned(1, 1, 1, 3);
+        MaxPool2d.Forward(Upload(x, shape), y, s);
+        var signs = y.ToArray().Select(float.IsNegative).ToArray();
+        Assert.True(signs.SequenceEqual([true, false, false]), $"max-pool output signs {string.Join(", ", signs)}, expected -0, +0, +0; {Replay}");
     }
 
     [Theory]

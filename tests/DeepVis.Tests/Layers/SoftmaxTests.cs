@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Layers;
 
-public sealed class SoftmaxTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class SoftmaxTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : SoftmaxTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : SoftmaxTests(fixture, Implementation.Ilgpu);
+
     private int[] RandomShape() => [Between(2, 5), Between(1, 37)];
 
     private static int Count(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
@@ -87,6 +91,23 @@ public sealed class SoftmaxTests(DeviceFixture fixture) : KernelTest(fixture)
         Forward(log, Upload(x, shape), y);
         Backward(log, y, Upload(dy, shape), dx);
         AssertGradient(v => SoftmaxReference.Forward(v, shape[1], log), ToDouble(x), ToDouble(dy), dx.ToArray(),
+            $"{Name(log)} backward on {Tensor.Format(shape)}");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Forward_and_backward_match_reference_on_long_rows(bool log)
+    {
+        // ImageNet-sized rows (and one more, for a partial vector), enough of them to split over threads.
+        int[] shape = [9, 1001];
+        var (x, dy) = (Uniform(Count(shape), -5, 5), Uniform(Count(shape)));
+        var y = Poisoned(shape);
+        var dx = Poisoned(shape);
+        Forward(log, Upload(x, shape), y);
+        Backward(log, y, Upload(dy, shape), dx);
+        AssertClose(SoftmaxReference.Forward(ToDouble(x), shape[1], log), y.ToArray(), 1e-5, $"{Name(log)} forward on {Tensor.Format(shape)}");
+        AssertClose(SoftmaxReference.Backward(ToDouble(x), shape[1], ToDouble(dy), log), dx.ToArray(), 1e-5,
             $"{Name(log)} backward on {Tensor.Format(shape)}");
     }
 
