@@ -13,7 +13,7 @@ namespace DeepVis.Kernels.Image;
 /// its gradient alpha |x|^(alpha - 1) sign(x), accumulated into the image gradient.
 /// </summary>
 /// <remarks>alpha &gt;= 1: below 1 the gradient is infinite at 0.</remarks>
-public static class AlphaNorm
+public static partial class AlphaNorm
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -29,7 +29,8 @@ public static class AlphaNorm
     {
         RequireAlpha(alpha);
         value.RequireShape("alpha norm value", x.N);
-        x.Device.Kernels(a => new Loaded(a)).Value(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
+        if (x.Device.RunsOnHost) CpuValue(x, value, alpha);
+        else x.Device.Kernels(a => new Loaded(a)).Value(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
             x.View, value.View, x.ItemLength, alpha);
     }
 
@@ -39,7 +40,8 @@ public static class AlphaNorm
         RequireAlpha(alpha);
         if (!float.IsFinite(scale)) throw new ArgumentException($"alpha norm: scale must be finite, got {scale}", nameof(scale));
         grad.RequireShape("alpha norm gradient", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).AddGradient(x.Length, x.View, grad.View, scale * alpha, alpha - 1f);
+        if (x.Device.RunsOnHost) CpuAddGradient(x, grad, scale * alpha, alpha - 1f);
+        else x.Device.Kernels(a => new Loaded(a)).AddGradient(x.Length, x.View, grad.View, scale * alpha, alpha - 1f);
     }
 
     private static void RequireAlpha(float alpha)

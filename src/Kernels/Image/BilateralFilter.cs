@@ -12,7 +12,7 @@ namespace DeepVis.Kernels.Image;
 /// Borders use reflect padding as <see cref="GaussianBlur"/> (the radius must be below H and W).
 /// Forward only: class visualization applies it to the image between steps, it is never differentiated.
 /// </summary>
-public static class BilateralFilter
+public static partial class BilateralFilter
 {
     /// <summary>Kernel parameters; the coefficients are -1 / (2 sigma^2).</summary>
     internal readonly struct Window
@@ -49,7 +49,8 @@ public static class BilateralFilter
         RequireSigma(sigmaSpace, "sigma_space");
         RequireSigma(sigmaRange, "sigma_range");
         var window = new Window(x.H, x.W, radius, -0.5f / (sigmaSpace * sigmaSpace), -0.5f / (sigmaRange * sigmaRange));
-        x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, y.View, window);
+        if (x.Device.RunsOnHost) CpuForward(x, y, window);
+        else x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, y.View, window);
     }
 
     private static void RequireSigma(float sigma, string name)

@@ -13,7 +13,7 @@ namespace DeepVis.Kernels.Image;
 /// caller-provided scratch tensor of the input's shape, then vertical. The blur is linear; its
 /// backward is its adjoint (transpose), computed as a gather without atomics.
 /// </summary>
-public static class GaussianBlur
+public static partial class GaussianBlur
 {
     /// <summary>
     /// Kernel parameters of one 1-D pass along an axis: element i has coordinate (i / Stride) % Extent
@@ -54,6 +54,11 @@ public static class GaussianBlur
     public static void Forward(Tensor x, Tensor scratch, Tensor y, int size, float sigma)
     {
         var (horizontal, vertical) = Plan(x, scratch, y, size, sigma, "gaussian blur");
+        if (x.Device.RunsOnHost)
+        {
+            CpuForward(x, scratch, y, horizontal, vertical);
+            return;
+        }
         var k = x.Device.Kernels(a => new Loaded(a));
         k.Forward(x.Length, x.View, scratch.View, horizontal);
         k.Forward(x.Length, scratch.View, y.View, vertical);
@@ -66,6 +71,11 @@ public static class GaussianBlur
     public static void Backward(Tensor dy, Tensor scratch, Tensor dx, int size, float sigma)
     {
         var (horizontal, vertical) = Plan(dy, scratch, dx, size, sigma, "gaussian blur backward");
+        if (dy.Device.RunsOnHost)
+        {
+            CpuBackward(dy, scratch, dx, horizontal, vertical);
+            return;
+        }
         var k = dy.Device.Kernels(a => new Loaded(a));
         k.Adjoint(dy.Length, dy.View, scratch.View, vertical);
         k.Adjoint(dy.Length, scratch.View, dx.View, horizontal);

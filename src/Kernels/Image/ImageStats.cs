@@ -18,7 +18,7 @@ namespace DeepVis.Kernels.Image;
 /// accumulating in float, then the group reduces (<see cref="GroupReduce"/>) and thread 0 writes.
 /// Deterministic for a given device (the group size fixes the order of the additions).
 /// </remarks>
-public static class ImageStats
+public static partial class ImageStats
 {
     /// <summary>Column of the sum of the image's elements.</summary>
     public const int Sum = 0;
@@ -49,7 +49,8 @@ public static class ImageStats
     {
         b.RequireShape("dot operand", [.. a.Shape]);
         result.RequireShape("dot result", a.N);
-        a.Device.Kernels(k => new Loaded(k)).Dot(new KernelConfig(a.N, GroupReduce.GroupSize(a.Device)), a.View, b.View, result.View, a.ItemLength);
+        if (a.Device.RunsOnHost) CpuDot(a, b, result);
+        else a.Device.Kernels(k => new Loaded(k)).Dot(new KernelConfig(a.N, GroupReduce.GroupSize(a.Device)), a.View, b.View, result.View, a.ItemLength);
     }
 
     private static void DotKernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> result, int itemLength)
@@ -66,8 +67,8 @@ public static class ImageStats
     public static void Compute(Tensor x, Tensor stats)
     {
         stats.RequireShape("image stats", x.N, Count);
-        var groupSize = GroupReduce.GroupSize(x.Device);
-        x.Device.Kernels(a => new Loaded(a)).Compute(new KernelConfig(x.N, groupSize), x.View, stats.View, x.ItemLength);
+        if (x.Device.RunsOnHost) CpuCompute(x, stats);
+        else x.Device.Kernels(a => new Loaded(a)).Compute(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)), x.View, stats.View, x.ItemLength);
     }
 
     private static void ComputeKernel(ArrayView<float> x, ArrayView<float> stats, int itemLength)

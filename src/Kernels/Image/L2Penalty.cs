@@ -9,7 +9,7 @@ namespace DeepVis.Kernels.Image;
 /// and the L2 decay regularizer applied between steps (x *= 1 - factor).
 /// Value per image, its gradient (accumulated into the image gradient) and the decay.
 /// </summary>
-public static class L2Penalty
+public static partial class L2Penalty
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -32,7 +32,8 @@ public static class L2Penalty
         RequireFinite(lambda, nameof(lambda));
         stats.RequireShape("l2 penalty stats", stats.N, ImageStats.Count);
         value.RequireShape("l2 penalty value", stats.N);
-        stats.Device.Kernels(a => new Loaded(a)).Value(stats.N, stats.View, value.View, lambda);
+        if (stats.Device.RunsOnHost) CpuValue(stats, lambda, value);
+        else stats.Device.Kernels(a => new Loaded(a)).Value(stats.N, stats.View, value.View, lambda);
     }
 
     /// <summary>
@@ -52,7 +53,8 @@ public static class L2Penalty
     {
         RequireFinite(lambda, nameof(lambda));
         grad.RequireShape("l2 penalty gradient", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).AddGradient(x.Length, x.View, grad.View, 2f * lambda);
+        if (x.Device.RunsOnHost) CpuAddGradient(x, grad, 2f * lambda);
+        else x.Device.Kernels(a => new Loaded(a)).AddGradient(x.Length, x.View, grad.View, 2f * lambda);
     }
 
     /// <summary>x *= 1 - factor, in place: the L2 decay regularizer between steps; <paramref name="factor"/> in [0, 1].</summary>
@@ -60,7 +62,8 @@ public static class L2Penalty
     {
         if (!(factor >= 0f && factor <= 1f))
             throw new ArgumentException($"l2 decay: factor must lie in [0, 1], got {factor}", nameof(factor));
-        x.Device.Kernels(a => new Loaded(a)).Scale(x.Length, x.View, 1f - factor);
+        if (x.Device.RunsOnHost) CpuScale(x, 1f - factor);
+        else x.Device.Kernels(a => new Loaded(a)).Scale(x.Length, x.View, 1f - factor);
     }
 
     private static void RequireFinite(float value, string name)

@@ -63,7 +63,7 @@ public sealed class ChannelStats : IDisposable
 /// Per-channel normalization of NCHW images, y = (x - mean[c]) / std[c], and its inverse
 /// x = y * std[c] + mean[c], each with its backward. Element-wise: every output may be its input (in place).
 /// </summary>
-public static class Normalize
+public static partial class Normalize
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -87,28 +87,32 @@ public static class Normalize
     public static void Forward(Tensor x, ChannelStats stats, Tensor y)
     {
         Check(x, y, stats, "normalize input", "normalize output");
-        x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, stats.Mean.View, stats.Std.View, y.View, x.H * x.W, x.C);
+        if (x.Device.RunsOnHost) CpuForward(x, stats, y);
+        else x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, stats.Mean.View, stats.Std.View, y.View, x.H * x.W, x.C);
     }
 
     /// <summary>dx = dy / std[c]: the gradient of <see cref="Forward"/>.</summary>
     public static void Backward(Tensor dy, ChannelStats stats, Tensor dx)
     {
         Check(dy, dx, stats, "normalize output gradient", "normalize input gradient");
-        dy.Device.Kernels(a => new Loaded(a)).Divide(dy.Length, dy.View, stats.Std.View, dx.View, dy.H * dy.W, dy.C);
+        if (dy.Device.RunsOnHost) CpuDivide(dy, stats, dx);
+        else dy.Device.Kernels(a => new Loaded(a)).Divide(dy.Length, dy.View, stats.Std.View, dx.View, dy.H * dy.W, dy.C);
     }
 
     /// <summary>x = y * std[c] + mean[c]: the inverse of <see cref="Forward"/>.</summary>
     public static void Denormalize(Tensor y, ChannelStats stats, Tensor x)
     {
         Check(y, x, stats, "denormalize input", "denormalize output");
-        y.Device.Kernels(a => new Loaded(a)).Inverse(y.Length, y.View, stats.Mean.View, stats.Std.View, x.View, y.H * y.W, y.C);
+        if (y.Device.RunsOnHost) CpuDenormalize(y, stats, x);
+        else y.Device.Kernels(a => new Loaded(a)).Inverse(y.Length, y.View, stats.Mean.View, stats.Std.View, x.View, y.H * y.W, y.C);
     }
 
     /// <summary>dy = dx * std[c]: the gradient of <see cref="Denormalize"/>.</summary>
     public static void DenormalizeBackward(Tensor dx, ChannelStats stats, Tensor dy)
     {
         Check(dx, dy, stats, "denormalize output gradient", "denormalize input gradient");
-        dx.Device.Kernels(a => new Loaded(a)).Multiply(dx.Length, dx.View, stats.Std.View, dy.View, dx.H * dx.W, dx.C);
+        if (dx.Device.RunsOnHost) CpuMultiply(dx, stats, dy);
+        else dx.Device.Kernels(a => new Loaded(a)).Multiply(dx.Length, dx.View, stats.Std.View, dy.View, dx.H * dx.W, dx.C);
     }
 
     private static void Check(Tensor input, Tensor output, ChannelStats stats, string inputName, string outputName)
@@ -158,7 +162,8 @@ public static class Normalize
     {
         x.RequireRank("clamped image", 4);
         if (x.C != stats.Channels) throw new ShapeException($"clamped image: expected {stats.Channels} channels, got shape {x.ShapeText}");
-        x.Device.Kernels(a => new Loaded(a)).Clamp(x.Length, x.View, stats.Mean.View, stats.Std.View, x.C, x.H * x.W, range);
+        if (x.Device.RunsOnHost) CpuClamp(x, stats, range);
+        else x.Device.Kernels(a => new Loaded(a)).Clamp(x.Length, x.View, stats.Mean.View, stats.Std.View, x.C, x.H * x.W, range);
     }
 
     private static void ClampKernel(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> std, int channels,

@@ -5,7 +5,7 @@ using ILGPU.Runtime;
 namespace DeepVis.Kernels.Update;
 
 /// <summary>Element-wise tensor arithmetic the optimization loop needs: y += a*x (one a, or one per item) and y = a - b.</summary>
-public static class Arithmetic
+public static partial class Arithmetic
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -23,7 +23,8 @@ public static class Arithmetic
     public static void Axpy(float alpha, Tensor x, Tensor y)
     {
         y.RequireShape("axpy accumulator", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).Axpy(x.Length, alpha, x.View, y.View);
+        if (x.Device.RunsOnHost) CpuAxpy(alpha, x, y);
+        else x.Device.Kernels(a => new Loaded(a)).Axpy(x.Length, alpha, x.View, y.View);
     }
 
     /// <summary>y[n, ...] += alpha[n] * x[n, ...], with one factor per batch item on the device.</summary>
@@ -31,7 +32,8 @@ public static class Arithmetic
     {
         alpha.RequireShape("per-item factors", x.N);
         y.RequireShape("axpy accumulator", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).AxpyPerItem(x.Length, alpha.View, x.View, y.View, x.ItemLength);
+        if (x.Device.RunsOnHost) CpuAxpyPerItem(alpha, x, y);
+        else x.Device.Kernels(a => new Loaded(a)).AxpyPerItem(x.Length, alpha.View, x.View, y.View, x.ItemLength);
     }
 
     /// <summary>y = a - b; y may be a or b.</summary>
@@ -39,7 +41,8 @@ public static class Arithmetic
     {
         b.RequireShape("subtrahend", [.. a.Shape]);
         y.RequireShape("difference", [.. a.Shape]);
-        a.Device.Kernels(k => new Loaded(k)).Subtract(a.Length, a.View, b.View, y.View);
+        if (a.Device.RunsOnHost) CpuSubtract(a, b, y);
+        else a.Device.Kernels(k => new Loaded(k)).Subtract(a.Length, a.View, b.View, y.View);
     }
 
     private static void AxpyKernel(Index1D i, float alpha, ArrayView<float> x, ArrayView<float> y) => y[i] += alpha * x[i];

@@ -9,7 +9,7 @@ namespace DeepVis.Kernels.Update;
 /// x -= step * g / scale_n, with the per-image scale read from an <see cref="ImageStats"/> tensor on
 /// the device: the mean |g| (DeepDream's normalized step) or the max |g|. No host round trip.
 /// </summary>
-public static class ScaledStep
+public static partial class ScaledStep
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -23,8 +23,9 @@ public static class ScaledStep
         g.RequireShape("step gradient", [.. x.Shape]);
         stats.RequireShape("step stats", x.N, ImageStats.Count);
         if (column is < 0 or >= ImageStats.Count) throw new ArgumentOutOfRangeException(nameof(column));
-        x.Device.Kernels(a => new Loaded(a)).Apply(x.Length, x.View, g.View, stats.View, step, column, x.ItemLength,
-            mean ? x.ItemLength : 1f);
+        var divisor = mean ? x.ItemLength : 1f;
+        if (x.Device.RunsOnHost) CpuApply(x, g, stats, step, column, divisor);
+        else x.Device.Kernels(a => new Loaded(a)).Apply(x.Length, x.View, g.View, stats.View, step, column, x.ItemLength, divisor);
     }
 
     private static void ApplyKernel(Index1D i, ArrayView<float> x, ArrayView<float> g, ArrayView<float> stats, float step,

@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class AlphaNormTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class AlphaNormTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : AlphaNormTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : AlphaNormTests(fixture, Implementation.Ilgpu);
+
     [Theory]
     [InlineData(2, 3, 37, 41, 6.0)] // more elements than one group's stride
     [InlineData(3, 1, 1, 1, 6.0)] // a single element per image
@@ -35,6 +39,22 @@ public sealed class AlphaNormTests(DeviceFixture fixture) : KernelTest(fixture)
         AlphaNorm.AddGradient(Upload(x, shape), g, (float)scale, (float)alpha);
         AssertClose(AlphaNormReference.AddGradient(ToDouble(x), ToDouble(grad), scale, alpha), g.ToArray(), 1e-5,
             $"alpha norm gradient {Tensor.Format(shape)} alpha={alpha}");
+    }
+
+    [Theory]
+    [InlineData(6.0)]
+    [InlineData(1.0)]
+    public void AddGradient_matches_reference_on_a_large_batch_with_zeros(double alpha)
+    {
+        // Several chunks of CPU work; exact zeros add nothing, also for alpha = 1 where |0|^0 would be 1.
+        int[] shape = [2, 3, 61, 53];
+        var length = shape.Aggregate(1, (a, b) => a * b);
+        var (x, grad) = (Uniform(length, -2, 2), Uniform(length));
+        for (var i = 0; i < length; i += Between(1, 9)) x[i] = 0f;
+        var g = Upload(grad, shape);
+        AlphaNorm.AddGradient(Upload(x, shape), g, 0.7f, (float)alpha);
+        AssertClose(AlphaNormReference.AddGradient(ToDouble(x), ToDouble(grad), 0.7f, alpha), g.ToArray(), 1e-5,
+            $"alpha norm gradient alpha={alpha} with zeros");
     }
 
     [Theory]

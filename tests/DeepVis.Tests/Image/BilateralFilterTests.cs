@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class BilateralFilterTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class BilateralFilterTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : BilateralFilterTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : BilateralFilterTests(fixture, Implementation.Ilgpu);
+
     private static int Length(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
 
     [Theory]
@@ -38,6 +42,21 @@ public sealed class BilateralFilterTests(DeviceFixture fixture) : KernelTest(fix
         BilateralFilter.Forward(Upload(x, shape), y, radius, 1.2f, 0.4f);
         AssertClose(BilateralFilterReference.Forward(ToDouble(x), shape, radius, 1.2, 0.4), y.ToArray(), 1e-5,
             $"bilateral r {radius} on {Tensor.Format(shape)}");
+    }
+
+    [Theory]
+    [InlineData(1, 0.8f, 0.2f)]
+    [InlineData(2, 1.0f, 0.5f)]
+    [InlineData(3, 1.5f, 0.1f)]
+    public void Forward_matches_reference_on_larger_images(int radius, float sigmaSpace, float sigmaRange)
+    {
+        // Rows long enough for the CPU's eight-pixel loop, with border pixels on both sides.
+        int[] shape = [2, 2, 13, 37];
+        var x = Uniform(Length(shape));
+        var y = Poisoned(shape);
+        BilateralFilter.Forward(Upload(x, shape), y, radius, sigmaSpace, sigmaRange);
+        AssertClose(BilateralFilterReference.Forward(ToDouble(x), shape, radius, sigmaSpace, sigmaRange), y.ToArray(), 1e-5,
+            $"bilateral r {radius} sigma_s {sigmaSpace} sigma_r {sigmaRange} on {Tensor.Format(shape)}");
     }
 
     [Fact]

@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class GaussianBlurTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class GaussianBlurTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : GaussianBlurTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : GaussianBlurTests(fixture, Implementation.Ilgpu);
+
     /// <summary>Batch &gt; 1, odd H and W that fit the radius; small sizes keep every border in play.</summary>
     private int[] RandomShape(int size)
     {
@@ -47,6 +51,34 @@ public sealed class GaussianBlurTests(DeviceFixture fixture) : KernelTest(fixtur
         GaussianBlur.Forward(Upload(x, shape), Poisoned(shape), y, size, 1.3f);
         AssertClose(GaussianBlurReference.Forward(ToDouble(x), shape, size, 1.3), y.ToArray(), 1e-5,
             $"blur {size} forward on {Tensor.Format(shape)}");
+    }
+
+    /// <summary>Rows long enough for the CPU's vector loops, more rows than one work item, blocks that span planes.</summary>
+    private static readonly int[] LargeShape = [2, 2, 29, 43];
+
+    [Theory]
+    [InlineData(1, 0.5f)]
+    [InlineData(3, 0.8f)]
+    [InlineData(5, 1.1f)]
+    [InlineData(9, 2.0f)]
+    public void Forward_and_backward_match_reference_on_larger_images(int size, float sigma)
+    {
+        var (x, dy) = (Uniform(Length(LargeShape)), Uniform(Length(LargeShape)));
+        var (y, dx) = (Poisoned(LargeShape), Poisoned(LargeShape));
+        GaussianBlur.Forward(Upload(x, LargeShape), Poisoned(LargeShape), y, size, sigma);
+        GaussianBlur.Backward(Upload(dy, LargeShape), Poisoned(LargeShape), dx, size, sigma);
+        var what = $"blur {size} sigma {sigma} on {Tensor.Format(LargeShape)}";
+        AssertClose(GaussianBlurReference.Forward(ToDouble(x), LargeShape, size, sigma), y.ToArray(), 1e-5, $"{what} forward");
+        AssertClose(GaussianBlurReference.Backward(ToDouble(dy), LargeShape, size, sigma), dx.ToArray(), 1e-5, $"{what} backward");
+    }
+
+    [Fact]
+    public void Backward_in_place_matches_reference()
+    {
+        var dy = Uniform(Length(LargeShape));
+        var t = Upload(dy, LargeShape);
+        GaussianBlur.Backward(t, Poisoned(LargeShape), t, 7, 1.5f);
+        AssertClose(GaussianBlurReference.Backward(ToDouble(dy), LargeShape, 7, 1.5f), t.ToArray(), 1e-5, "blur backward in place");
     }
 
     [Fact]

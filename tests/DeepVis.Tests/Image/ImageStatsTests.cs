@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class ImageStatsTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class ImageStatsTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : ImageStatsTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : ImageStatsTests(fixture, Implementation.Ilgpu);
+
     [Theory]
     [InlineData(2, 3, 37, 41)] // far more elements than one group's stride: the strided loop runs many times
     [InlineData(3, 1, 1, 1)] // a single element per image: most threads of the group see nothing
@@ -20,6 +24,35 @@ public sealed class ImageStatsTests(DeviceFixture fixture) : KernelTest(fixture)
 
     [Fact]
     public void Matches_reference_on_vectors() => CheckAgainstReference([3, Between(1, 40)]);
+
+    [Fact]
+    public void Matches_reference_on_a_large_batch() => CheckAgainstReference([2, 3, 97, 83]);
+
+    [Fact]
+    public void An_all_zero_image_has_all_zero_statistics()
+    {
+        var stats = Poisoned(2, ImageStats.Count);
+        ImageStats.Compute(Track(Tensor.Zeros(Device, 2, 3, 5, 7)), stats);
+        Assert.Equal(new float[2 * ImageStats.Count], stats.ToArray());
+    }
+
+    [Fact]
+    public void A_nan_makes_the_statistics_of_its_image_nan()
+    {
+        int[] shape = [2, 3, 7, 9];
+        var x = Uniform(shape.Aggregate(1, (a, b) => a * b), -1, 2);
+        var m = x.Length / 2;
+        x[m + Between(0, m - 1)] = float.NaN;
+        var stats = Poisoned(2, ImageStats.Count);
+        ImageStats.Compute(Upload(x, shape), stats);
+        var actual = stats.ToArray();
+        AssertClose(ImageStatsReference.Compute(ToDouble(x[..m]), 1), actual[..ImageStats.Count], 1e-5, "image stats of the image without NaN");
+        foreach (var column in new[] { ImageStats.Sum, ImageStats.SumOfSquares, ImageStats.SumAbs })
+            Assert.True(float.IsNaN(actual[ImageStats.Count + column]), $"column {column} is {actual[ImageStats.Count + column]}; {Replay}");
+        // Max propagates NaN on the CPU (PTX's max.f32 returns the other operand instead).
+        if (Device.IsCpu)
+            Assert.True(float.IsNaN(actual[ImageStats.Count + ImageStats.MaxAbs]), $"max |x| is {actual[ImageStats.Count + ImageStats.MaxAbs]}; {Replay}");
+    }
 
     [Fact]
     public void Repeated_launches_give_identical_bits()

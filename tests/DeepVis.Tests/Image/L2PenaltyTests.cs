@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class L2PenaltyTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class L2PenaltyTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : L2PenaltyTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : L2PenaltyTests(fixture, Implementation.Ilgpu);
+
     [Theory]
     [InlineData(2, 3, 37, 41)]
     [InlineData(3, 1, 1, 1)]
@@ -66,6 +70,19 @@ public sealed class L2PenaltyTests(DeviceFixture fixture) : KernelTest(fixture)
         var t = Upload(x, shape);
         L2Penalty.Decay(t, (float)factor);
         AssertClose(L2PenaltyReference.Decay(ToDouble(x), factor), t.ToArray(), 1e-6, "l2 decay");
+    }
+
+    [Fact]
+    public void AddGradient_and_decay_match_reference_on_a_large_batch()
+    {
+        int[] shape = [2, 3, 61, 53]; // several chunks of CPU work
+        var length = shape.Aggregate(1, (a, b) => a * b);
+        var (x, grad) = (Uniform(length), Uniform(length));
+        var (g, t) = (Upload(grad, shape), Upload(x, shape));
+        L2Penalty.AddGradient(t, g, 0.3f);
+        AssertClose(L2PenaltyReference.AddGradient(ToDouble(x), ToDouble(grad), 0.3f), g.ToArray(), 1e-6, "l2 penalty gradient");
+        L2Penalty.Decay(t, 0.2f);
+        AssertClose(L2PenaltyReference.Decay(ToDouble(x), 0.2f), t.ToArray(), 1e-6, "l2 decay");
     }
 
     [Fact]

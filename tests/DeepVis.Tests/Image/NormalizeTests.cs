@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class NormalizeTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class NormalizeTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : NormalizeTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : NormalizeTests(fixture, Implementation.Ilgpu);
+
     private static int Length(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
 
     private int[] RandomShape() => [Between(2, 3), Between(1, 4), 2 * Between(1, 4) + 1, 2 * Between(1, 4) + 1];
@@ -32,6 +36,25 @@ public sealed class NormalizeTests(DeviceFixture fixture) : KernelTest(fixture)
         Normalize.Forward(Upload(x, shape), Stats(mean, std), y);
         AssertClose(NormalizeReference.Forward(ToDouble(x), shape, mean, std), y.ToArray(), 1e-6,
             $"normalize on {Tensor.Format(shape)}");
+    }
+
+    [Fact]
+    public void Every_map_matches_reference_on_a_large_batch()
+    {
+        int[] shape = [2, 3, 101, 89]; // several chunks of CPU work, planes straddling their boundaries
+        var (mean, std) = RandomStats(shape[1]);
+        var stats = Stats(mean, std);
+        var v = Uniform(Length(shape));
+        var input = Upload(v, shape);
+        var output = Poisoned(shape);
+        Normalize.Forward(input, stats, output);
+        AssertClose(NormalizeReference.Forward(ToDouble(v), shape, mean, std), output.ToArray(), 1e-6, "normalize");
+        Normalize.Denormalize(input, stats, output);
+        AssertClose(NormalizeReference.Denormalize(ToDouble(v), shape, mean, std), output.ToArray(), 1e-6, "denormalize");
+        Normalize.Backward(input, stats, output);
+        AssertClose(NormalizeReference.Backward(ToDouble(v), shape, std), output.ToArray(), 1e-6, "normalize backward");
+        Normalize.DenormalizeBackward(input, stats, output);
+        AssertClose(NormalizeReference.DenormalizeBackward(ToDouble(v), shape, std), output.ToArray(), 1e-6, "denormalize backward");
     }
 
     [Fact]

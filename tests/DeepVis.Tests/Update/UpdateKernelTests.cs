@@ -7,16 +7,25 @@ using DeepVis.Tests.Support;
 namespace DeepVis.Tests.Update;
 
 /// <summary>The small kernels of the update step, each against a direct double computation.</summary>
-public sealed class UpdateKernelTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class UpdateKernelTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : UpdateKernelTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : UpdateKernelTests(fixture, Implementation.Ilgpu);
+
     private int[] RandomShape() => [Between(1, 3), Between(1, 3), Between(1, 9) | 1, Between(1, 9) | 1];
 
     private static int Length(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
 
-    [Fact]
-    public void Axpy_adds_a_scaled_tensor()
+    /// <summary>Several chunks of CPU work, with batch items and image planes that straddle chunk boundaries.</summary>
+    private static readonly int[] LargeShape = [3, 3, 67, 45];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Axpy_adds_a_scaled_tensor(bool large)
     {
-        var shape = RandomShape();
+        var shape = large ? LargeShape : RandomShape();
         var (x, y) = (Uniform(Length(shape)), Uniform(Length(shape)));
         var alpha = (float)(Rng.NextDouble() * 4 - 2);
         var t = Upload(y, shape);
@@ -24,22 +33,54 @@ public sealed class UpdateKernelTests(DeviceFixture fixture) : KernelTest(fixtur
         AssertClose(x.Select((v, i) => (double)y[i] + alpha * v).ToArray(), t.ToArray(), 1e-6, "axpy");
     }
 
-    [Fact]
-    public void Subtract_writes_the_difference()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Axpy_per_item_scales_each_batch_item_by_its_factor(bool large)
     {
-        var shape = RandomShape();
+        var shape = large ? LargeShape : RandomShape();
+        var (x, y) = (Uniform(Length(shape)), Uniform(Length(shape)));
+        var alpha = Uniform(shape[0], -2, 2);
+        var t = Upload(y, shape);
+        Arithmetic.AxpyPerItem(Upload(alpha, shape[0]), Upload(x, shape), t);
+        var m = Length(shape) / shape[0];
+        AssertClose(x.Select((v, i) => (double)y[i] + alpha[i / m] * v).ToArray(), t.ToArray(), 1e-6, "axpy per item");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Subtract_writes_the_difference(bool large)
+    {
+        var shape = large ? LargeShape : RandomShape();
         var (a, b) = (Uniform(Length(shape)), Uniform(Length(shape)));
         var y = Poisoned(shape);
         Arithmetic.Subtract(Upload(a, shape), Upload(b, shape), y);
         AssertClose(a.Select((v, i) => (double)v - b[i]).ToArray(), y.ToArray(), 1e-7, "subtract");
     }
 
-    [Theory]
-    [InlineData(ImageStats.SumAbs, true)]
-    [InlineData(ImageStats.MaxAbs, false)]
-    public void Scaled_step_divides_each_image_by_its_statistic(int column, bool mean)
+    [Fact]
+    public void Subtract_in_place_into_either_operand()
     {
         var shape = RandomShape();
+        var (a, b) = (Uniform(Length(shape)), Uniform(Length(shape)));
+        var expected = a.Select((v, i) => (double)v - b[i]).ToArray();
+        var (ta, tb) = (Upload(a, shape), Upload(b, shape));
+        Arithmetic.Subtract(ta, tb, ta);
+        AssertClose(expected, ta.ToArray(), 1e-7, "subtract into a");
+        (ta, tb) = (Upload(a, shape), Upload(b, shape));
+        Arithmetic.Subtract(ta, tb, tb);
+        AssertClose(expected, tb.ToArray(), 1e-7, "subtract into b");
+    }
+
+    [Theory]
+    [InlineData(ImageStats.SumAbs, true, false)]
+    [InlineData(ImageStats.MaxAbs, false, false)]
+    [InlineData(ImageStats.SumAbs, true, true)]
+    [InlineData(ImageStats.MaxAbs, false, true)]
+    public void Scaled_step_divides_each_image_by_its_statistic(int column, bool mean, bool large)
+    {
+        var shape = large ? LargeShape : RandomShape();
         var (x, g) = (Uniform(Length(shape)), Uniform(Length(shape)));
         var stats = Poisoned(shape[0], ImageStats.Count);
         var gradient = Upload(g, shape);
@@ -68,10 +109,12 @@ public sealed class UpdateKernelTests(DeviceFixture fixture) : KernelTest(fixtur
         AssertClose(expected, result.ToArray(), 1e-5, "per-image dot");
     }
 
-    [Fact]
-    public void Clamp_to_pixel_range_keeps_pixels_displayable()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Clamp_to_pixel_range_keeps_pixels_displayable(bool large)
     {
-        int[] shape = [2, 3, Between(2, 7), Between(2, 7)];
+        int[] shape = large ? LargeShape : [2, 3, Between(2, 7), Between(2, 7)];
         var x = Uniform(Length(shape), -4, 4);
         float[] mean = [0.485f, 0.456f, 0.406f], std = [0.229f, 0.224f, 0.225f];
         using var stats = new ChannelStats(Device, mean, std);
