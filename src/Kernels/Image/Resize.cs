@@ -13,7 +13,7 @@ namespace DeepVis.Kernels.Image;
 /// The backward (the adjoint) is a gather: each input element loops over the bounded range of
 /// outputs that can reference it and recomputes the forward weights.
 /// </summary>
-public static class Resize
+public static partial class Resize
 {
     /// <summary>
     /// Kernel parameters of one resize; Scale* are in / out as float, as PyTorch computes them.
@@ -59,7 +59,8 @@ public static class Resize
     public static void Forward(Tensor x, Tensor y)
     {
         var sizes = Plan(x, y, "resize input", "resize output");
-        x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, sizes);
+        if (x.Device.RunsOnHost) CpuForward(x, y, sizes);
+        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, sizes);
     }
 
     /// <summary>
@@ -69,7 +70,8 @@ public static class Resize
     public static void Backward(Tensor dy, Tensor dx)
     {
         var sizes = Plan(dx, dy, "resize input gradient", "resize output gradient");
-        dy.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, sizes);
+        if (dy.Device.RunsOnHost) CpuBackward(dy, dx, sizes);
+        else dy.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, sizes);
     }
 
     private static Sizes Plan(Tensor input, Tensor output, string inputName, string outputName)

@@ -8,7 +8,7 @@ namespace DeepVis.Kernels.Image;
 /// <c>torch.roll</c> over H and W of NCHW images: y[(i + shift) mod n] = x[i] per axis, with negative
 /// and arbitrarily large shifts. DeepDream's jitter. The backward is the roll by the negated shifts.
 /// </summary>
-public static class Roll
+public static partial class Roll
 {
     /// <summary>
     /// Kernel parameters: image sizes and shifts already reduced to [0, H) and [0, W).
@@ -45,7 +45,8 @@ public static class Roll
         if (ReferenceEquals(input, output))
             throw new ArgumentException($"roll: {outputName} must be a different tensor from {inputName} (a roll cannot run in place)");
         var shift = new Shift(input.H, input.W, Wrap(shiftH, input.H), Wrap(shiftW, input.W));
-        input.Device.Kernels(a => new Loaded(a)).Forward(input.Length, input.View, output.View, shift);
+        if (input.Device.RunsOnHost) CpuForward(input, output, shift);
+        else input.Device.Kernels(a => new Loaded(a)).Forward(input.Length, input.View, output.View, shift);
     }
 
     private static int Wrap(long shift, int n) => (int)(((shift % n) + n) % n);

@@ -18,7 +18,7 @@ namespace DeepVis.Kernels.Image;
 /// (sumsq / M - mean^2), which loses precision when |mean| is much larger than std; the images and
 /// gradients it is used on are centred (mean near 0), where this does not matter.
 /// </remarks>
-public static class StdClip
+public static partial class StdClip
 {
     private sealed class Loaded(Accelerator a)
     {
@@ -36,7 +36,8 @@ public static class StdClip
         RequireK(k);
         stats.RequireShape("std clip stats", x.N, ImageStats.Count);
         y.RequireShape("std clip output", [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).Apply(x.Length, x.View, stats.View, y.View, x.ItemLength, k);
+        if (x.Device.RunsOnHost) CpuApply(x, stats, k, y);
+        else x.Device.Kernels(a => new Loaded(a)).Apply(x.Length, x.View, stats.View, y.View, x.ItemLength, k);
     }
 
     /// <summary>

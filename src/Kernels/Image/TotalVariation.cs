@@ -20,7 +20,7 @@ namespace DeepVis.Kernels.Image;
 /// for beta &lt; 2; 0 is allowed for beta &gt;= 2. <see cref="DefaultEpsilon"/> is small against the
 /// squared differences of unit-scale images.
 /// </remarks>
-public static class TotalVariation
+public static partial class TotalVariation
 {
     /// <summary>The epsilon used when none is given: 1e-6, small against unit-scale squared differences.</summary>
     public const float DefaultEpsilon = 1e-6f;
@@ -40,8 +40,8 @@ public static class TotalVariation
         RequireArguments(beta, epsilon);
         x.RequireRank("total variation input", 4);
         value.RequireShape("total variation value", x.N);
-        var groupSize = GroupReduce.GroupSize(x.Device);
-        x.Device.Kernels(a => new Loaded(a)).Value(new KernelConfig(x.N, groupSize),
+        if (x.Device.RunsOnHost) CpuValue(x, value, beta, epsilon);
+        else x.Device.Kernels(a => new Loaded(a)).Value(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
             x.View, value.View, x.ItemLength, x.H, x.W, beta, epsilon);
     }
 
@@ -62,7 +62,8 @@ public static class TotalVariation
         RequireArguments(beta, epsilon);
         x.RequireRank("total variation input", 4);
         dx.RequireShape(what, [.. x.Shape]);
-        x.Device.Kernels(a => new Loaded(a)).Gradient(x.Length, x.View, dx.View, x.H, x.W,
+        if (x.Device.RunsOnHost) CpuGradient(x, dx, scale, beta, epsilon, accumulate);
+        else x.Device.Kernels(a => new Loaded(a)).Gradient(x.Length, x.View, dx.View, x.H, x.W,
             beta, epsilon, scale, accumulate ? 1 : 0);
     }
 

@@ -20,7 +20,7 @@ namespace DeepVis.Kernels.Image;
 /// </list>
 /// Forward only: class visualization applies it to the image between steps.
 /// </summary>
-public static class TvDenoise
+public static partial class TvDenoise
 {
     /// <summary>The defaults class visualization uses: enough for a visible, stable result at a few launches per application.</summary>
     public const int DefaultIterations = 20;
@@ -92,7 +92,7 @@ public static class TvDenoise
         if (sweeps < 1) throw new ArgumentException($"tv denoise: sweeps must be at least 1, got {sweeps}", nameof(sweeps));
         // mu = 1 / weight, lambda = 2 mu: the shrink threshold 1 / lambda is weight / 2.
         var problem = new Problem(f.H, f.W, PenaltyRatio, weight / PenaltyRatio);
-        var k = f.Device.Kernels(a => new Loaded(a));
+        var k = f.Device.RunsOnHost ? null : f.Device.Kernels(a => new Loaded(a));
         f.CopyTo(u);
         buffers.Split.Fill(0f);
         var (current, next) = (u, buffers.Scratch);
@@ -100,10 +100,12 @@ public static class TvDenoise
         {
             for (var sweep = 0; sweep < sweeps; sweep++)
             {
-                k.Jacobi(f.Length, f.View, current.View, buffers.Split.View, next.View, problem);
+                if (k is null) CpuJacobi(f, current, buffers.Split, next, problem);
+                else k.Jacobi(f.Length, f.View, current.View, buffers.Split.View, next.View, problem);
                 (current, next) = (next, current);
             }
-            k.Shrink(f.Length, current.View, buffers.Split.View, problem);
+            if (k is null) CpuShrink(current, buffers.Split, problem);
+            else k.Shrink(f.Length, current.View, buffers.Split.View, problem);
         }
         if (!ReferenceEquals(current, u)) current.CopyTo(u);
     }
@@ -160,11 +162,14 @@ public static class TvDenoise
         var v = u[index];
         var sx = (w < p.Width - 1 ? u[index + 1] - v : 0f) + split[4 * index + 2];
         var sy = (h < p.Height - 1 ? u[index + p.Width] - v : 0f) + split[4 * index + 3];
+        (split[4 * index], split[4 * index + 1], split[4 * index + 2], split[4 * index + 3]) = ShrinkPixel(sx, sy, p.Threshold);
+    }
+
+    /// <summary>The isotropic shrink of s = (sx, sy): (dx, dy) = max(|s| - threshold, 0) s / |s| and (bx, by) = s - d.</summary>
+    private static (float Dx, float Dy, float Bx, float By) ShrinkPixel(float sx, float sy, float threshold)
+    {
         var magnitude = XMath.Sqrt(sx * sx + sy * sy);
-        var scale = magnitude > p.Threshold ? (magnitude - p.Threshold) / magnitude : 0f;
-        split[4 * index] = scale * sx;
-        split[4 * index + 1] = scale * sy;
-        split[4 * index + 2] = sx - scale * sx;
-        split[4 * index + 3] = sy - scale * sy;
+        var scale = magnitude > threshold ? (magnitude - threshold) / magnitude : 0f;
+        return (scale * sx, scale * sy, sx - scale * sx, sy - scale * sy);
     }
 }

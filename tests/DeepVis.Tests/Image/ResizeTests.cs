@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class ResizeTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class ResizeTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : ResizeTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : ResizeTests(fixture, Implementation.Ilgpu);
+
     private static int Length(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
 
     [Theory]
@@ -19,6 +23,8 @@ public sealed class ResizeTests(DeviceFixture fixture) : KernelTest(fixture)
     [InlineData(5, 9, 12, 4)]
     [InlineData(6, 3, 3, 11)]    // exact halving in H
     [InlineData(1, 3, 4, 1)]     // from and to a single row or column
+    [InlineData(3, 300, 2, 600)] // wider than one block of columns (exact scales: float and double agree)
+    [InlineData(2, 600, 5, 300)]
     public void Forward_matches_reference(int inH, int inW, int outH, int outW)
     {
         int[] inShape = [Between(2, 3), Between(1, 3), inH, inW];
@@ -61,6 +67,8 @@ public sealed class ResizeTests(DeviceFixture fixture) : KernelTest(fixture)
     [InlineData(7, 10, 10, 7)]
     [InlineData(5, 9, 12, 4)]
     [InlineData(1, 3, 4, 1)]
+    [InlineData(3, 300, 2, 600)]
+    [InlineData(2, 600, 5, 300)]
     public void Backward_matches_reference(int inH, int inW, int outH, int outW)
     {
         var (n, c) = (Between(2, 3), Between(1, 3));
@@ -77,6 +85,7 @@ public sealed class ResizeTests(DeviceFixture fixture) : KernelTest(fixture)
     [InlineData(10, 10, 7, 7)]
     [InlineData(4, 5, 29, 17)]
     [InlineData(13, 9, 3, 4)]
+    [InlineData(3, 300, 2, 520)]
     public void Backward_is_the_adjoint_of_forward(int inH, int inW, int outH, int outW)
     {
         var (n, c) = (Between(2, 3), Between(1, 3));

@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class RollTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class RollTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : RollTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : RollTests(fixture, Implementation.Ilgpu);
+
     private int[] RandomShape() => [Between(2, 3), Between(1, 3), 2 * Between(1, 4) + 1, 2 * Between(1, 4) + 1];
 
     private static int Length(int[] shape) => shape.Aggregate(1, (a, b) => a * b);

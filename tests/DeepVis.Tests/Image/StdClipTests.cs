@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class StdClipTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class StdClipTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : StdClipTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : StdClipTests(fixture, Implementation.Ilgpu);
+
     [Theory]
     [InlineData(2, 3, 37, 41, 1.0)]
     [InlineData(3, 1, 1, 1, 2.0)] // std 0: the image collapses onto its mean, which is its one value

@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class TotalVariationTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class TotalVariationTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : TotalVariationTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : TotalVariationTests(fixture, Implementation.Ilgpu);
+
     [Theory]
     [InlineData(2, 3, 37, 41, 2.0, 0.0)] // more elements than one group's stride
     [InlineData(2, 3, 37, 41, 1.5, 1e-6)]
@@ -54,17 +58,26 @@ public sealed class TotalVariationTests(DeviceFixture fixture) : KernelTest(fixt
     }
 
     [Fact]
-    public void AddGradient_accumulates_scaled_gradient()
+    public void AddGradient_accumulates_scaled_gradient() =>
+        AssertAddGradient([Between(2, 3), Between(1, 3), Between(2, 12) | 1, Between(2, 12) | 1], 1.5);
+
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(1.5)]
+    public void AddGradient_accumulates_scaled_gradient_on_wide_rows(double beta) =>
+        AssertAddGradient([2, 3, Between(2, 9), Between(17, 40)], beta);
+
+    private void AssertAddGradient(int[] shape, double beta)
     {
-        int[] shape = [Between(2, 3), Between(1, 3), Between(2, 12) | 1, Between(2, 12) | 1];
         var length = shape.Aggregate(1, (a, b) => a * b);
         var (x, grad) = (Uniform(length), Uniform(length));
         var scale = 0.1 + Rng.NextDouble();
         var g = Upload(grad, shape);
-        TotalVariation.AddGradient(Upload(x, shape), g, (float)scale, 1.5f);
-        var tv = TotalVariationReference.Gradient(ToDouble(x), shape, 1.5, TotalVariation.DefaultEpsilon,
+        TotalVariation.AddGradient(Upload(x, shape), g, (float)scale, (float)beta);
+        var tv = TotalVariationReference.Gradient(ToDouble(x), shape, beta, TotalVariation.DefaultEpsilon,
             Enumerable.Repeat(scale, shape[0]).ToArray());
-        AssertClose(tv.Select((v, i) => v + grad[i]).ToArray(), g.ToArray(), 1e-4, "total variation accumulated gradient");
+        AssertClose(tv.Select((v, i) => v + grad[i]).ToArray(), g.ToArray(), 1e-4,
+            $"total variation accumulated gradient {Tensor.Format(shape)} beta={beta}");
     }
 
     [Fact]

@@ -5,8 +5,12 @@ using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Image;
 
-public sealed class TvDenoiseTests(DeviceFixture fixture) : KernelTest(fixture)
+public abstract class TvDenoiseTests(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : TvDenoiseTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : TvDenoiseTests(fixture, Implementation.Ilgpu);
+
     private static int Length(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
 
     [Theory]
