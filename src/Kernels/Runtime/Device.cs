@@ -103,9 +103,14 @@ public sealed class Device : IDisposable
         return lines;
     }
 
-    /// <summary>The kernel set <typeparamref name="T"/> for this device, compiled on first use.</summary>
+    /// <summary>
+    /// The kernel set <typeparamref name="T"/> for this device, compiled on first use. The cpu device
+    /// refuses: every op runs its CPU version there, and one that does not must fail, not simulate.
+    /// </summary>
     public T Kernels<T>(Func<Accelerator, T> load) where T : class =>
-        (T)_kernels.GetOrAdd(typeof(T), _ => load(Accelerator));
+        RunsOnHost
+            ? throw new InvalidOperationException($"{typeof(T).DeclaringType?.Name ?? typeof(T).Name} has no CPU implementation for the cpu device")
+            : (T)_kernels.GetOrAdd(typeof(T), _ => load(Accelerator));
 
     private long _allocatedBytes;
     private long _peakBytes;

@@ -9,10 +9,15 @@ namespace DeepVis.Tests.Nets;
 /// <summary>
 /// Narrow random VGG16, VGG19 and AlexNet, converted from PyTorch's own .pth files (both
 /// serializations) and Keras's layout: activations at several layers and the input gradient of
-/// 0.5 * ||activation||^2 must match what PyTorch computed (weights-converter/fixtures/make_fixtures.py).
+/// 0.5 * ||activation||^2 must match what PyTorch computed (weights-converter/fixtures/make_fixtures.py),
+/// with the CPU kernels and with the ILGPU ones.
 /// </summary>
-public sealed class PyTorchFixtureTests(DeviceFixture fixture)
+public abstract class PyTorchFixtureTests(DeviceFixture fixture, Implementation implementation)
 {
+    public sealed class OnCpu(DeviceFixture fixture) : PyTorchFixtureTests(fixture, Implementation.Cpu);
+
+    public sealed class OnIlgpu(DeviceFixture fixture) : PyTorchFixtureTests(fixture, Implementation.Ilgpu);
+
     private const double Tolerance = 1e-4;
 
     public static TheoryData<string, string> Files => new()
@@ -28,7 +33,7 @@ public sealed class PyTorchFixtureTests(DeviceFixture fixture)
     {
         var file = ModelConverter.Convert(Fixtures.Path(weights), new ConvertOptions());
         Assert.Equal(arch, file.Info.Arch);
-        using var network = Network.Build(fixture.Device, file);
+        using var network = Network.Build(fixture.For(implementation), file);
         using var reference = H5File.OpenRead(Fixtures.Path($"{arch}-narrow-ref.h5"));
         var input = reference.Dataset("input");
         var shape = Array.ConvertAll(input.Space.Dimensions, d => (int)d);
