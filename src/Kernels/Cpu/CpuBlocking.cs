@@ -9,7 +9,7 @@ namespace DeepVis.Kernels.Cpu;
 /// </summary>
 public readonly record struct CpuBlocking(int Rows, int Columns, int Depth, int Scratch)
 {
-    public static CpuBlocking Default { get; } = new(192, 128, 256, 1 << 21);
+    public static CpuBlocking Default { get; } = new(192, 128, 256, 1 << 23);
 
     /// <summary>What does not fit the micro-kernel's tile, or null.</summary>
     public string? Problem() =>

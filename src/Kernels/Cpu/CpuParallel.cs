@@ -1,4 +1,5 @@
 using Device = DeepVis.Kernels.Runtime.Device;
+using Tensor = DeepVis.Kernels.Runtime.Tensor;
 
 namespace DeepVis.Kernels.Cpu;
 
@@ -38,4 +39,33 @@ internal static class CpuParallel
             body(start, Math.Min(Chunk, length - start));
         });
     }
+
+    /// <summary>
+    /// body(segment, start, length) over [0, <paramref name="length"/>) in the chunks of
+    /// <see cref="ForRange"/>, each cut further where a segment of <paramref name="segmentLength"/>
+    /// elements ends (a batch item, an image plane), so every call lies inside one segment.
+    /// </summary>
+    public static void ForSegments(Device device, int length, int segmentLength, Action<int, int, int> body) =>
+        ForRange(device, length, (start, count) =>
+        {
+            var end = start + count;
+            while (start < end)
+            {
+                var segment = start / segmentLength;
+                var stop = (int)Math.Min(end, (long)(segment + 1) * segmentLength);
+                body(segment, start, stop - start);
+                start = stop;
+            }
+        });
+
+    /// <summary>One plane's work: <paramref name="plane"/> is its index among the N * C planes.</summary>
+    public delegate void PlaneBody(int plane, ReadOnlySpan<float> from, Span<float> to);
+
+    /// <summary>
+    /// body(p, plane p of <paramref name="from"/>, plane p of <paramref name="to"/>) for every N * C plane
+    /// (of <paramref name="fromPlane"/> and <paramref name="toPlane"/> elements), one plane per work item.
+    /// </summary>
+    public static void ForEachPlane(Tensor from, int fromPlane, Tensor to, int toPlane, long workPerPlane, PlaneBody body) =>
+        For(to.Device, from.Length / fromPlane, workPerPlane, p =>
+            body(p, from.Span.Slice(p * fromPlane, fromPlane), to.Span.Slice(p * toPlane, toPlane)));
 }

@@ -1,3 +1,4 @@
+using DeepVis.Kernels.Cpu;
 using System.Numerics.Tensors;
 using Tensor = DeepVis.Kernels.Runtime.Tensor;
 using DeepVis.Kernels.Update;
@@ -46,7 +47,7 @@ public static partial class Normalize
 
     /// <summary>operation over [N, C, H, W] in pieces that each lie inside one plane (n, c).</summary>
     private static void CpuPlanes(Tensor input, ChannelStats stats, Tensor output, PlaneOperation operation) =>
-        Arithmetic.CpuForSegments(input.Device, input.Length, input.H * input.W, (plane, start, length) =>
+        CpuParallel.ForSegments(input.Device, input.Length, input.H * input.W, (plane, start, length) =>
         {
             var c = plane % input.C;
             operation(input.Span.Slice(start, length), stats.MeanValues[c], stats.StdValues[c], output.Span.Slice(start, length));

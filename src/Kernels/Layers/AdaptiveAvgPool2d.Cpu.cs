@@ -1,3 +1,4 @@
+using DeepVis.Kernels.Cpu;
 using DeepVis.Kernels.Runtime;
 
 namespace DeepVis.Kernels.Layers;
@@ -6,7 +7,7 @@ namespace DeepVis.Kernels.Layers;
 public static partial class AdaptiveAvgPool2d
 {
     private static void CpuForward(Tensor x, Tensor y, AdaptiveGeometry g) =>
-        AvgPool2d.ForEachPlane(x, g.H * g.W, y, g.OutH * g.OutW, g.H * g.W + (long)g.OutH * g.OutW, (_, xs, ys) =>
+        CpuParallel.ForEachPlane(x, g.H * g.W, y, g.OutH * g.OutW, g.H * g.W + (long)g.OutH * g.OutW, (_, xs, ys) =>
         {
             for (var oh = 0; oh < g.OutH; oh++)
             {
@@ -24,7 +25,7 @@ public static partial class AdaptiveAvgPool2d
     /// bins' shares in the order the ILGPU gather sums them.
     /// </summary>
     private static void CpuBackward(Tensor dy, Tensor dx, AdaptiveGeometry g) =>
-        AvgPool2d.ForEachPlane(dy, g.OutH * g.OutW, dx, g.H * g.W, g.H * g.W + (long)g.OutH * g.OutW, (_, dys, dxs) =>
+        CpuParallel.ForEachPlane(dy, g.OutH * g.OutW, dx, g.H * g.W, g.H * g.W + (long)g.OutH * g.OutW, (_, dys, dxs) =>
         {
             dxs.Clear();
             for (var oh = 0; oh < g.OutH; oh++)

@@ -5,15 +5,12 @@ namespace DeepVis.Kernels.Layers;
 
 /// <summary>
 /// Average pooling on the cpu device: one plane per work item; the backward scatters each window's
-/// share of dy. Also the plane and window helpers of the cpu device's other pooling ops.
+/// share of dy. Also the window helpers of the cpu device's other pooling ops.
 /// </summary>
 public static partial class AvgPool2d
 {
-    /// <summary>One plane's work: <paramref name="plane"/> is its index among the N * C planes.</summary>
-    internal delegate void PlaneBody(int plane, ReadOnlySpan<float> from, Span<float> to);
-
     private static void CpuForward(Tensor x, Tensor y, Pool2dGeometry g) =>
-        ForEachPlane(x, g.H * g.W, y, g.OutH * g.OutW, (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (_, xs, ys) =>
+        CpuParallel.ForEachPlane(x, g.H * g.W, y, g.OutH * g.OutW, (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (_, xs, ys) =>
         {
             for (var oh = 0; oh < g.OutH; oh++)
             {
@@ -30,7 +27,7 @@ public static partial class AvgPool2d
     /// windows' shares in the order the ILGPU gather sums them.
     /// </summary>
     private static void CpuBackward(Tensor dy, Tensor dx, Pool2dGeometry g) =>
-        ForEachPlane(dy, g.OutH * g.OutW, dx, g.H * g.W, g.H * g.W + (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (_, dys, dxs) =>
+        CpuParallel.ForEachPlane(dy, g.OutH * g.OutW, dx, g.H * g.W, g.H * g.W + (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (_, dys, dxs) =>
         {
             dxs.Clear();
             for (var oh = 0; oh < g.OutH; oh++)
@@ -42,14 +39,6 @@ public static partial class AvgPool2d
                 }
             }
         });
-
-    /// <summary>
-    /// body(p, plane p of <paramref name="from"/>, plane p of <paramref name="to"/>) for every N * C plane
-    /// (of <paramref name="fromPlane"/> and <paramref name="toPlane"/> elements), one plane per work item.
-    /// </summary>
-    internal static void ForEachPlane(Tensor from, int fromPlane, Tensor to, int toPlane, long workPerPlane, PlaneBody body) =>
-        CpuParallel.For(to.Device, from.Length / fromPlane, workPerPlane, p =>
-            body(p, from.Span.Slice(p * fromPlane, fromPlane), to.Span.Slice(p * toPlane, toPlane)));
 
     /// <summary>The sum of a plane (rows of <paramref name="width"/>) over rows h0..h1 and columns w0..w1 (ends excluded), row by row.</summary>
     internal static float WindowSum(ReadOnlySpan<float> plane, int width, int h0, int h1, int w0, int w1)

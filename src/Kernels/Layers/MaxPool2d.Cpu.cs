@@ -1,3 +1,4 @@
+using DeepVis.Kernels.Cpu;
 using DeepVis.Kernels.Runtime;
 
 namespace DeepVis.Kernels.Layers;
@@ -6,7 +7,7 @@ namespace DeepVis.Kernels.Layers;
 public static partial class MaxPool2d
 {
     private static void CpuForward(Tensor x, Tensor y, Pool2dGeometry g) =>
-        AvgPool2d.ForEachPlane(x, g.H * g.W, y, g.OutH * g.OutW, (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (_, xs, ys) =>
+        CpuParallel.ForEachPlane(x, g.H * g.W, y, g.OutH * g.OutW, (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (_, xs, ys) =>
         {
             for (var oh = 0; oh < g.OutH; oh++)
             {
@@ -27,7 +28,7 @@ public static partial class MaxPool2d
     /// windows' dy in the order the ILGPU gather sums them.
     /// </summary>
     private static void CpuBackward(Tensor x, Tensor dy, Tensor dx, Pool2dGeometry g) =>
-        AvgPool2d.ForEachPlane(dy, g.OutH * g.OutW, dx, g.H * g.W, g.H * g.W + (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (p, dys, dxs) =>
+        CpuParallel.ForEachPlane(dy, g.OutH * g.OutW, dx, g.H * g.W, g.H * g.W + (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (p, dys, dxs) =>
         {
             var xs = x.Span.Slice(p * g.H * g.W, g.H * g.W);
             dxs.Clear();

@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using Tensor = DeepVis.Kernels.Runtime.Tensor;
 using DeepVis.Kernels.Cpu;
-using Device = DeepVis.Kernels.Runtime.Device;
 
 namespace DeepVis.Kernels.Update;
 
@@ -17,7 +16,7 @@ public static partial class Arithmetic
         });
 
     private static void CpuAxpyPerItem(Tensor alpha, Tensor x, Tensor y) =>
-        CpuForSegments(x.Device, x.Length, x.ItemLength, (n, start, length) =>
+        CpuParallel.ForSegments(x.Device, x.Length, x.ItemLength, (n, start, length) =>
         {
             var ys = y.Span.Slice(start, length);
             TensorPrimitives.MultiplyAdd(x.Span.Slice(start, length), alpha.Span[n], ys, ys);
@@ -26,22 +25,4 @@ public static partial class Arithmetic
     private static void CpuSubtract(Tensor a, Tensor b, Tensor y) =>
         CpuParallel.ForRange(a.Device, a.Length, (start, length) =>
             TensorPrimitives.Subtract(a.Span.Slice(start, length), b.Span.Slice(start, length), y.Span.Slice(start, length)));
-
-    /// <summary>
-    /// body(segment, start, length) over [0, <paramref name="length"/>) in the chunks of
-    /// <see cref="CpuParallel.ForRange"/>, each cut further where a segment of <paramref name="segmentLength"/>
-    /// elements ends (a batch item, an image plane), so every call lies inside one segment.
-    /// </summary>
-    internal static void CpuForSegments(Device device, int length, int segmentLength, Action<int, int, int> body) =>
-        CpuParallel.ForRange(device, length, (start, count) =>
-        {
-            var end = start + count;
-            while (start < end)
-            {
-                var segment = start / segmentLength;
-                var stop = (int)Math.Min(end, (long)(segment + 1) * segmentLength);
-                body(segment, start, stop - start);
-                start = stop;
-            }
-        });
 }

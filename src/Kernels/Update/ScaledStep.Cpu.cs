@@ -1,3 +1,4 @@
+using DeepVis.Kernels.Cpu;
 using System.Runtime.Intrinsics;
 using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
@@ -8,7 +9,7 @@ namespace DeepVis.Kernels.Update;
 public static partial class ScaledStep
 {
     private static void CpuApply(Tensor x, Tensor g, Tensor stats, float step, int column, float divisor) =>
-        Arithmetic.CpuForSegments(x.Device, x.Length, x.ItemLength, (n, start, length) =>
+        CpuParallel.ForSegments(x.Device, x.Length, x.ItemLength, (n, start, length) =>
         {
             var scale = stats.Span[n * ImageStats.Count + column] / divisor + 1e-8f;
             var xs = x.Span.Slice(start, length);
