@@ -92,6 +92,50 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
             $"max-pool backward {s} on {Tensor.Format(shape)}");
     }
 
+    // VGG's 2x2/2 windows on rows wide enough for eight windows at a time and a remainder, with an
+    // odd height and width (the last row and column belong to no window) and repeated values.
+    [Fact]
+    public void Pair_windows_match_reference_on_wide_rows_with_ties()
+    {
+        var s = new Pool2dSettings(2, 2);
+        int[] shape = [2, 3, 17, 51];
+        var outShape = MaxPool2d.OutputShape(shape, s);
+        var x = Uniform(Count(shape));
+        for (var i = 0; i < x.Length; i += 3) x[i] = MathF.Round(x[i] * 2) / 2;
+        var dy = Uniform(Count(outShape));
+        var (y, dx) = (Poisoned(outShape), Poisoned(shape));
+        var input = Upload(x, shape);
+        MaxPool2d.Forward(input, y, s);
+        MaxPool2d.Backward(input, Upload(dy, outShape), dx, s);
+        AssertClose(MaxPool2dReference.Forward(ToDouble(x), shape, s), y.ToArray(), 0, "max-pool 2x2/2 forward on wide rows");
+        AssertClose(MaxPool2dReference.Backward(ToDouble(x), shape, ToDouble(dy), s), dx.ToArray(), 0, "max-pool 2x2/2 backward on wide rows");
+    }
+
+    [Fact]
+    public void Pair_windows_keep_nan_and_the_first_tied_zero_on_wide_rows()
+    {
+        // Zeros of random sign everywhere: every window ties, so its output is its top-left zero.
+        var s = new Pool2dSettings(2, 2);
+        int[] shape = [1, 1, 4, 40];
+        var x = new float[160];
+        for (var i = 0; i < x.Length; i++) x[i] = Rng.Next(2) == 0 ? -0f : 0f;
+        // NaN in each position of a window, in windows that the eight-wide and the scalar paths take.
+        foreach (var at in new[] { 2, 5, 40 + 8, 40 + 11, 80 + 36, 120 + 39 }) x[at] = float.NaN;
+        var y = Poisoned(1, 1, 2, 20);
+        MaxPool2d.Forward(Upload(x, shape), y, s);
+        var values = y.ToArray();
+        for (var o = 0; o < 40; o++)
+        {
+            var (oh, ow) = (o / 20, o % 20);
+            var window = new[] { x[2 * oh * 40 + 2 * ow], x[2 * oh * 40 + 2 * ow + 1], x[(2 * oh + 1) * 40 + 2 * ow], x[(2 * oh + 1) * 40 + 2 * ow + 1] };
+            if (window.Any(float.IsNaN))
+                Assert.True(float.IsNaN(values[o]), $"window {o} holds NaN, output {values[o]}; {Replay}");
+            else
+                Assert.True(values[o] == 0f && float.IsNegative(values[o]) == float.IsNegative(window[0]),
+                    $"window {o} ties at zero: output {values[o]} should keep the top-left's sign; {Replay}");
+        }
+    }
+
     [Fact]
     public void Ties_send_the_gradient_to_the_first_maximum_only()
     {
