@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using Tensor = DeepVis.Kernels.Runtime.Tensor;
 using DeepVis.Kernels.Cpu;
@@ -12,7 +11,7 @@ public static partial class ImageStats
         CpuParallel.For(a.Device, a.N, a.ItemLength, n =>
         {
             var m = a.ItemLength;
-            result.Span[n] = TensorPrimitives.Dot(a.Span.Slice(n * m, m), b.Span.Slice(n * m, m));
+            result.Span[n] = CpuReduce.Dot(a.Span.Slice(n * m, m), b.Span.Slice(n * m, m));
         });
 
     private static void CpuCompute(Tensor x, Tensor stats) =>

@@ -6,14 +6,12 @@ using Tensor = DeepVis.Kernels.Runtime.Tensor;
 namespace DeepVis.Kernels.Layers;
 
 /// <summary>
-/// Softmax and log-softmax on the cpu device: one row per work item, vectorized along the row. Sums
-/// accumulate in fixed-width vectors then add up lanes in a fixed order, so they do not depend on
-/// where a row lies in memory. Every pass reads an element before it writes it: y may be x.
+/// Softmax and log-softmax on the cpu device: one row per work item, vectorized along the row, sums
+/// in <see cref="CpuReduce"/>'s fixed order. Every pass reads an element before it writes it: y may be x.
 /// </summary>
 public static partial class Softmax
 {
-    /// <summary>Vector256&lt;float&gt;.Count.</summary>
-    private const int Lanes = 8;
+    private const int Lanes = CpuReduce.Lanes;
 
     private static void CpuForward(Tensor x, Tensor y, bool log)
     {
@@ -47,7 +45,7 @@ public static partial class Softmax
             if (log)
             {
                 // y = log softmax: dx = dy - softmax * sum(dy).
-                var sum = Dot(dys, []);
+                var sum = CpuReduce.Sum(dys);
                 var vsum = Vector256.Create(sum);
                 for (; i + Lanes <= features; i += Lanes)
                     (Vector256.Create(dys.Slice(i)) - Vector256.Exp(Vector256.Create(ys.Slice(i))) * vsum).CopyTo(dxs.Slice(i));
@@ -55,7 +53,7 @@ public static partial class Softmax
             }
             else
             {
-                var dot = Dot(dys, ys);
+                var dot = CpuReduce.Dot(dys, ys);
                 var vdot = Vector256.Create(dot);
                 for (; i + Lanes <= features; i += Lanes)
                 {
@@ -86,22 +84,6 @@ public static partial class Softmax
             if (store) exps[i] = e;
             sum += e;
         }
-        return sum;
-    }
-
-    /// <summary>The dot product of two rows, or the sum of <paramref name="a"/> when <paramref name="b"/> is empty.</summary>
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var weighted = !b.IsEmpty;
-        var accumulator = Vector256<float>.Zero;
-        var i = 0;
-        for (; i + Lanes <= a.Length; i += Lanes)
-        {
-            var v = Vector256.Create(a.Slice(i));
-            accumulator += weighted ? v * Vector256.Create(b.Slice(i)) : v;
-        }
-        var sum = Vector256.Sum(accumulator);
-        for (; i < a.Length; i++) sum += weighted ? a[i] * b[i] : a[i];
         return sum;
     }
 }
