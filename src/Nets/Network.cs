@@ -5,24 +5,40 @@ using DeepVis.Nets.Zoo;
 
 namespace DeepVis.Nets;
 
-/// <summary>A layer in a network, with its index in the flattened list and every name it answers to.</summary>
-public sealed record NetworkLayer(int Index, string Address, IReadOnlyList<string> Aliases, ILayer Layer)
+/// <summary>
+/// A node of a network: its index in the topological order, every name it answers to, its layer, and
+/// the nodes it reads (<see cref="Network.InputIndex"/> for the network input).
+/// </summary>
+public sealed record NetworkLayer(int Index, string Address, IReadOnlyList<string> Aliases, ILayer Layer, IReadOnlyList<int> Inputs)
 {
+    /// <summary>What the address means where that needs saying (a ReLU module called twice, a folded BatchNorm).</summary>
+    public string? Note { get; init; }
+
     /// <summary>The friendliest name, for file names and reports: the first alias (relu1_1), else the address.</summary>
     public string Name => Aliases.Count > 0 ? Aliases[0] : Address;
 }
 
 /// <summary>
-/// A network: a sequence of layers on one device, built from a weights file. Sequential for now; a
-/// graph with concatenation (GoogLeNet) would replace the list, not the layers.
+/// A network on one device: nodes in topological order, each reading one or more earlier values
+/// (a chain such as VGG reads the node before it). BatchNorms that follow a convolution are folded
+/// into it when the network is built.
 /// </summary>
 public sealed class Network : IDisposable
 {
-    private Network(Device device, ModelInfo info, IReadOnlyList<NetworkLayer> layers)
+    /// <summary>The name of the network's input value in architectures' node lists.</summary>
+    public const string InputName = "input";
+
+    /// <summary>The index that stands for the network input in <see cref="NetworkLayer.Inputs"/>.</summary>
+    public const int InputIndex = -1;
+
+    private readonly IReadOnlyDictionary<string, string> _folded;
+
+    private Network(Device device, ModelInfo info, IReadOnlyList<NetworkLayer> layers, IReadOnlyDictionary<string, string> folded)
     {
         Device = device;
         Info = info;
         Layers = layers;
+        _folded = folded;
     }
 
     public Device Device { get; }
@@ -35,17 +51,23 @@ public sealed class Network : IDisposable
     public static Network Build(Device device, WeightsFile weights)
     {
         var info = weights.Info;
-        var layout = Architectures.Find(info.Arch)
-            ?? throw new WeightsException($"unknown architecture '{info.Arch}'; known: {string.Join(", ", Architectures.Names)}");
-        // Keras "notop" files have no classifier: the network then ends with the feature stack.
-        var hasTop = layout.Classifier.SelectMany(s => s.TensorNames).Any(n => weights.Find(n) is not null);
-        var specs = hasTop ? [.. layout.Features, .. layout.Classifier] : layout.Features.Where(s => s.Address != "avgpool").ToList();
-        var cursor = new ShapeCursor([info.InputChannels, info.DefaultSize, info.DefaultSize]);
+        var specs = Architectures.Nodes(info.Arch, weights.Tensors.ToDictionary(t => t.Name, t => t.Shape));
+        var plan = BatchNormFolding.Plan(specs);
         var layers = new List<NetworkLayer>();
         try
         {
-            foreach (var spec in specs)
-                layers.Add(new NetworkLayer(layers.Count, spec.Address, spec.Aliases, spec.Build(device, weights, cursor)));
+            var indices = new Dictionary<string, int> { [InputName] = InputIndex };
+            var shapes = new Dictionary<int, int[]> { [InputIndex] = [info.InputChannels, info.DefaultSize, info.DefaultSize] };
+            foreach (var node in plan.Nodes)
+            {
+                var inputs = node.Spec.Inputs!.Select(a => indices[a]).ToList();
+                var itemShapes = inputs.Select(i => shapes[i]).ToList();
+                var layer = node.Build(device, weights, itemShapes);
+                var index = layers.Count;
+                layers.Add(new NetworkLayer(index, node.Spec.Address, node.Spec.Aliases, layer, inputs) { Note = node.Note });
+                shapes[index] = layer.OutputShape([.. itemShapes.Select(s => (int[])[1, .. s])])[1..];
+                indices[node.Spec.Address] = index;
+            }
         }
         catch (ShapeException e)
         {
@@ -64,12 +86,12 @@ public sealed class Network : IDisposable
             foreach (var l in layers) l.Layer.Dispose();
             throw new WeightsException($"{info.Arch}: weight tensor '{unused}' belongs to no layer of this architecture");
         }
-        return new Network(device, info, layers);
+        return new Network(device, info, layers, plan.FoldedInto);
     }
 
     /// <summary>
-    /// A layer by torchvision address (features.10), alias (conv4_3, block4_conv3, fc6, logits,
-    /// case-insensitive) or index into the flattened list; otherwise an error listing the valid names.
+    /// A layer by torchvision address (features.10, layer3.2.bn2), alias (conv4_3, block4_conv3, fc6,
+    /// logits, case-insensitive) or index into the node list; otherwise an error listing the valid names.
     /// </summary>
     public NetworkLayer Resolve(string name)
     {
@@ -81,22 +103,38 @@ public sealed class Network : IDisposable
         }
         var match = Layers.FirstOrDefault(l => l.Address.Equals(text, StringComparison.OrdinalIgnoreCase)
             || l.Aliases.Any(a => a.Equals(text, StringComparison.OrdinalIgnoreCase)));
+        if (match is not null) return match;
+        var folded = _folded.FirstOrDefault(p => p.Key.Equals(text, StringComparison.OrdinalIgnoreCase));
+        if (folded.Key is not null)
+            throw new LayerNotFoundException(
+                $"layer '{folded.Key}' is a convolution whose BatchNorm was folded into it when the network was loaded; " +
+                $"its normalized output is layer '{folded.Value}'");
         return match ?? throw new LayerNotFoundException(
             $"unknown layer '{name}' in {Info.Arch}; valid: {string.Join(", ", Layers.Select(Describe))}, or an index 0-{Layers.Count - 1}");
     }
 
-    /// <summary>The output shape of every layer for an input of N x C x height x width.</summary>
+    /// <summary>The output shape of every node for an input of N x C x height x width.</summary>
     public IReadOnlyList<int[]> OutputShapes(int n, int height, int width)
     {
+        var input = new[] { n, Info.InputChannels, height, width };
         var shapes = new List<int[]>();
-        IReadOnlyList<int> shape = [n, Info.InputChannels, height, width];
         foreach (var layer in Layers)
-        {
-            var output = layer.Layer.OutputShape(shape);
-            shapes.Add(output);
-            shape = output;
-        }
+            shapes.Add(layer.Layer.OutputShape([.. layer.Inputs.Select(i => i == InputIndex ? input : shapes[i])]));
         return shapes;
+    }
+
+    /// <summary>The nodes <paramref name="targets"/> depend on, themselves included, as a mask over <see cref="Layers"/>.</summary>
+    public bool[] Ancestors(IEnumerable<int> targets)
+    {
+        var needed = new bool[Layers.Count];
+        var stack = new Stack<int>(targets);
+        while (stack.TryPop(out var i))
+        {
+            if (i == InputIndex || needed[i]) continue;
+            needed[i] = true;
+            foreach (var input in Layers[i].Inputs) stack.Push(input);
+        }
+        return needed;
     }
 
     public void Dispose()

@@ -1,87 +1,146 @@
+using DeepVis.Kernels.Layers;
 using DeepVis.Kernels.Runtime;
 
 namespace DeepVis.Nets;
 
 /// <summary>
-/// Device buffers to run a network from its input up to one layer and back: the input, every
-/// layer's output, and every gradient. Allocated once per input shape, reused every step, so the
-/// optimization loop allocates nothing.
+/// Device buffers to run a network from its input up to one or more target nodes and back: the input,
+/// the output and gradient of every node the targets depend on (no others), and a scratch buffer for
+/// each value several nodes read, where the second and later readers' gradients are summed. Allocated
+/// once per input shape, reused every step, so the optimization loop allocates nothing.
 /// </summary>
 public sealed class Workspace : IDisposable
 {
     private readonly Network _network;
-    private readonly Tensor[] _outputs;
-    private readonly Tensor[] _gradients;
+    private readonly int[] _active;
+    private readonly Tensor?[] _outputs;
+    private readonly Tensor?[] _gradients;
+    private readonly Tensor?[] _scratch;
+    private readonly Tensor?[] _inputScratch;
+    private readonly bool[] _hasReader;
 
-    public Workspace(Network network, int[] inputShape, NetworkLayer last)
+    /// <summary>Per node, built once: the values it reads and where its backward writes each input's gradient.</summary>
+    private readonly Tensor[][] _reads;
+    private readonly Tensor[][] _writes;
+
+    /// <summary>Per active node and input slot: write the gradient directly (the first reader in backward order) or add it.</summary>
+    private readonly bool[][] _accumulate;
+
+    public Workspace(Network network, int[] inputShape, NetworkLayer last) : this(network, inputShape, [last])
+    {
+    }
+
+    public Workspace(Network network, int[] inputShape, IReadOnlyCollection<NetworkLayer> targets)
     {
         _network = network;
-        Last = last.Index;
+        Last = targets.Max(t => t.Index);
+        var needed = network.Ancestors(targets.Select(t => t.Index));
+        _active = [.. Enumerable.Range(0, network.Layers.Count).Where(i => needed[i])];
         var shapes = network.OutputShapes(inputShape[0], inputShape[2], inputShape[3]);
+        var count = network.Layers.Count;
         Input = new Tensor(network.Device, inputShape);
         InputGradient = new Tensor(network.Device, inputShape);
-        _outputs = new Tensor[Last + 1];
-        _gradients = new Tensor[Last + 1];
-        for (var i = 0; i <= Last; i++)
+        _outputs = new Tensor?[count];
+        _gradients = new Tensor?[count];
+        _scratch = new Tensor?[count];
+        _inputScratch = new Tensor?[1];
+        _hasReader = new bool[count];
+        _accumulate = new bool[count][];
+        _reads = new Tensor[count][];
+        _writes = new Tensor[count][];
+        foreach (var i in _active)
         {
             _outputs[i] = new Tensor(network.Device, shapes[i]);
             _gradients[i] = new Tensor(network.Device, shapes[i]);
         }
+        // Backward visits nodes in reverse: the first visit of a reader writes, later ones add.
+        var written = new HashSet<int>();
+        foreach (var i in _active.Reverse())
+        {
+            var inputs = network.Layers[i].Inputs;
+            if (inputs.Distinct().Count() != inputs.Count)
+                throw new ShapeException($"{network.Layers[i].Address} reads the same value twice; its gradient needs separate buffers");
+            _accumulate[i] = [.. inputs.Select(j => !written.Add(j))];
+            foreach (var j in inputs.Where(j => j != Network.InputIndex)) _hasReader[j] = true;
+            foreach (var (j, add) in inputs.Zip(_accumulate[i]))
+            {
+                if (!add) continue;
+                if (j == Network.InputIndex) _inputScratch[0] ??= new Tensor(network.Device, inputShape);
+                else _scratch[j] ??= new Tensor(network.Device, shapes[j]);
+            }
+        }
+        foreach (var i in _active)
+        {
+            var inputs = network.Layers[i].Inputs;
+            _reads[i] = [.. inputs.Select(j => j == Network.InputIndex ? Input : _outputs[j]!)];
+            _writes[i] = [.. inputs.Zip(_accumulate[i], (j, add) => add ? Scratch(j) : Gradient(j))];
+        }
     }
 
-    /// <summary>The index of the deepest layer this workspace runs.</summary>
+    private Tensor Gradient(int value) => value == Network.InputIndex ? InputGradient : _gradients[value]!;
+    private Tensor Scratch(int value) => value == Network.InputIndex ? _inputScratch[0]! : _scratch[value]!;
+
+    /// <summary>The index of the deepest node this workspace runs.</summary>
     public int Last { get; }
 
     public Tensor Input { get; }
 
-    /// <summary>Filled by <see cref="Backward"/>: d objective / d input.</summary>
+    /// <summary>Filled by <see cref="Backward()"/>: d objective / d input.</summary>
     public Tensor InputGradient { get; }
 
-    /// <summary>The output of the deepest layer, after <see cref="Forward"/>.</summary>
-    public Tensor Output => _outputs[Last];
+    /// <summary>The output of the deepest target, after <see cref="Forward"/>.</summary>
+    public Tensor Output => OutputOf(Last);
 
-    /// <summary>Where a single objective writes d objective / d output of the deepest layer before <see cref="Backward()"/>.</summary>
-    public Tensor OutputGradient => _gradients[Last];
+    /// <summary>Where a single objective writes d objective / d output of the deepest target before <see cref="Backward()"/>.</summary>
+    public Tensor OutputGradient => _gradients[Last]!;
 
-    public Tensor OutputOf(int layer) => _outputs[layer];
+    public Tensor OutputOf(int layer) =>
+        _outputs[layer] ?? throw new ArgumentException($"layer {_network.Layers[layer].Address} is not computed by this workspace");
 
-    /// <summary>Enqueues every layer from the input to <see cref="Last"/>.</summary>
+    /// <summary>Enqueues every node the targets need, in order.</summary>
     public void Forward()
     {
-        for (var i = 0; i <= Last; i++)
-            _network.Layers[i].Layer.Forward(i == 0 ? Input : _outputs[i - 1], _outputs[i]);
+        foreach (var i in _active) _network.Layers[i].Layer.Forward(_reads[i], _outputs[i]!);
     }
 
-    /// <summary>Enqueues the backward pass from <see cref="OutputGradient"/> to <see cref="InputGradient"/>.</summary>
+    /// <summary>Enqueues the backward pass from <see cref="OutputGradient"/> (the only target) to <see cref="InputGradient"/>.</summary>
     public void Backward()
     {
-        for (var i = Last; i >= 0; i--) BackwardLayer(i);
-    }
-
-    /// <summary>
-    /// Backward with objectives at several layers: the deepest layer's gradient starts at zero, and
-    /// before each layer's backward <paramref name="addSeeds"/>(layer, gradient) adds what the
-    /// objectives at that layer contribute to d objective / d output.
-    /// </summary>
-    public void Backward(Action<int, Tensor> addSeeds)
-    {
-        _gradients[Last].Fill(0f);
-        for (var i = Last; i >= 0; i--)
+        foreach (var i in _active.Reverse())
         {
-            addSeeds(i, _gradients[i]);
-            BackwardLayer(i);
+            if (!_hasReader[i] && i != Last)
+                throw new InvalidOperationException("a workspace with several targets needs Backward(addSeeds)");
+            BackwardNode(i);
         }
     }
 
-    private void BackwardLayer(int i) =>
-        _network.Layers[i].Layer.Backward(i == 0 ? Input : _outputs[i - 1], _outputs[i], _gradients[i],
-            i == 0 ? InputGradient : _gradients[i - 1]);
+    /// <summary>
+    /// Backward with objectives at several nodes: gradients nothing downstream writes start at zero,
+    /// and before each node's backward <paramref name="addSeeds"/>(node, gradient) adds what the
+    /// objectives at that node contribute to d objective / d output.
+    /// </summary>
+    public void Backward(Action<int, Tensor> addSeeds)
+    {
+        foreach (var i in _active.Reverse())
+        {
+            if (!_hasReader[i]) _gradients[i]!.Fill(0f);
+            addSeeds(i, _gradients[i]!);
+            BackwardNode(i);
+        }
+    }
+
+    private void BackwardNode(int i)
+    {
+        var node = _network.Layers[i];
+        node.Layer.Backward(_reads[i], _outputs[i]!, _gradients[i]!, _writes[i]);
+        for (var k = 0; k < node.Inputs.Count; k++)
+            if (_accumulate[i][k]) Add.Accumulate(_writes[i][k], Gradient(node.Inputs[k]));
+    }
 
     public void Dispose()
     {
         Input.Dispose();
         InputGradient.Dispose();
-        foreach (var t in _outputs) t.Dispose();
-        foreach (var t in _gradients) t.Dispose();
+        foreach (var t in _outputs.Concat(_gradients).Concat(_scratch).Concat(_inputScratch)) t?.Dispose();
     }
 }

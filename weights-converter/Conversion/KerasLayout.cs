@@ -39,8 +39,7 @@ internal static class KerasLayout
                 tensors.Add(weight);
                 tensors.Add(bias with { Name = $"{spec.Address}.bias" });
             }
-            var names = tensors.Select(t => t.Name).ToList();
-            return (ArchitectureMatch.Infer(names, arch, source), tensors);
+            return (ArchitectureMatch.Infer(tensors, arch, source), tensors);
         }
         throw new WeightsFormatException(
             $"{source}: Keras layers ({string.Join(", ", layers.Take(4).Select(l => l.Name))}, ...) match neither VGG16 nor VGG19 of Keras applications");

@@ -2,6 +2,7 @@ using System.Reflection;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
+using DeepVis.Nets.Zoo;
 
 namespace DeepVis.WeightsConverter.Conversion;
 
@@ -29,33 +30,46 @@ public static class ModelConverter
     {
         if (!File.Exists(input)) throw new WeightsFormatException($"{input}: no such file");
         var (arch, tensors, keras) = IsHdf5(input) ? FromKeras(input, options) : FromTorch(input, options);
-        var channels = tensors.First(t => t.Name == "features.0.weight").Shape[1];
-        var last = tensors.Where(t => t.Name.StartsWith("classifier.", StringComparison.Ordinal) && t.Name.EndsWith(".weight", StringComparison.Ordinal))
-            .OrderBy(t => int.Parse(t.Name.Split('.')[1])).LastOrDefault();
-        var classCount = last?.Shape[0] ?? 0;
+        var channels = tensors.First(t => t.Shape.Length == 4).Shape[1];
+        var classCount = ClassCount(arch, tensors);
         var classes = Classes(options.Classes, classCount, input);
         var info = keras ? ModelInfo.KerasCaffe(arch, classCount, classes)
             : channels == 3 ? ModelInfo.TorchvisionImageNet(arch, classCount, classes)
             : new ModelInfo(arch, channels, Enumerable.Repeat(0f, channels).ToArray(), Enumerable.Repeat(1f, channels).ToArray(), 224, classCount, Classes: classes);
+        if (arch is "googlenet" or "inception_v3")
+        {
+            // torchvision's files are meant for transform_input=True, which turns the ImageNet-normalized
+            // input into (p - 0.5) / 0.5 per channel before the first convolution: that is the
+            // normalization these files need.
+            info = info with { Mean = [0.5f, 0.5f, 0.5f], Std = [0.5f, 0.5f, 0.5f] };
+        }
         info = info with
         {
             Mean = Checked(options.Mean, channels, "--mean", input) ?? info.Mean,
             Std = Checked(options.Std, channels, "--std", input) ?? info.Std,
-            DefaultSize = options.Size ?? (arch == "mini-vgg" ? 28 : info.DefaultSize),
+            DefaultSize = options.Size ?? arch switch { "mini-vgg" => 28, "inception_v3" => 299, _ => info.DefaultSize },
         };
         return new WeightsFile(info, tensors);
     }
 
     private static (string, List<WeightTensor>, bool) FromTorch(string input, ConvertOptions options)
     {
-        var tensors = TorchStateDict.Read(input).ToList();
-        return (ArchitectureMatch.Infer(tensors.Select(t => t.Name).ToList(), options.Arch, input), tensors, false);
+        var tensors = ArchitectureMatch.Normalize(TorchStateDict.Read(input));
+        return (ArchitectureMatch.Infer(tensors, options.Arch, input), tensors, false);
     }
 
     private static (string, List<WeightTensor>, bool) FromKeras(string input, ConvertOptions options)
     {
         var (arch, tensors) = KerasLayout.ToTorchvision(KerasWeights.Read(input), options.Arch, input);
         return (arch, tensors, true);
+    }
+
+    /// <summary>The number of class scores: the output width of the last weighted layer of the classifier (0 without one).</summary>
+    private static int ClassCount(string arch, List<WeightTensor> tensors)
+    {
+        var shapes = tensors.ToDictionary(t => t.Name, t => t.Shape);
+        var head = Architectures.Find(arch, shapes)!.Classifier.LastOrDefault(s => s.TensorNames.Any());
+        return head is not null && shapes.TryGetValue($"{head.Address}.weight", out var shape) ? shape[0] : 0;
     }
 
     private static bool IsHdf5(string path)

@@ -99,6 +99,15 @@ public sealed class Tensor : IDisposable
         else Buffer.View.CopyTo(Device.Accelerator.DefaultStream, destination.View);
     }
 
+    /// <summary>Copies the elements into a tensor of another shape with the same number of elements (a reshape).</summary>
+    public void CopyElementsTo(Tensor destination)
+    {
+        if (destination.Length != Length)
+            throw new ShapeException($"reshape: {ShapeText} has {Length} elements, {destination.ShapeText} has {destination.Length}");
+        if (Device.RunsOnHost) Span.CopyTo(destination.Span);
+        else Buffer.View.CopyTo(Device.Accelerator.DefaultStream, destination.View);
+    }
+
     public bool HasShape(params int[] shape) => _shape.AsSpan().SequenceEqual(shape);
 
     /// <summary>Throws a message naming <paramref name="what"/> and both shapes when they differ.</summary>

@@ -6,19 +6,16 @@ namespace DeepVis.Nets.Layers;
 public sealed class MaxPool2dLayer(Pool2dSettings settings) : StatelessLayer
 {
     public override string Type => "MaxPool2d";
-    public override string Details => Describe(settings);
+    public override string Details => settings.Text;
     public override int[] OutputShape(IReadOnlyList<int> input) => MaxPool2d.OutputShape(input, settings);
     public override void Forward(Tensor x, Tensor y) => MaxPool2d.Forward(x, y, settings);
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor dx) => MaxPool2d.Backward(x, dy, dx, settings);
-
-    internal static string Describe(Pool2dSettings s) =>
-        $"{s.KernelH}x{s.KernelW}, stride {s.StrideH}, padding {s.PadH}{(s.CeilMode ? ", ceil_mode" : "")}";
 }
 
 public sealed class AvgPool2dLayer(Pool2dSettings settings, bool countIncludePad = true) : StatelessLayer
 {
     public override string Type => "AvgPool2d";
-    public override string Details => MaxPool2dLayer.Describe(settings);
+    public override string Details => settings.Text + (countIncludePad ? "" : ", padding not counted");
     public override int[] OutputShape(IReadOnlyList<int> input) => AvgPool2d.OutputShape(input, settings);
     public override void Forward(Tensor x, Tensor y) => AvgPool2d.Forward(x, y, settings, countIncludePad);
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor dx) => AvgPool2d.Backward(dy, dx, settings, countIncludePad);

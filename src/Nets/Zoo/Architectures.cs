@@ -1,28 +1,59 @@
 using DeepVis.Kernels.Layers;
 using DeepVis.Nets.Layers;
+using DeepVis.Nets.Weights;
 
 namespace DeepVis.Nets.Zoo;
 
 /// <summary>
 /// The architectures DeepVis knows, laid out as torchvision lays them out (features.N, avgpool,
-/// classifier.N), with the friendly aliases (conv1_1, relu3_2, pool5, fc6) and Keras names
-/// (block4_conv3, fc1, predictions). "logits" names the last linear layer of every network.
+/// classifier.N, layer3.2.conv2, inception4c.branch2), with the friendly aliases (conv1_1, relu3_2,
+/// pool5, fc6) and Keras names (block4_conv3, fc1, predictions). "logits" names the class scores of
+/// every network. Chains (VGG, AlexNet) are fixed; the graph families take their depth from the
+/// tensors a file holds (<see cref="Find"/>'s <c>tensors</c>).
 /// </summary>
 public static class Architectures
 {
-    public static IReadOnlyList<string> Names => ["vgg16", "vgg19", "alexnet", "mini-vgg"];
+    /// <summary>The chains, whose layout needs no tensors.</summary>
+    public static IReadOnlyList<string> Chains => ["vgg16", "vgg19", "alexnet", "mini-vgg"];
+
+    /// <summary>Every architecture name a weights file may carry.</summary>
+    public static IReadOnlyList<string> Names =>
+    [
+        .. Chains, .. ResNet.Names, .. DenseNet.Names, "googlenet", "inception_v3", "mobilenet_v2", "squeezenet1_0", "squeezenet1_1",
+    ];
 
     /// <summary>The feature stack and the classifier; the classifier is absent from "notop" weight files.</summary>
     public sealed record Layout(IReadOnlyList<LayerSpec> Features, IReadOnlyList<LayerSpec> Classifier);
 
-    public static Layout? Find(string arch) => arch switch
+    /// <param name="tensors">The file's tensor names and shapes: graph families read their depth and block kinds from them.</param>
+    public static Layout? Find(string arch, IReadOnlyDictionary<string, int[]>? tensors = null) => arch switch
     {
         "vgg16" => Vgg([2, 2, 3, 3, 3], 7, keras: true),
         "vgg19" => Vgg([2, 2, 4, 4, 4], 7, keras: true),
         "mini-vgg" => Vgg([2, 2], 7, keras: false),
         "alexnet" => AlexNet(),
+        _ when tensors is null => null,
+        _ when ResNet.Names.Contains(arch) => ResNet.Layout(tensors),
+        _ when DenseNet.Names.Contains(arch) => DenseNet.Layout(tensors),
+        "googlenet" => GoogLeNet.Layout(),
+        "inception_v3" => InceptionV3.Layout(),
+        "mobilenet_v2" => MobileNetV2.Layout(tensors),
+        "squeezenet1_0" or "squeezenet1_1" => SqueezeNet.Layout(arch, tensors),
         _ => null,
     };
+
+    /// <summary>
+    /// The nodes of the file's architecture in topological order, each with its inputs: without the
+    /// classifier (and the pooling before it) where the file has no classifier tensors (Keras "notop").
+    /// </summary>
+    public static IReadOnlyList<LayerSpec> Nodes(string arch, IReadOnlyDictionary<string, int[]> tensors)
+    {
+        var layout = Find(arch, tensors)
+            ?? throw new WeightsException($"unknown architecture '{arch}'; known: {string.Join(", ", Names)}");
+        var hasTop = layout.Classifier.SelectMany(s => s.TensorNames).Any(tensors.ContainsKey);
+        var specs = hasTop ? [.. layout.Features, .. layout.Classifier] : layout.Features.Where(s => s.Address != "avgpool").ToList();
+        return [.. specs.Select((s, i) => s.Inputs is null ? s with { Inputs = [i == 0 ? Network.InputName : specs[i - 1].Address] } : s)];
+    }
 
     /// <summary>VGG: blocks of 3x3 convolutions + ReLU, each closed by a 2x2 max pool.</summary>
     private static Layout Vgg(int[] convsPerBlock, int pooled, bool keras)

@@ -33,7 +33,7 @@ public static class RandomWeights
             switch (spec)
             {
                 case ConvSpec c:
-                    tensors.AddRange(Layer(random, c.Address, [widths.Convs[conv], channels, c.Kernel, c.Kernel]));
+                    tensors.AddRange(Layer(random, c.Address, [widths.Convs[conv], channels, c.KernelH, c.KernelW]));
                     channels = widths.Convs[conv++];
                     features = channels * widths.Pooled * widths.Pooled;
                     break;

@@ -1,0 +1,49 @@
+using DeepVis.Kernels.Layers;
+using DeepVis.Kernels.Runtime;
+
+namespace DeepVis.Nets.Layers;
+
+/// <summary>Element-wise sum of two values of one shape: a residual connection.</summary>
+public sealed class AddLayer : ILayer
+{
+    public string Type => "Add";
+    public string Details => "";
+    public long ParameterCount => 0;
+
+    public int[] OutputShape(IReadOnlyList<int[]> inputs)
+    {
+        if (inputs.Count != 2 || !inputs[0].SequenceEqual(inputs[1]))
+            throw new ShapeException($"Add: expected two inputs of one shape, got {string.Join(" and ", inputs.Select(s => Tensor.Format(s)))}");
+        return [.. inputs[0]];
+    }
+
+    public void Forward(IReadOnlyList<Tensor> inputs, Tensor y) => Add.Forward(inputs[0], inputs[1], y);
+
+    /// <summary>The sum passes its gradient unchanged to both inputs.</summary>
+    public void Backward(IReadOnlyList<Tensor> inputs, Tensor y, Tensor dy, IReadOnlyList<Tensor> dxs)
+    {
+        foreach (var dx in dxs) dy.CopyTo(dx);
+    }
+
+    public void Dispose() => GC.SuppressFinalize(this);
+}
+
+/// <summary>Concatenation along channels (Inception branches, DenseNet features); backward hands each input its slice.</summary>
+public sealed class ConcatLayer : ILayer
+{
+    public string Type => "Concat";
+    public string Details => "channels";
+    public long ParameterCount => 0;
+
+    public int[] OutputShape(IReadOnlyList<int[]> inputs)
+    {
+        if (inputs.Count == 0 || inputs.Any(s => s.Length != 4 || s[0] != inputs[0][0] || s[2] != inputs[0][2] || s[3] != inputs[0][3]))
+            throw new ShapeException(
+                $"Concat: expected NCHW inputs that differ only in channels, got {string.Join(", ", inputs.Select(s => Tensor.Format(s)))}");
+        return [inputs[0][0], inputs.Sum(s => s[1]), inputs[0][2], inputs[0][3]];
+    }
+
+    public void Forward(IReadOnlyList<Tensor> inputs, Tensor y) => Concat.Forward(inputs, y);
+    public void Backward(IReadOnlyList<Tensor> inputs, Tensor y, Tensor dy, IReadOnlyList<Tensor> dxs) => Concat.BackwardInput(dy, dxs);
+    public void Dispose() => GC.SuppressFinalize(this);
+}
