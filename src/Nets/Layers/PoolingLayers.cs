@@ -11,8 +11,7 @@ public sealed class MaxPool2dLayer(Pool2dSettings settings) : StatelessLayer
     public override void Forward(Tensor x, Tensor y) => MaxPool2d.Forward(x, y, settings);
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor dx) => MaxPool2d.Backward(x, dy, dx, settings);
 
-    internal static string Describe(Pool2dSettings s) =>
-        $"{s.KernelH}x{s.KernelW}, stride {s.StrideH}, padding {s.PadH}{(s.CeilMode ? ", ceil_mode" : "")}";
+    internal static string Describe(Pool2dSettings s) => s.Text;
 }
 
 public sealed class AvgPool2dLayer(Pool2dSettings settings, bool countIncludePad = true) : StatelessLayer
