@@ -48,10 +48,10 @@ public static partial class AvgPool2d
     /// <summary>Window (oh, ow) clipped to the input, and its divisor (0 when the window holds no input).</summary>
     private static int Window(int oh, int ow, Pool2dGeometry g, out int h0, out int h1, out int w0, out int w1)
     {
-        h0 = oh * g.StrideH - g.PadH;
-        w0 = ow * g.StrideW - g.PadW;
-        h1 = h0 + g.KernelH < g.H + g.PadH ? h0 + g.KernelH : g.H + g.PadH;
-        w1 = w0 + g.KernelW < g.W + g.PadW ? w0 + g.KernelW : g.W + g.PadW;
+        h0 = oh * g.StrideH - g.PadTop;
+        w0 = ow * g.StrideW - g.PadLeft;
+        h1 = h0 + g.KernelH < g.H + g.PadBottom ? h0 + g.KernelH : g.H + g.PadBottom;
+        w1 = w0 + g.KernelW < g.W + g.PadRight ? w0 + g.KernelW : g.W + g.PadRight;
         var padded = (h1 - h0) * (w1 - w0);
         if (h0 < 0) h0 = 0;
         if (w0 < 0) w0 = 0;
@@ -81,11 +81,11 @@ public static partial class AvgPool2d
         var iw = index % g.W;
         var ih = index / g.W % g.H;
         var outPlane = index / (g.W * g.H) * (g.OutH * g.OutW);
-        var ohLast = Pool2dGeometry.LastWindow(ih, g.StrideH, g.PadH, g.OutH);
-        var owFirst = Pool2dGeometry.FirstWindow(iw, g.KernelW, g.StrideW, g.PadW);
-        var owLast = Pool2dGeometry.LastWindow(iw, g.StrideW, g.PadW, g.OutW);
+        var ohLast = Pool2dGeometry.LastWindow(ih, g.StrideH, g.PadTop, g.OutH);
+        var owFirst = Pool2dGeometry.FirstWindow(iw, g.KernelW, g.StrideW, g.PadLeft);
+        var owLast = Pool2dGeometry.LastWindow(iw, g.StrideW, g.PadLeft, g.OutW);
         var sum = 0f;
-        for (var oh = Pool2dGeometry.FirstWindow(ih, g.KernelH, g.StrideH, g.PadH); oh <= ohLast; oh++)
+        for (var oh = Pool2dGeometry.FirstWindow(ih, g.KernelH, g.StrideH, g.PadTop); oh <= ohLast; oh++)
         {
             for (var ow = owFirst; ow <= owLast; ow++)
             {

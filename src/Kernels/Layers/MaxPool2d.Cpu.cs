@@ -26,7 +26,7 @@ public static partial class MaxPool2d
 
     /// <summary>2x2 windows, stride 2, no padding, every window inside the input (no ceil-mode remainder).</summary>
     private static bool IsPairs(in Pool2dGeometry g) =>
-        g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && 2 * g.OutH <= g.H && 2 * g.OutW <= g.W;
+        g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadTop: 0, PadLeft: 0, PadBottom: 0, PadRight: 0 } && 2 * g.OutH <= g.H && 2 * g.OutW <= g.W;
 
     /// <summary>
     /// Each window's maximum by the arg-max rule, folded in row-major order: a value replaces the
@@ -136,8 +136,8 @@ public static partial class MaxPool2d
     /// <summary>Window (oh, ow) clipped to the input: rows h0..h1 and columns w0..w1, ends excluded.</summary>
     private static void Window(int oh, int ow, in Pool2dGeometry g, out int h0, out int h1, out int w0, out int w1)
     {
-        h0 = oh * g.StrideH - g.PadH;
-        w0 = ow * g.StrideW - g.PadW;
+        h0 = oh * g.StrideH - g.PadTop;
+        w0 = ow * g.StrideW - g.PadLeft;
         h1 = Math.Min(h0 + g.KernelH, g.H);
         w1 = Math.Min(w0 + g.KernelW, g.W);
         h0 = Math.Max(h0, 0);

@@ -51,8 +51,8 @@ public static partial class MaxPool2d
     /// </summary>
     private static int ArgMax(ArrayView<float> x, int plane, int oh, int ow, Pool2dGeometry g)
     {
-        var h0 = oh * g.StrideH - g.PadH;
-        var w0 = ow * g.StrideW - g.PadW;
+        var h0 = oh * g.StrideH - g.PadTop;
+        var w0 = ow * g.StrideW - g.PadLeft;
         var h1 = h0 + g.KernelH < g.H ? h0 + g.KernelH : g.H;
         var w1 = w0 + g.KernelW < g.W ? w0 + g.KernelW : g.W;
         if (h0 < 0) h0 = 0;
@@ -93,11 +93,11 @@ public static partial class MaxPool2d
         var plane = nc * (g.H * g.W);
         var outPlane = nc * (g.OutH * g.OutW);
         var offset = ih * g.W + iw;
-        var ohLast = Pool2dGeometry.LastWindow(ih, g.StrideH, g.PadH, g.OutH);
-        var owFirst = Pool2dGeometry.FirstWindow(iw, g.KernelW, g.StrideW, g.PadW);
-        var owLast = Pool2dGeometry.LastWindow(iw, g.StrideW, g.PadW, g.OutW);
+        var ohLast = Pool2dGeometry.LastWindow(ih, g.StrideH, g.PadTop, g.OutH);
+        var owFirst = Pool2dGeometry.FirstWindow(iw, g.KernelW, g.StrideW, g.PadLeft);
+        var owLast = Pool2dGeometry.LastWindow(iw, g.StrideW, g.PadLeft, g.OutW);
         var sum = 0f;
-        for (var oh = Pool2dGeometry.FirstWindow(ih, g.KernelH, g.StrideH, g.PadH); oh <= ohLast; oh++)
+        for (var oh = Pool2dGeometry.FirstWindow(ih, g.KernelH, g.StrideH, g.PadTop); oh <= ohLast; oh++)
         {
             for (var ow = owFirst; ow <= owLast; ow++)
             {

@@ -4,16 +4,46 @@ namespace DeepVis.Kernels.Layers;
 
 /// <summary>
 /// Window settings shared by <see cref="MaxPool2d"/> and <see cref="AvgPool2d"/>, per axis (H then W),
-/// with PyTorch's meaning: padding on both sides, and <see cref="CeilMode"/> rounding the output size
-/// up (the last window must still start inside the input or its left padding).
+/// with PyTorch's meaning generalized to ONNX's asymmetric padding: <see cref="PadTop"/> and
+/// <see cref="PadLeft"/> before the input, <see cref="PadBottom"/> and <see cref="PadRight"/> after it,
+/// and <see cref="CeilMode"/> rounding the output size up (the last window must still start inside the
+/// input or its leading padding).
 /// </summary>
+/// <remarks>
+/// Validation (<see cref="Validate"/>): kernels and strides positive, every pad at least 0 and less than
+/// its kernel (ONNX's rule; then no window lies wholly in padding). PyTorch's stricter "padding at most
+/// half the kernel" is not enforced, not even for the square and <see cref="Symmetric"/> helpers: one
+/// rule for every setting, and torchvision's architectures never come near it.
+/// </remarks>
 public readonly record struct Pool2dSettings(
-    int KernelH, int KernelW, int StrideH, int StrideW, int PadH, int PadW, bool CeilMode = false)
+    int KernelH, int KernelW, int StrideH, int StrideW, int PadTop, int PadLeft, int PadBottom, int PadRight, bool CeilMode = false)
 {
-    /// <summary>A square window with the same stride and padding on both axes.</summary>
+    /// <summary>A square window with the same stride and padding on both axes and both sides.</summary>
     public Pool2dSettings(int kernel, int stride, int padding = 0, bool ceilMode = false)
-        : this(kernel, kernel, stride, stride, padding, padding, ceilMode)
+        : this(kernel, kernel, stride, stride, padding, padding, padding, padding, ceilMode)
     {
+    }
+
+    /// <summary>PyTorch's per-axis settings: <paramref name="padH"/> above and below, <paramref name="padW"/> left and right.</summary>
+    public static Pool2dSettings Symmetric(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, bool ceilMode = false) =>
+        new(kernelH, kernelW, strideH, strideW, padH, padW, padH, padW, ceilMode);
+
+    /// <summary>True when each axis has the same padding on both sides (every PyTorch pooling layer).</summary>
+    public bool IsSymmetric => PadTop == PadBottom && PadLeft == PadRight;
+
+    /// <summary>
+    /// For listings: "3x3, stride 2, padding 1, ceil" (one number per setting where both axes agree, HxW
+    /// where they differ, and "padding top 0 left 0 bottom 1 right 1" for asymmetric padding).
+    /// </summary>
+    public string Text
+    {
+        get
+        {
+            var stride = StrideH == StrideW ? $"{StrideH}" : $"{StrideH}x{StrideW}";
+            var padding = !IsSymmetric ? $"top {PadTop} left {PadLeft} bottom {PadBottom} right {PadRight}"
+                : PadTop == PadLeft ? $"{PadTop}" : $"{PadTop}x{PadLeft}";
+            return $"{KernelH}x{KernelW}, stride {stride}, padding {padding}{(CeilMode ? ", ceil" : "")}";
+        }
     }
 
     /// <summary>The output shape [N, C, OH, OW] for an NCHW input shape; throws when a setting or the input does not fit.</summary>
@@ -22,39 +52,48 @@ public readonly record struct Pool2dSettings(
         Validate(what);
         if (input.Count != 4)
             throw new ShapeException($"{what} input: expected a rank-4 tensor, got shape {Tensor.Format(input)}");
-        var outH = OutputSize(input[2], KernelH, StrideH, PadH, CeilMode);
-        var outW = OutputSize(input[3], KernelW, StrideW, PadW, CeilMode);
+        var outH = OutputSize(input[2], KernelH, StrideH, PadTop, PadBottom, CeilMode);
+        var outW = OutputSize(input[3], KernelW, StrideW, PadLeft, PadRight, CeilMode);
         if (outH < 1 || outW < 1)
             throw new ShapeException(
-                $"{what} input: shape {Tensor.Format(input)} is too small for a {KernelH}x{KernelW} window with padding " +
-                $"{PadH}x{PadW}: the output would be {Tensor.Format([input[0], input[1], outH, outW])}");
+                $"{what} input: shape {Tensor.Format(input)} is too small for a {Text} window: " +
+                $"the output would be {Tensor.Format([input[0], input[1], outH, outW])}");
         return [input[0], input[1], outH, outW];
     }
 
     /// <summary>
-    /// PyTorch's pooling_output_shape (dilation 1): floor((in + 2p - k) / s) + 1, or with ceil mode the
-    /// ceiling, less one when that last window would start at or past the end of input plus left padding.
+    /// PyTorch's pooling_output_shape (dilation 1) with symmetric padding <paramref name="padding"/>.
     /// </summary>
-    public static int OutputSize(int input, int kernel, int stride, int padding, bool ceilMode)
+    public static int OutputSize(int input, int kernel, int stride, int padding, bool ceilMode) =>
+        OutputSize(input, kernel, stride, padding, padding, ceilMode);
+
+    /// <summary>
+    /// PyTorch's pooling_output_shape (dilation 1) generalized to different padding before and after:
+    /// span = in + begin + end - k (+ stride - 1 with ceil mode), size = floor(span / stride) + 1, less one
+    /// with ceil mode when that last window would start at or past the end of input plus leading padding.
+    /// </summary>
+    public static int OutputSize(int input, int kernel, int stride, int padBegin, int padEnd, bool ceilMode)
     {
-        var span = input + 2 * padding - kernel + (ceilMode ? stride - 1 : 0);
+        var span = input + padBegin + padEnd - kernel + (ceilMode ? stride - 1 : 0);
         var size = FloorDiv(span, stride) + 1;
-        if (ceilMode && (size - 1) * stride >= input + padding) size--;
+        if (ceilMode && (size - 1) * stride >= input + padBegin) size--;
         return size;
     }
 
-    /// <summary>Rejects non-positive kernels or strides and padding beyond half the kernel (as PyTorch does).</summary>
+    /// <summary>Rejects non-positive kernels or strides, negative padding and padding as large as the kernel.</summary>
     public void Validate(string what)
     {
         if (KernelH < 1 || KernelW < 1)
             throw new ArgumentException($"{what}: kernel size must be positive, got {KernelH}x{KernelW}");
         if (StrideH < 1 || StrideW < 1)
             throw new ArgumentException($"{what}: stride must be positive, got {StrideH}x{StrideW}");
-        if (PadH < 0 || PadW < 0)
-            throw new ArgumentException($"{what}: padding must not be negative, got {PadH}x{PadW}");
-        if (PadH > KernelH / 2 || PadW > KernelW / 2)
+        if (PadTop < 0 || PadLeft < 0 || PadBottom < 0 || PadRight < 0)
             throw new ArgumentException(
-                $"{what}: padding should be at most half of the kernel size, got padding {PadH}x{PadW} for kernel {KernelH}x{KernelW}");
+                $"{what}: padding must not be negative, got top {PadTop} left {PadLeft} bottom {PadBottom} right {PadRight}");
+        if (PadTop >= KernelH || PadBottom >= KernelH || PadLeft >= KernelW || PadRight >= KernelW)
+            throw new ArgumentException(
+                $"{what}: padding must be less than the kernel size, got padding top {PadTop} left {PadLeft} bottom {PadBottom} " +
+                $"right {PadRight} for kernel {KernelH}x{KernelW}");
     }
 
     internal Pool2dGeometry Geometry(IReadOnlyList<int> input, IReadOnlyList<int> output, bool countIncludePad = true) => new()
@@ -69,8 +108,10 @@ public readonly record struct Pool2dSettings(
         KernelW = KernelW,
         StrideH = StrideH,
         StrideW = StrideW,
-        PadH = PadH,
-        PadW = PadW,
+        PadTop = PadTop,
+        PadLeft = PadLeft,
+        PadBottom = PadBottom,
+        PadRight = PadRight,
         CountIncludePad = countIncludePad ? 1 : 0,
     };
 
@@ -83,19 +124,22 @@ public readonly record struct Pool2dSettings(
 internal struct Pool2dGeometry
 {
     public int N, C, H, W, OutH, OutW;
-    public int KernelH, KernelW, StrideH, StrideW, PadH, PadW;
+    public int KernelH, KernelW, StrideH, StrideW;
+
+    /// <summary>Padding before (top, left) and after (bottom, right) the input.</summary>
+    public int PadTop, PadLeft, PadBottom, PadRight;
 
     /// <summary>Average pooling only: 1 to divide by the padded window, 0 by the valid part.</summary>
     public int CountIncludePad;
 
-    /// <summary>The first output row (or column) whose window covers input index <paramref name="i"/>.</summary>
+    /// <summary>The first output row (or column) whose window covers input index <paramref name="i"/> (<paramref name="pad"/>: the leading padding).</summary>
     public static int FirstWindow(int i, int kernel, int stride, int pad)
     {
         var reach = i + pad - kernel + 1;
         return reach <= 0 ? 0 : (reach + stride - 1) / stride;
     }
 
-    /// <summary>The last output row (or column) whose window covers input index <paramref name="i"/>.</summary>
+    /// <summary>The last output row (or column) whose window covers input index <paramref name="i"/> (<paramref name="pad"/>: the leading padding).</summary>
     public static int LastWindow(int i, int stride, int pad, int outputs)
     {
         var last = (i + pad) / stride;

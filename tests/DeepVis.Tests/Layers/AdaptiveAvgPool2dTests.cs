@@ -11,7 +11,10 @@ public abstract class AdaptiveAvgPool2dTests(DeviceFixture fixture, Implementati
 
     public sealed class OnIlgpu(DeviceFixture fixture) : AdaptiveAvgPool2dTests(fixture, Implementation.Ilgpu);
 
-    /// <summary>VGG's 7x7 and AlexNet's 6x6 from inputs smaller, equal and larger, and non-square cases.</summary>
+    /// <summary>
+    /// VGG's 7x7 and AlexNet's 6x6 from inputs smaller, equal and larger, non-square cases, and the
+    /// global average pool of ResNet, DenseNet, GoogLeNet, Inception and MobileNet (1x1 from odd, non-square inputs).
+    /// </summary>
     public static TheoryData<int, int, int, int> Sizes => new()
     {
         { 1, 1, 7, 7 },
@@ -24,6 +27,9 @@ public abstract class AdaptiveAvgPool2dTests(DeviceFixture fixture, Implementati
         { 5, 5, 6, 6 },
         { 3, 11, 6, 7 },
         { 9, 4, 2, 3 },
+        { 5, 9, 1, 1 },
+        { 7, 3, 1, 1 },
+        { 1, 11, 1, 1 },
     };
 
     private int[] RandomShape(int h, int w) => [Between(2, 3), Between(1, 3), h, w];
@@ -57,7 +63,8 @@ public abstract class AdaptiveAvgPool2dTests(DeviceFixture fixture, Implementati
         AdaptiveAvgPool2d.Backward(Upload(dy, outShape), dx);
         var what = $"adaptive avg-pool backward {Tensor.Format(shape)} to {outH}x{outW}";
         var gradient = dx.ToArray();
-        AssertClose(AdaptiveAvgPool2dReference.Backward(ToDouble(dy), shape, outH, outW), gradient, 1e-6, what);
+        // 1x1 to 7x7: each dx sums 49 float shares, a few 1e-6 of rounding (seed 2084116199 failed at 1e-6).
+        AssertClose(AdaptiveAvgPool2dReference.Backward(ToDouble(dy), shape, outH, outW), gradient, 1e-5, what);
         AssertAdjoint(x, y.ToArray(), dy, gradient, what);
     }
 
@@ -65,6 +72,7 @@ public abstract class AdaptiveAvgPool2dTests(DeviceFixture fixture, Implementati
     [InlineData(5, 5, 7, 7)]
     [InlineData(13, 13, 6, 6)]
     [InlineData(3, 11, 6, 7)]
+    [InlineData(5, 9, 1, 1)]
     public void Backward_matches_finite_differences(int h, int w, int outH, int outW)
     {
         var shape = RandomShape(h, w);

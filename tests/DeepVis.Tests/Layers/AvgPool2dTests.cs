@@ -11,20 +11,28 @@ public abstract class AvgPool2dTests(DeviceFixture fixture, Implementation imple
 
     public sealed class OnIlgpu(DeviceFixture fixture) : AvgPool2dTests(fixture, Implementation.Ilgpu);
 
-    /// <summary>Window settings crossed with count_include_pad; ceil mode with padding is where the divisors differ.</summary>
-    public static TheoryData<int, int, int, int, int, int, bool, bool> Settings
+    /// <summary>
+    /// Window settings crossed with count_include_pad; ceil mode with padding is where the divisors
+    /// differ. The last rows have ONNX's asymmetric pads (top, left, bottom, right).
+    /// </summary>
+    public static TheoryData<int, int, int, int, int, int, int, int, bool, bool> Settings
     {
         get
         {
-            var data = new TheoryData<int, int, int, int, int, int, bool, bool>();
+            var data = new TheoryData<int, int, int, int, int, int, int, int, bool, bool>();
             foreach (var include in new[] { true, false })
             {
-                data.Add(2, 2, 2, 2, 0, 0, false, include);
-                data.Add(3, 3, 2, 2, 0, 0, true, include);
-                data.Add(3, 3, 1, 1, 1, 1, true, include);
-                data.Add(3, 3, 2, 2, 1, 1, false, include);
-                data.Add(3, 3, 3, 3, 1, 1, true, include);
-                data.Add(2, 3, 2, 1, 1, 1, true, include);
+                data.Add(2, 2, 2, 2, 0, 0, 0, 0, false, include);
+                data.Add(3, 3, 2, 2, 0, 0, 0, 0, true, include);
+                data.Add(3, 3, 1, 1, 1, 1, 1, 1, true, include);
+                data.Add(3, 3, 2, 2, 1, 1, 1, 1, false, include);
+                data.Add(3, 3, 3, 3, 1, 1, 1, 1, true, include);
+                data.Add(2, 3, 2, 1, 1, 1, 1, 1, true, include);
+                data.Add(3, 3, 2, 2, 0, 0, 1, 1, false, include);
+                data.Add(3, 3, 2, 2, 1, 1, 0, 0, true, include);
+                data.Add(3, 3, 1, 1, 2, 0, 1, 2, false, include);
+                data.Add(5, 3, 2, 1, 4, 0, 2, 2, true, include);
+                data.Add(3, 3, 3, 3, 0, 2, 2, 0, true, include);
             }
             return data;
         }
@@ -32,7 +40,7 @@ public abstract class AvgPool2dTests(DeviceFixture fixture, Implementation imple
 
     private (int[] Shape, int[] OutShape) RandomShapes(Pool2dSettings s)
     {
-        int[] shape = [Between(2, 3), Between(1, 3), Between(Math.Max(1, s.KernelH - 2 * s.PadH), 11), Between(Math.Max(1, s.KernelW - 2 * s.PadW), 11)];
+        int[] shape = [Between(2, 3), Between(1, 3), Between(Math.Max(1, s.KernelH - s.PadTop - s.PadBottom), 11), Between(Math.Max(1, s.KernelW - s.PadLeft - s.PadRight), 11)];
         var (oh, ow) = MaxPool2dReference.OutputSize(shape[2], shape[3], s);
         return (shape, [shape[0], shape[1], oh, ow]);
     }
@@ -41,9 +49,9 @@ public abstract class AvgPool2dTests(DeviceFixture fixture, Implementation imple
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Forward_matches_reference(int kh, int kw, int sh, int sw, int ph, int pw, bool ceil, bool include)
+    public void Forward_matches_reference(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil, bool include)
     {
-        var s = new Pool2dSettings(kh, kw, sh, sw, ph, pw, ceil);
+        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil);
         var (shape, outShape) = RandomShapes(s);
         Assert.Equal(outShape, AvgPool2d.OutputShape(shape, s));
         var x = Uniform(Count(shape));
@@ -55,9 +63,9 @@ public abstract class AvgPool2dTests(DeviceFixture fixture, Implementation imple
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Backward_matches_reference_and_is_the_adjoint(int kh, int kw, int sh, int sw, int ph, int pw, bool ceil, bool include)
+    public void Backward_matches_reference_and_is_the_adjoint(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil, bool include)
     {
-        var s = new Pool2dSettings(kh, kw, sh, sw, ph, pw, ceil);
+        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil);
         var (shape, outShape) = RandomShapes(s);
         var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
         var y = Poisoned(outShape);
@@ -72,9 +80,9 @@ public abstract class AvgPool2dTests(DeviceFixture fixture, Implementation imple
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Backward_matches_finite_differences(int kh, int kw, int sh, int sw, int ph, int pw, bool ceil, bool include)
+    public void Backward_matches_finite_differences(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil, bool include)
     {
-        var s = new Pool2dSettings(kh, kw, sh, sw, ph, pw, ceil);
+        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil);
         var (shape, outShape) = RandomShapes(s);
         var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
         var dx = Poisoned(shape);

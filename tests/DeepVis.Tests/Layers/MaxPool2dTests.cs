@@ -11,23 +11,33 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
 
     public sealed class OnIlgpu(DeviceFixture fixture) : MaxPool2dTests(fixture, Implementation.Ilgpu);
 
-    /// <summary>The zoo's settings (VGG k2 s2, AlexNet k3 s2, GoogLeNet k3 s2 / k3 s1 p1 with ceil mode) and more.</summary>
-    public static TheoryData<int, int, int, int, int, int, bool> Settings => new()
+    /// <summary>
+    /// The zoo's settings (VGG k2 s2, AlexNet k3 s2, GoogLeNet k3 s2 / k3 s1 p1 with ceil mode) and more,
+    /// then ONNX's asymmetric pads (top, left, bottom, right): TensorFlow's SAME, padding past half the
+    /// kernel, and ceil mode on top.
+    /// </summary>
+    public static TheoryData<int, int, int, int, int, int, int, int, bool> Settings => new()
     {
-        { 2, 2, 2, 2, 0, 0, false },
-        { 3, 3, 2, 2, 0, 0, false },
-        { 3, 3, 2, 2, 0, 0, true },
-        { 3, 3, 1, 1, 1, 1, true },
-        { 3, 3, 2, 2, 1, 1, false },
-        { 2, 2, 2, 2, 1, 1, true },
-        { 3, 2, 2, 1, 1, 0, false },
-        { 2, 3, 1, 3, 0, 1, true },
+        { 2, 2, 2, 2, 0, 0, 0, 0, false },
+        { 3, 3, 2, 2, 0, 0, 0, 0, false },
+        { 3, 3, 2, 2, 0, 0, 0, 0, true },
+        { 3, 3, 1, 1, 1, 1, 1, 1, true },
+        { 3, 3, 2, 2, 1, 1, 1, 1, false },
+        { 2, 2, 2, 2, 1, 1, 1, 1, true },
+        { 3, 2, 2, 1, 1, 0, 1, 0, false },
+        { 2, 3, 1, 3, 0, 1, 0, 1, true },
+        { 3, 3, 2, 2, 0, 0, 1, 1, false },
+        { 2, 2, 1, 1, 0, 0, 1, 1, false },
+        { 3, 3, 2, 2, 1, 1, 0, 0, true },
+        { 3, 3, 1, 1, 2, 0, 1, 2, false },
+        { 5, 3, 2, 1, 4, 0, 2, 2, true },
+        { 3, 3, 3, 3, 0, 2, 2, 0, true },
     };
 
     private (int[] Shape, int[] OutShape) RandomShapes(Pool2dSettings s)
     {
         // Odd and even sizes, at least one window per axis, batch > 1.
-        int[] shape = [Between(2, 3), Between(1, 3), Between(Math.Max(1, s.KernelH - 2 * s.PadH), 11), Between(Math.Max(1, s.KernelW - 2 * s.PadW), 11)];
+        int[] shape = [Between(2, 3), Between(1, 3), Between(Math.Max(1, s.KernelH - s.PadTop - s.PadBottom), 11), Between(Math.Max(1, s.KernelW - s.PadLeft - s.PadRight), 11)];
         var (oh, ow) = MaxPool2dReference.OutputSize(shape[2], shape[3], s);
         return (shape, [shape[0], shape[1], oh, ow]);
     }
@@ -36,9 +46,9 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Forward_matches_reference(int kh, int kw, int sh, int sw, int ph, int pw, bool ceil)
+    public void Forward_matches_reference(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil)
     {
-        var s = new Pool2dSettings(kh, kw, sh, sw, ph, pw, ceil);
+        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil);
         var (shape, outShape) = RandomShapes(s);
         Assert.Equal(outShape, MaxPool2d.OutputShape(shape, s));
         var x = Uniform(Count(shape));
@@ -49,9 +59,9 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Backward_matches_reference(int kh, int kw, int sh, int sw, int ph, int pw, bool ceil)
+    public void Backward_matches_reference(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil)
     {
-        var s = new Pool2dSettings(kh, kw, sh, sw, ph, pw, ceil);
+        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil);
         var (shape, outShape) = RandomShapes(s);
         var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
         var dx = Poisoned(shape);
@@ -62,9 +72,9 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Backward_matches_finite_differences(int kh, int kw, int sh, int sw, int ph, int pw, bool ceil)
+    public void Backward_matches_finite_differences(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil)
     {
-        var s = new Pool2dSettings(kh, kw, sh, sw, ph, pw, ceil);
+        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil);
         var (shape, outShape) = RandomShapes(s);
         // Continuous random inputs: ties (where max is not differentiable) have probability zero,
         // and the step is far below the gap between distinct float values' neighbours.
@@ -258,12 +268,50 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
     }
 
     [Fact]
-    public void Rejects_padding_beyond_half_the_kernel()
+    public void Rejects_padding_as_large_as_the_kernel()
     {
         var ex = Assert.Throws<ArgumentException>(() =>
-            MaxPool2d.Forward(Upload(Uniform(25), 1, 1, 5, 5), Poisoned(1, 1, 5, 5), new Pool2dSettings(3, 3, 1, 1, 2, 1)));
+            MaxPool2d.Forward(Upload(Uniform(25), 1, 1, 5, 5), Poisoned(1, 1, 5, 5), new Pool2dSettings(3, 3, 1, 1, 2, 1, 3, 1)));
         Assert.Contains("padding", ex.Message);
-        Assert.Contains("2x1", ex.Message);
+        Assert.Contains("bottom 3", ex.Message);
         Assert.Contains("3x3", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => MaxPool2d.OutputShape([1, 1, 5, 5], new Pool2dSettings(3, 2, 1, 1, 0, -1, 0, 0)));
+        Assert.Contains("negative", ex.Message);
+        // Padding past half the kernel (ONNX allows it, PyTorch does not) is accepted.
+        Assert.Equal([1, 1, 7, 6], MaxPool2d.OutputShape([1, 1, 5, 5], Pool2dSettings.Symmetric(3, 2, 1, 1, 2, 1)));
+        Assert.Equal([1, 1, 5, 5], MaxPool2d.OutputShape([1, 1, 5, 5], new Pool2dSettings(3, 3, 1, 1, 2, 0, 0, 2)));
+    }
+
+    [Fact]
+    public void Settings_helpers_and_text()
+    {
+        Assert.Equal(new Pool2dSettings(3, 3, 2, 2, 1, 1, 1, 1, true), new Pool2dSettings(3, 2, 1, ceilMode: true));
+        Assert.Equal(new Pool2dSettings(3, 2, 2, 1, 1, 0, 1, 0), Pool2dSettings.Symmetric(3, 2, 2, 1, 1, 0));
+        Assert.Equal("3x3, stride 2, padding 1, ceil", new Pool2dSettings(3, 2, 1, ceilMode: true).Text);
+        Assert.Equal("2x2, stride 2, padding 0", new Pool2dSettings(2, 2).Text);
+        Assert.Equal("3x2, stride 2x1, padding 1x0", Pool2dSettings.Symmetric(3, 2, 2, 1, 1, 0).Text);
+        Assert.Equal("3x3, stride 2, padding top 0 left 0 bottom 1 right 1", new Pool2dSettings(3, 3, 2, 2, 0, 0, 1, 1).Text);
+        Assert.True(new Pool2dSettings(3, 2, 1).IsSymmetric);
+        Assert.False(new Pool2dSettings(3, 3, 2, 2, 0, 0, 1, 1).IsSymmetric);
+    }
+
+    [Theory]
+    // Asymmetric pads per axis: (input, kernel, stride, before, after, ceil) -> size, the generalized rule
+    // span = in + before + after - k (+ s - 1 with ceil), floor(span / s) + 1, less the last window with
+    // ceil mode when it starts at or past in + before.
+    [InlineData(7, 3, 2, 0, 1, false, 3)]
+    [InlineData(8, 3, 2, 0, 1, false, 4)]
+    [InlineData(3, 2, 3, 0, 1, true, 1)]
+    [InlineData(7, 3, 2, 1, 0, false, 3)]
+    [InlineData(7, 3, 2, 1, 0, true, 4)]
+    [InlineData(6, 3, 2, 0, 1, true, 3)]
+    [InlineData(4, 3, 3, 2, 0, true, 2)]
+    [InlineData(2, 3, 3, 2, 2, true, 2)]
+    public void Output_size_with_asymmetric_padding(int input, int kernel, int stride, int before, int after, bool ceil, int expected)
+    {
+        Assert.Equal(expected, Pool2dSettings.OutputSize(input, kernel, stride, before, after, ceil));
+        Assert.Equal(expected, MaxPool2dReference.OutputSize(input, kernel, stride, before, after, ceil));
+        Assert.Equal([1, 2, expected, 1],
+            MaxPool2d.OutputShape([1, 2, input, 1], new Pool2dSettings(kernel, 1, stride, 1, before, 0, after, 0, ceil)));
     }
 }

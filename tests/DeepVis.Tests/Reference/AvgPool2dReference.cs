@@ -40,7 +40,8 @@ public static class AvgPool2dReference
 
     /// <summary>
     /// The window's cells inside the input, and PyTorch's count_include_pad divisor: the window's
-    /// positions that fall inside the input grown by the padding on every side.
+    /// positions that fall inside the input grown by the padding on every side (as
+    /// PyTorch 1.13's avg_pool2d: the window cut at the input plus trailing padding, which only ceil mode reaches).
     /// </summary>
     private static List<(int Row, int Col)> Cells(int h, int w, int i, int j, Pool2dSettings s, out int divisor)
     {
@@ -49,8 +50,8 @@ public static class AvgPool2dReference
         for (var a = 0; a < s.KernelH; a++)
             for (var b = 0; b < s.KernelW; b++)
             {
-                var (r, q) = (i * s.StrideH - s.PadH + a, j * s.StrideW - s.PadW + b);
-                if (r < h + s.PadH && q < w + s.PadW) divisor++;
+                var (r, q) = (i * s.StrideH - s.PadTop + a, j * s.StrideW - s.PadLeft + b);
+                if (r < h + s.PadBottom && q < w + s.PadRight) divisor++;
                 if (r >= 0 && r < h && q >= 0 && q < w) cells.Add((r, q));
             }
         return cells;

@@ -6,17 +6,25 @@ namespace DeepVis.Tests.Reference;
 public static class MaxPool2dReference
 {
     /// <summary>PyTorch's output size, written out with real division and an explicit ceil/floor.</summary>
-    public static int OutputSize(int input, int kernel, int stride, int pad, bool ceilMode)
+    public static int OutputSize(int input, int kernel, int stride, int pad, bool ceilMode) =>
+        OutputSize(input, kernel, stride, pad, pad, ceilMode);
+
+    /// <summary>
+    /// PyTorch's output size with padding <paramref name="padBegin"/> before the input and
+    /// <paramref name="padEnd"/> after it (ONNX's pads).
+    /// </summary>
+    public static int OutputSize(int input, int kernel, int stride, int padBegin, int padEnd, bool ceilMode)
     {
-        var steps = (input + 2.0 * pad - kernel) / stride;
+        var steps = (input + (double)padBegin + padEnd - kernel) / stride;
         var size = (int)(ceilMode ? Math.Ceiling(steps) : Math.Floor(steps)) + 1;
-        // The last window must start inside the input or its left padding.
-        if (ceilMode && (size - 1) * stride >= input + pad) size--;
+        // The last window must start inside the input or its leading padding.
+        if (ceilMode && (size - 1) * stride >= input + padBegin) size--;
         return size;
     }
 
     public static (int OutH, int OutW) OutputSize(int h, int w, Pool2dSettings s) =>
-        (OutputSize(h, s.KernelH, s.StrideH, s.PadH, s.CeilMode), OutputSize(w, s.KernelW, s.StrideW, s.PadW, s.CeilMode));
+        (OutputSize(h, s.KernelH, s.StrideH, s.PadTop, s.PadBottom, s.CeilMode),
+         OutputSize(w, s.KernelW, s.StrideW, s.PadLeft, s.PadRight, s.CeilMode));
 
     public static double[] Forward(double[] x, int[] shape, Pool2dSettings s)
     {
@@ -57,7 +65,7 @@ public static class MaxPool2dReference
         for (var a = 0; a < s.KernelH; a++)
             for (var b = 0; b < s.KernelW; b++)
             {
-                var (r, q) = (i * s.StrideH - s.PadH + a, j * s.StrideW - s.PadW + b);
+                var (r, q) = (i * s.StrideH - s.PadTop + a, j * s.StrideW - s.PadLeft + b);
                 var inside = r >= 0 && r < h && q >= 0 && q < w;
                 if (inside && at.Item1 < 0) at = (r, q);
                 var value = inside ? x[(plane * h + r) * w + q] : double.NegativeInfinity;
