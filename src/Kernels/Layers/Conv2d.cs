@@ -7,9 +7,17 @@ using Device = DeepVis.Kernels.Runtime.Device;
 namespace DeepVis.Kernels.Layers;
 
 /// <summary>Stride and zero padding of a convolution, per axis (torchvision uses square ones).</summary>
-public readonly record struct Conv2dSettings(int StrideH, int StrideW, int PadH, int PadW)
+public readonly record struct Conv2dSettings(int StrideH, int StrideW, int PadTop, int PadLeft, int PadBottom, int PadRight,
+    int DilationH = 1, int DilationW = 1, int Groups = 1)
 {
-    public static Conv2dSettings Square(int stride = 1, int padding = 0) => new(stride, stride, padding, padding);
+    public static Conv2dSettings Square(int stride = 1, int padding = 0, int dilation = 1, int groups = 1) =>
+        new(stride, stride, padding, padding, padding, padding, dilation, dilation, groups);
+    public static Conv2dSettings Symmetric(int strideH, int strideW, int padH, int padW, int dilationH = 1, int dilationW = 1,
+        int groups = 1) =>
+        new(strideH, strideW, padH, padW, padH, padW, dilationH, dilationW, groups);
+    public string Text => $"stride {StrideH}, padding {PadTop}";
+    public int PadH => PadTop;
+    public int PadW => PadLeft;
 }
 
 /// <summary>

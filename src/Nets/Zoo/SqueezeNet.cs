@@ -26,7 +26,7 @@ internal static class SqueezeNet
         g.Stateless("classifier.0", () => new DropoutLayer());
         return new Architectures.Layout(g.Nodes,
         [
-            new ConvSpec("classifier.1", [], 1, 1) { Inputs = ["classifier.0"] },
+            new ConvSpec("classifier.1", [], 1, 1, 0) { Inputs = ["classifier.0"] },
             new StatelessSpec("classifier.2", [], () => new ReluLayer()) { Inputs = ["classifier.1"] },
             new StatelessSpec("classifier.3", [], () => new AdaptiveAvgPool2dLayer(1, 1)) { Inputs = ["classifier.2"] },
             new StatelessSpec("flatten", ["logits"], () => new FlattenLayer()) { Inputs = ["classifier.3"] },

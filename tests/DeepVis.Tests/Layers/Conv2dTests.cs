@@ -17,7 +17,7 @@ public abstract class Conv2dCases(DeviceFixture fixture, Implementation implemen
     }
 
     protected Case Make(int kh, int kw, int stride, int pad, bool bias) =>
-        Make(kh, kw, new Conv2dSettings(stride, stride, pad, pad), bias);
+        Make(kh, kw, Conv2dSettings.Symmetric(stride, stride, pad, pad), bias);
 
     protected Case Make(int kh, int kw, Conv2dSettings s, bool bias)
     {
@@ -126,7 +126,7 @@ public abstract class Conv2dTests(DeviceFixture fixture, Implementation implemen
     [InlineData(1, 3, 2, 3, 0, 0)]
     public void Per_axis_settings_match_reference(int kh, int kw, int strideH, int strideW, int padH, int padW)
     {
-        var s = new Conv2dSettings(strideH, strideW, padH, padW);
+        var s = Conv2dSettings.Symmetric(strideH, strideW, padH, padW);
         var k = Make(kh, kw, s, bias: true);
         var what = $"conv2d {kh}x{kw} {s}";
         AssertClose(Reference(k, ToDouble(k.X)), RunForward(k), 1e-5, $"{what} forward");

@@ -55,7 +55,7 @@ public sealed class NetworkTests(DeviceFixture fixture)
     public void A_tensor_of_the_wrong_shape_names_the_tensor_and_both_shapes()
     {
         var e = Assert.Throws<WeightsException>(() => Build(TestWeights.MiniVgg().With("features.2.weight", [4, 3, 3, 3])));
-        Assert.Contains("'features.2.weight' has shape [4, 3, 3, 3], expected [out, 4, 3, 3]", e.Message);
+        Assert.Contains("'features.2.weight' has shape [4, 3, 3, 3], expected [out, 4 / groups, 3, 3]", e.Message);
     }
 
     [Fact]
@@ -83,8 +83,9 @@ public sealed class NetworkTests(DeviceFixture fixture)
     public void An_unknown_architecture_lists_the_known_ones()
     {
         var file = TestWeights.MiniVgg();
-        var e = Assert.Throws<WeightsException>(() => Build(new WeightsFile(file.Info with { Arch = "resnet50" }, file.Tensors)));
-        Assert.Contains("unknown architecture 'resnet50'", e.Message);
-        Assert.Contains("vgg16, vgg19, alexnet, mini-vgg", e.Message);
+        var e = Assert.Throws<WeightsException>(() => Build(new WeightsFile(file.Info with { Arch = "lenet5" }, file.Tensors)));
+        Assert.Contains("unknown architecture 'lenet5'", e.Message);
+        Assert.Contains("vgg16, vgg19, alexnet, mini-vgg, resnet18", e.Message);
+        Assert.Contains("googlenet, inception_v3, mobilenet_v2, squeezenet1_0", e.Message);
     }
 }
