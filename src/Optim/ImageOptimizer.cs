@@ -24,7 +24,7 @@ public sealed class ImageOptimizer : IDisposable
         if (objectives.Count == 0) throw new ArgumentException("an optimization needs at least one objective");
         _objectives = objectives;
         _hooks = hooks;
-        _workspace = new Workspace(network, imageShape, objectives.MaxBy(o => o.Layer.Index)!.Layer);
+        _workspace = new Workspace(network, imageShape, [.. objectives.Select(o => o.Layer).DistinctBy(l => l.Index)]);
     }
 
     /// <summary>The images being optimized; fill it before <see cref="Run"/>, read it after.</summary>

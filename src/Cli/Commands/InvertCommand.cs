@@ -219,7 +219,8 @@ public static class InvertCommand
     private static void PrintShapes(TextWriter output, Network network, NetworkLayer target, IReadOnlyList<int[]> shapes, int batch, int height, int width)
     {
         output.WriteLine($"input {Tensor.Format([Math.Max(batch, 1), network.Info.InputChannels, height, width])}");
-        foreach (var l in network.Layers.Take(target.Index + 1))
+        var needed = network.Ancestors([target.Index]);
+        foreach (var l in network.Layers.Where(l => needed[l.Index]))
             output.WriteLine($"{l.Index,3} {l.Address,-14} {string.Join("/", l.Aliases),-28} {Tensor.Format([Math.Max(batch, 1), .. shapes[l.Index][1..]])}");
     }
 

@@ -44,12 +44,19 @@ public static class LayersCommand
         var rows = network.Layers.Select(l => new[]
         {
             l.Index.ToString(), l.Address, string.Join(", ", l.Aliases), l.Layer.Type, l.Layer.Details,
-            Tensor.Format(shapes[l.Index]), l.Layer.ParameterCount.ToString("N0"),
+            Inputs(l), Tensor.Format(shapes[l.Index]), l.Layer.ParameterCount.ToString("N0"), l.Note ?? "",
         }).ToList();
-        string[] header = ["index", "address", "aliases", "type", "details", "output", "parameters"];
+        string[] header = ["index", "address", "aliases", "type", "details", "inputs", "output", "parameters", "note"];
         var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
         output.WriteLine(string.Join("  ", header.Select((h, c) => h.PadRight(widths[c]))).TrimEnd());
         foreach (var row in rows) output.WriteLine(string.Join("  ", row.Select((v, c) => v.PadRight(widths[c]))).TrimEnd());
         output.WriteLine($"total parameters: {network.Layers.Sum(l => l.Layer.ParameterCount):N0}");
+        if (network.Layers.Any(l => l.Layer.Type.Contains('+')))
+            output.WriteLine("Conv2d+BatchNorm2d: the BatchNorm was folded into the convolution when the network was loaded; " +
+                "the node answers to the BatchNorm's address, and the convolution's own address names it in an error.");
     }
+
+    /// <summary>The indices of the nodes a node reads, "input" for the network input.</summary>
+    private static string Inputs(NetworkLayer l) =>
+        string.Join(",", l.Inputs.Select(i => i == Network.InputIndex ? "input" : i.ToString()));
 }

@@ -31,7 +31,7 @@ public static class QualityMeasures
     public static IReadOnlyList<NetworkLayer> ConvOutputs(Network network) =>
     [
         .. network.Layers.Where(l => l.Layer is Conv2dLayer).Select(conv =>
-            conv.Index + 1 < network.Layers.Count && network.Layers[conv.Index + 1].Layer is ReluLayer ? network.Layers[conv.Index + 1] : conv),
+            network.Layers.FirstOrDefault(l => l.Inputs.SequenceEqual([conv.Index]) && l.Layer is ReluLayer or ClipLayer) ?? conv),
     ];
 
     /// <summary>One class visualization per class of the model, all in one batch.</summary>

@@ -68,17 +68,6 @@ public abstract class PyTorchFixtureTests(DeviceFixture fixture, Implementation 
         Assert.Equal(("RGB", 1f), (torch.Info.ColorOrder, torch.Info.InputRange));
     }
 
-    /// <summary>max |actual - expected| relative to max |expected|, so tiny elements do not dominate.</summary>
-    private static void AssertRelative(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = 0, error = 0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-            error = Math.Max(error, Math.Abs(expected[i] - (double)actual[i]));
-        }
-        Assert.True(scale > 0, $"{what}: the reference is all zeros, so the comparison would prove nothing");
-        Assert.True(error <= Tolerance * scale, $"{what}: max error {error:E2} against max |value| {scale:E2} (relative {error / scale:E2} > {Tolerance})");
-    }
+    private static void AssertRelative(float[] expected, float[] actual, string what) =>
+        RelativeError.AssertBelow(Tolerance, expected, actual, what);
 }
