@@ -9,14 +9,14 @@ public sealed class Conv2dLayer(Tensor weight, Tensor bias, Conv2dSettings setti
     public Tensor Weight { get; } = weight;
     public Tensor Bias { get; } = bias;
     public string Type => "Conv2d";
-    public string Details =>
-        $"{Weight.Shape[1]}->{Weight.Shape[0]}, {Weight.Shape[2]}x{Weight.Shape[3]}, stride {settings.StrideH}, padding {settings.PadH}";
+    public string Details => $"{InputChannels}->{Weight.Shape[0]}, {Weight.Shape[2]}x{Weight.Shape[3]}, {settings.Text}";
+    private int InputChannels => Weight.Shape[1] * settings.Groups;
     public long ParameterCount => Weight.Length + Bias.Length;
 
     public int[] OutputShape(IReadOnlyList<int> input)
     {
-        if (input.Count != 4 || input[1] != Weight.Shape[1])
-            throw new ShapeException($"Conv2d {Details}: expected input [N, {Weight.Shape[1]}, H, W], got {Tensor.Format(input)}");
+        if (input.Count != 4 || input[1] != InputChannels)
+            throw new ShapeException($"Conv2d {Details}: expected input [N, {InputChannels}, H, W], got {Tensor.Format(input)}");
         var (h, w) = Conv2d.OutputSize(input[2], input[3], Weight.Shape[2], Weight.Shape[3], settings);
         return [input[0], Weight.Shape[0], h, w];
     }
