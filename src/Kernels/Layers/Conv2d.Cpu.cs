@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using DeepVis.Kernels.Cpu;
 using static DeepVis.Kernels.Cpu.CpuGemm;
 using Slot = DeepVis.Kernels.Cpu.CpuScratch.SharedSlot;
@@ -8,11 +11,14 @@ using Tensor = DeepVis.Kernels.Runtime.Tensor;
 namespace DeepVis.Kernels.Layers;
 
 /// <summary>
-/// Convolution on the cpu device, both directions as packed matrix products (<see cref="CpuGemm"/>).
-/// Forward: y[n] = W [O, C*KH*KW] times the im2col matrix of x[n], whose panels are gathered from a
-/// zero-padded copy of the image while they are packed, so no im2col matrix is ever stored.
-/// Backward: the columns W^T dy[n] [C*KH*KW, OH*OW] (a group of input channels at a time), then
-/// each dx element gathers the columns that its taps wrote: no scatter, no atomics.
+/// Convolution on the cpu device, both directions as packed matrix products (<see cref="CpuGemm"/>),
+/// one per group of channels (groups = 1: one product over all channels).
+/// Forward: y[n, group] = W_group [O/G, C/G*KH*KW] times the im2col matrix of the group's channels of
+/// x[n], whose panels are gathered from a zero-padded copy of the image while they are packed, so no
+/// im2col matrix is ever stored. Backward: the columns W_group^T dy[n, group] [C/G*KH*KW, OH*OW] (a
+/// few input channels at a time), then each dx element gathers the columns that its taps wrote: no
+/// scatter, no atomics. Depthwise convolutions (one input channel per filter, where a product would
+/// have a depth of KH*KW) run a direct vectorized loop per plane instead (<see cref="CpuDepthwiseForward"/>).
 /// </summary>
 public static unsafe partial class Conv2d
 {
@@ -20,20 +26,21 @@ public static unsafe partial class Conv2d
     /// Where the forward's im2col columns come from: a zero-padded image of <see cref="Width"/> x
     /// height per channel. With stride 1 a column p is the pixel (p / Width, p % Width) of a grid as
     /// wide as the padded image, so tap (c, ky, kx) of a whole panel is one contiguous run of it
-    /// (the grid's last KW - 1 columns of a row are computed and dropped); with a stride the grid is
+    /// (the grid's last columns of a row, past OW, are computed and dropped); with a stride the grid is
     /// OH x OW and each panel gathers through precomputed offsets.
     /// </summary>
     private readonly struct PaddedInput
     {
         public PaddedInput(Geometry g)
         {
-            Width = g.W + 2 * g.PadW;
-            Plane = (g.H + 2 * g.PadH) * Width;
+            Width = g.W + g.PadLeft + g.PadRight;
+            Plane = (g.H + g.PadTop + g.PadBottom) * Width;
             Contiguous = g.StrideH == 1 && g.StrideW == 1;
             GridWidth = Contiguous ? Width : g.OW;
             Columns = g.OH * GridWidth;
-            // Runs of the last channel reach KW - 1 values past its plane (in dropped grid columns).
-            Length = (long)g.C * Plane + g.KW;
+            // Runs of the last channel reach (KW - 1) * dilation values past its plane (in dropped grid columns).
+            Tail = (g.KW - 1) * g.DilationW + 1;
+            Length = (long)g.C * Plane + Tail;
         }
 
         public int Width { get; }
@@ -41,39 +48,46 @@ public static unsafe partial class Conv2d
         public bool Contiguous { get; }
         public int GridWidth { get; }
         public int Columns { get; }
+        public int Tail { get; }
         public long Length { get; }
     }
 
     private static void CpuForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Geometry g, CpuBlocking blocking)
     {
         var device = x.Device;
-        var depth = g.C * g.KH * g.KW;
-        var rows = RoundUp(g.O, MR);
-        var packedA = device.Scratch.Shared(Slot.PackedA, (long)rows * depth);
-        Pack(device, weight.Pointer, depth, g.O, 1, depth, MR, blocking.Depth, packedA);
+        // One product per group: the group's filters [GroupO, GroupC*KH*KW] times its channels' im2col matrix.
+        var depth = g.GroupC * g.KH * g.KW;
+        var rows = RoundUp(g.GroupO, MR);
+        var packedA = device.Scratch.Shared(Slot.PackedA, (long)g.Groups * rows * depth);
+        for (var group = 0; group < g.Groups; group++)
+            Pack(device, weight.Pointer + (long)group * g.GroupO * depth, depth, g.GroupO, 1, depth, MR, blocking.Depth,
+                packedA + (long)group * rows * depth);
         var input = new PaddedInput(g);
         var padded = device.Scratch.Shared(Slot.Operand, input.Length);
-        var (rowBlocks, columnBlocks) = ((g.O + blocking.Rows - 1) / blocking.Rows, (input.Columns + blocking.Columns - 1) / blocking.Columns);
+        var (rowBlocks, columnBlocks) = ((g.GroupO + blocking.Rows - 1) / blocking.Rows, (input.Columns + blocking.Columns - 1) / blocking.Columns);
+        var groupItems = rowBlocks * columnBlocks;
         var biasValues = bias is null ? null : bias.Pointer;
         for (var n = 0; n < x.N; n++)
         {
             Pad(x, n, g, input, padded);
             var output = y.Pointer + (long)n * g.O * g.OH * g.OW;
-            CpuParallel.For(device, rowBlocks * columnBlocks, 2L * blocking.Rows * blocking.Columns * depth, item =>
+            CpuParallel.For(device, g.Groups * groupItems, 2L * blocking.Rows * blocking.Columns * depth, item =>
             {
-                var (m0, j0) = (item / columnBlocks * blocking.Rows, item % columnBlocks * blocking.Columns);
-                var (mc, nc) = (Math.Min(blocking.Rows, g.O - m0), Math.Min(blocking.Columns, input.Columns - j0));
+                var (group, rest) = Math.DivRem(item, groupItems);
+                var (m0, j0) = (rest / columnBlocks * blocking.Rows, rest % columnBlocks * blocking.Columns);
+                var (mc, nc) = (Math.Min(blocking.Rows, g.GroupO - m0), Math.Min(blocking.Columns, input.Columns - j0));
                 var columnPanels = RoundUp(nc, NR) / NR;
                 var block = device.Scratch.Local(Local.Block, (long)blocking.Rows * blocking.Columns);
                 var panels = device.Scratch.Local(Local.PackedB, (long)blocking.Columns * blocking.Depth);
+                var groupA = packedA + (long)group * rows * depth;
                 for (var k0 = 0; k0 < depth; k0 += blocking.Depth)
                 {
                     var kc = Math.Min(blocking.Depth, depth - k0);
-                    PackColumns(padded, input, g, k0, kc, j0, nc, panels);
-                    Multiply(packedA + (long)rows * k0 + (long)m0 * kc, panels, kc, RoundUp(mc, MR) / MR, columnPanels,
+                    PackColumns(padded, input, g, group * g.GroupC, k0, kc, j0, nc, panels);
+                    Multiply(groupA + (long)rows * k0 + (long)m0 * kc, panels, kc, RoundUp(mc, MR) / MR, columnPanels,
                         block, columnPanels * NR, k0 > 0);
                 }
-                StoreForward(block, columnPanels * NR, m0, mc, j0, nc, input, g, biasValues, output);
+                StoreForward(block, columnPanels * NR, group * g.GroupO + m0, mc, j0, nc, input, g, biasValues, output);
             });
         }
     }
@@ -86,21 +100,25 @@ public static unsafe partial class Conv2d
         {
             var plane = new Span<float>(padded + (long)c * input.Plane, input.Plane);
             var from = source + (long)c * g.H * g.W;
-            plane[..(g.PadH * input.Width)].Clear();
-            plane[((g.PadH + g.H) * input.Width)..].Clear();
+            plane[..(g.PadTop * input.Width)].Clear();
+            plane[((g.PadTop + g.H) * input.Width)..].Clear();
             for (var h = 0; h < g.H; h++)
             {
-                var row = plane.Slice((g.PadH + h) * input.Width, input.Width);
-                row[..g.PadW].Clear();
-                new ReadOnlySpan<float>(from + (long)h * g.W, g.W).CopyTo(row[g.PadW..]);
-                row[(g.PadW + g.W)..].Clear();
+                var row = plane.Slice((g.PadTop + h) * input.Width, input.Width);
+                row[..g.PadLeft].Clear();
+                new ReadOnlySpan<float>(from + (long)h * g.W, g.W).CopyTo(row[g.PadLeft..]);
+                row[(g.PadLeft + g.W)..].Clear();
             }
         });
-        new Span<float>(padded + (long)g.C * input.Plane, g.KW).Clear();
+        new Span<float>(padded + (long)g.C * input.Plane, input.Tail).Clear();
     }
 
-    /// <summary>Packs the im2col rows k0 .. k0 + kc, columns j0 .. j0 + nc, into NR-wide panels (zero past the grid).</summary>
-    private static void PackColumns(float* padded, PaddedInput input, Geometry g, int k0, int kc, int j0, int nc, float* panels)
+    /// <summary>
+    /// Packs the im2col rows k0 .. k0 + kc (taps of the channels from <paramref name="channel0"/> on), columns
+    /// j0 .. j0 + nc, into NR-wide panels (zero past the grid).
+    /// </summary>
+    private static void PackColumns(float* padded, PaddedInput input, Geometry g, int channel0, int k0, int kc, int j0, int nc,
+        float* panels)
     {
         var taps = g.KH * g.KW;
         Span<int> offsets = stackalloc int[NR];
@@ -120,7 +138,7 @@ public static unsafe partial class Conv2d
                 var k = k0 + kk;
                 var (c, tap) = Math.DivRem(k, taps);
                 var (ky, kx) = Math.DivRem(tap, g.KW);
-                var source = padded + (long)c * input.Plane + ky * input.Width + kx;
+                var source = padded + (long)(channel0 + c) * input.Plane + ky * g.DilationH * input.Width + kx * g.DilationW;
                 var d = new Span<float>(target + kk * NR, NR);
                 if (input.Contiguous)
                     new ReadOnlySpan<float>(source + first, valid).CopyTo(d);
@@ -159,37 +177,42 @@ public static unsafe partial class Conv2d
     {
         var device = dx.Device;
         var taps = g.KH * g.KW;
-        var (tapRows, pixels) = (g.C * taps, g.OH * g.OW);
+        // Per group: A = W_group^T [GroupC*KH*KW, GroupO], B = dy[n, group] [GroupO, OH*OW].
+        var (tapRows, pixels, depth) = (g.GroupC * taps, g.OH * g.OW, g.GroupO);
         var paddedTaps = RoundUp(tapRows, MR);
-        var packedA = device.Scratch.Shared(Slot.PackedA, (long)paddedTaps * g.O);
+        var packedA = device.Scratch.Shared(Slot.PackedA, (long)g.Groups * paddedTaps * depth);
         // A = W^T: row (c, ky, kx), depth o; W[o] is a contiguous row of all taps.
-        Pack(device, weight.Pointer, g.O, tapRows, tapRows, 1, MR, blocking.Depth, packedA);
+        for (var group = 0; group < g.Groups; group++)
+            Pack(device, weight.Pointer + (long)group * depth * tapRows, depth, tapRows, tapRows, 1, MR, blocking.Depth,
+                packedA + (long)group * paddedTaps * depth);
         var paddedPixels = RoundUp(pixels, NR);
-        var packedB = device.Scratch.Shared(Slot.Operand, (long)paddedPixels * g.O);
-        // A group of whole channels (at least one) whose columns fit the scratch budget.
-        var groupChannels = Math.Clamp(blocking.Scratch / Math.Max(1, taps * pixels), 1, g.C);
-        var columns = device.Scratch.Shared(Slot.Columns, (long)groupChannels * taps * pixels);
+        var packedB = device.Scratch.Shared(Slot.Operand, (long)paddedPixels * depth);
+        // A bunch of whole channels (at least one) whose columns fit the scratch budget.
+        var bunch = Math.Clamp(blocking.Scratch / Math.Max(1, taps * pixels), 1, g.GroupC);
+        var columns = device.Scratch.Shared(Slot.Columns, (long)bunch * taps * pixels);
         var columnBlocks = (pixels + blocking.Columns - 1) / blocking.Columns;
         for (var n = 0; n < dx.N; n++)
+        for (var group = 0; group < g.Groups; group++)
         {
-            Pack(device, dy.Pointer + (long)n * g.O * pixels, g.O, pixels, pixels, 1, NR, blocking.Depth, packedB);
-            for (var c0 = 0; c0 < g.C; c0 += groupChannels)
+            Pack(device, dy.Pointer + ((long)n * g.O + group * depth) * pixels, depth, pixels, pixels, 1, NR, blocking.Depth, packedB);
+            var groupA = packedA + (long)group * paddedTaps * depth;
+            for (var c0 = 0; c0 < g.GroupC; c0 += bunch)
             {
-                var channels = Math.Min(groupChannels, g.C - c0);
+                var channels = Math.Min(bunch, g.GroupC - c0);
                 // Packed A panels start at multiples of MR: start there and drop the rows before the group.
                 var (first, end) = (c0 * taps, (c0 + channels) * taps);
                 var aligned = first / MR * MR;
                 var rowBlocks = (end - aligned + blocking.Rows - 1) / blocking.Rows;
-                CpuParallel.For(device, rowBlocks * columnBlocks, 2L * blocking.Rows * blocking.Columns * g.O, item =>
+                CpuParallel.For(device, rowBlocks * columnBlocks, 2L * blocking.Rows * blocking.Columns * depth, item =>
                 {
                     var (m0, j0) = (aligned + item / columnBlocks * blocking.Rows, item % columnBlocks * blocking.Columns);
                     var (mc, nc) = (Math.Min(blocking.Rows, end - m0), Math.Min(blocking.Columns, pixels - j0));
                     var columnPanels = RoundUp(nc, NR) / NR;
                     var block = device.Scratch.Local(Local.Block, (long)blocking.Rows * blocking.Columns);
-                    for (var k0 = 0; k0 < g.O; k0 += blocking.Depth)
+                    for (var k0 = 0; k0 < depth; k0 += blocking.Depth)
                     {
-                        var kc = Math.Min(blocking.Depth, g.O - k0);
-                        Multiply(packedA + (long)paddedTaps * k0 + (long)m0 * kc,
+                        var kc = Math.Min(blocking.Depth, depth - k0);
+                        Multiply(groupA + (long)paddedTaps * k0 + (long)m0 * kc,
                             packedB + (long)paddedPixels * k0 + (long)j0 * kc, kc, RoundUp(mc, MR) / MR, columnPanels,
                             block, columnPanels * NR, k0 > 0);
                     }
@@ -197,12 +220,15 @@ public static unsafe partial class Conv2d
                         new ReadOnlySpan<float>(block + (long)r * columnPanels * NR, nc)
                             .CopyTo(new Span<float>(columns + (long)(m0 + r - first) * pixels + j0, nc));
                 });
-                GatherColumns(dx, n, c0, channels, g, columns);
+                GatherColumns(dx, n, group * g.GroupC + c0, channels, g, columns);
             }
         }
     }
 
-    /// <summary>dx[n, c, iy, ix] = the sum over taps (ky, kx) of the column entry of the output pixel that read it, in tap order.</summary>
+    /// <summary>
+    /// dx[n, c0 + c, iy, ix] = the sum over taps (ky, kx) of the column entry of the output pixel that read it, in tap order
+    /// (columns hold <paramref name="channels"/> channels' taps, channel c's from row c * KH * KW on).
+    /// </summary>
     private static void GatherColumns(Tensor dx, int n, int c0, int channels, Geometry g, float* columns)
     {
         const int band = 8;
@@ -218,17 +244,18 @@ public static unsafe partial class Conv2d
                 row.Clear();
                 for (var ky = 0; ky < g.KH; ky++)
                 {
-                    var ty = iy + g.PadH - ky;
+                    var ty = iy + g.PadTop - ky * g.DilationH;
                     if (ty < 0 || ty % g.StrideH != 0 || ty / g.StrideH >= g.OH) continue;
                     for (var kx = 0; kx < g.KW; kx++)
                     {
                         var source = columns + ((long)c * taps + ky * g.KW + kx) * pixels + ty / g.StrideH * g.OW;
-                        // Output column ox reads input column ox * stride - pad + kx.
-                        var reach = g.W - 1 + g.PadW - kx;
-                        var oxFirst = Math.Max(0, (g.PadW - kx + g.StrideW - 1) / g.StrideW);
+                        // Output column ox reads input column ox * stride - pad + kx * dilation.
+                        var shift = g.PadLeft - kx * g.DilationW;
+                        var reach = g.W - 1 + shift;
+                        var oxFirst = Math.Max(0, (shift + g.StrideW - 1) / g.StrideW);
                         var oxEnd = Math.Min(g.OW, reach / g.StrideW + 1);
                         if (reach < 0 || oxFirst >= oxEnd) continue;
-                        var ixFirst = oxFirst * g.StrideW - g.PadW + kx;
+                        var ixFirst = oxFirst * g.StrideW - shift;
                         if (g.StrideW == 1)
                         {
                             var target = row.Slice(ixFirst, oxEnd - oxFirst);
@@ -242,5 +269,164 @@ public static unsafe partial class Conv2d
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// How a depthwise convolution sees one zero-padded plane: <see cref="Rows"/> padded rows, each split
+    /// into StrideW phases of <see cref="PhaseWidth"/> (phase q holds padded columns q, q + StrideW, ...),
+    /// so that tap (ky, kx) of a whole output row, padded columns ox * StrideW + kx * DilationW, is one
+    /// contiguous run: phase (kx * DilationW) % StrideW from (kx * DilationW) / StrideW on. With stride 1
+    /// there is one phase, the padded row itself.
+    /// </summary>
+    private readonly struct PhasePlane(Geometry g)
+    {
+        public readonly int Rows = g.H + g.PadTop + g.PadBottom;
+        public readonly int PhaseWidth = (g.W + g.PadLeft + g.PadRight + g.StrideW - 1) / g.StrideW;
+        public readonly int Stride = g.StrideW;
+        public int RowLength => Stride * PhaseWidth;
+        public long Length => (long)Rows * RowLength;
+
+        /// <summary>Where padded (row, column) lives.</summary>
+        public long Offset(int row, int column) => (long)row * RowLength + column % Stride * PhaseWidth + column / Stride;
+
+        /// <summary>The offset of each tap's run for output row 0, in tap order (add oy * StrideH * RowLength for row oy).</summary>
+        public void TapOffsets(Geometry g, Span<long> offsets)
+        {
+            for (var ky = 0; ky < g.KH; ky++)
+            for (var kx = 0; kx < g.KW; kx++)
+                offsets[ky * g.KW + kx] = Offset(ky * g.DilationH, kx * g.DilationW);
+        }
+    }
+
+    /// <summary>
+    /// Depthwise forward (one input channel per filter): per output plane, the input plane is copied zero-padded and
+    /// split into stride phases (<see cref="PhasePlane"/>), then each output row accumulates every tap in registers,
+    /// 32 and 8 pixels at a time, in tap order. One plane per work item: the same bits with any thread count.
+    /// </summary>
+    private static void CpuDepthwiseForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Geometry g)
+    {
+        var device = x.Device;
+        var taps = g.KH * g.KW;
+        var layout = new PhasePlane(g);
+        float* xs = x.Pointer, ws = weight.Pointer, ys = y.Pointer, bs = bias is null ? null : bias.Pointer;
+        CpuParallel.For(device, x.N * g.O, 2L * g.OH * g.OW * taps + layout.Length, item =>
+        {
+            var (n, o) = Math.DivRem(item, g.O);
+            var plane = device.Scratch.Local(Local.PackedB, layout.Length);
+            PadPlane(xs + ((long)n * g.C + o / g.GroupO) * g.H * g.W, g, layout, plane);
+            Span<long> offsets = stackalloc long[taps];
+            layout.TapOffsets(g, offsets);
+            var w = ws + (long)o * taps;
+            var start = bs is null ? 0f : bs[o];
+            var output = ys + ((long)n * g.O + o) * g.OH * g.OW;
+            for (var oy = 0; oy < g.OH; oy++)
+                DepthwiseRow(plane + (long)oy * g.StrideH * layout.RowLength, offsets, w, start, output + (long)oy * g.OW, g.OW);
+        });
+    }
+
+    /// <summary>Copies one input plane into <paramref name="plane"/>, zero-padded and split into stride phases.</summary>
+    private static void PadPlane(float* from, Geometry g, PhasePlane layout, float* plane)
+    {
+        new Span<float>(plane, (int)layout.Length).Clear();
+        for (var h = 0; h < g.H; h++)
+        {
+            var source = from + (long)h * g.W;
+            if (layout.Stride == 1)
+                new ReadOnlySpan<float>(source, g.W).CopyTo(new Span<float>(plane + layout.Offset(g.PadTop + h, g.PadLeft), g.W));
+            else
+                for (var w = 0; w < g.W; w++) plane[layout.Offset(g.PadTop + h, g.PadLeft + w)] = source[w];
+        }
+    }
+
+    /// <summary>out[j] = start + the sum over taps t, in order, of w[t] * row[offsets[t] + j], for j &lt; count.</summary>
+    private static void DepthwiseRow(float* row, ReadOnlySpan<long> offsets, float* w, float start, float* output, int count)
+    {
+        var j = 0;
+        var initial = Vector256.Create(start);
+        for (; j + 32 <= count; j += 32)
+        {
+            Vector256<float> a0 = initial, a1 = initial, a2 = initial, a3 = initial;
+            for (var t = 0; t < offsets.Length; t++)
+            {
+                var wt = Vector256.Create(w[t]);
+                var source = row + offsets[t] + j;
+                a0 = MulAdd(wt, Vector256.Load(source), a0);
+                a1 = MulAdd(wt, Vector256.Load(source + 8), a1);
+                a2 = MulAdd(wt, Vector256.Load(source + 16), a2);
+                a3 = MulAdd(wt, Vector256.Load(source + 24), a3);
+            }
+            a0.Store(output + j);
+            a1.Store(output + j + 8);
+            a2.Store(output + j + 16);
+            a3.Store(output + j + 24);
+        }
+        for (; j + 8 <= count; j += 8)
+        {
+            var a = initial;
+            for (var t = 0; t < offsets.Length; t++)
+                a = MulAdd(Vector256.Create(w[t]), Vector256.Load(row + offsets[t] + j), a);
+            a.Store(output + j);
+        }
+        for (; j < count; j++)
+        {
+            var a = start;
+            for (var t = 0; t < offsets.Length; t++) a = ScalarMulAdd(w[t], row[offsets[t] + j], a);
+            output[j] = a;
+        }
+    }
+
+    /// <summary>a * b + c, fused exactly when <see cref="MulAdd"/> is, so the tail of a row rounds as its vectors do.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ScalarMulAdd(float a, float b, float c) => Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary>
+    /// Depthwise backward: per input plane, each of its filters' output gradient rows is added, weighted by each tap,
+    /// into a zero-padded, phase-split accumulator plane (every tap's run contiguous, as in the forward), in the fixed
+    /// order (filter, oy, ky, kx); then the plane's interior is dx. One plane per work item: no atomics, the same bits
+    /// with any thread count.
+    /// </summary>
+    private static void CpuDepthwiseBackwardInput(Tensor dy, Tensor weight, Tensor dx, Geometry g)
+    {
+        var device = dx.Device;
+        var taps = g.KH * g.KW;
+        var layout = new PhasePlane(g);
+        float* dys = dy.Pointer, ws = weight.Pointer, dxs = dx.Pointer;
+        CpuParallel.For(device, dx.N * g.C, 2L * g.GroupO * g.OH * g.OW * taps + layout.Length, item =>
+        {
+            var (n, c) = Math.DivRem(item, g.C);
+            var plane = device.Scratch.Local(Local.PackedB, layout.Length);
+            new Span<float>(plane, (int)layout.Length).Clear();
+            Span<long> offsets = stackalloc long[taps];
+            layout.TapOffsets(g, offsets);
+            for (var o = c * g.GroupO; o < (c + 1) * g.GroupO; o++)
+            {
+                var w = ws + (long)o * taps;
+                var gradient = dys + ((long)n * g.O + o) * g.OH * g.OW;
+                for (var oy = 0; oy < g.OH; oy++)
+                {
+                    var target = plane + (long)oy * g.StrideH * layout.RowLength;
+                    var source = gradient + (long)oy * g.OW;
+                    for (var t = 0; t < taps; t++) Axpy(w[t], source, target + offsets[t], g.OW);
+                }
+            }
+            var to = dxs + ((long)n * g.C + c) * g.H * g.W;
+            for (var h = 0; h < g.H; h++)
+            {
+                var row = to + (long)h * g.W;
+                if (layout.Stride == 1)
+                    new ReadOnlySpan<float>(plane + layout.Offset(g.PadTop + h, g.PadLeft), g.W).CopyTo(new Span<float>(row, g.W));
+                else
+                    for (var w = 0; w < g.W; w++) row[w] = plane[layout.Offset(g.PadTop + h, g.PadLeft + w)];
+            }
+        });
+    }
+
+    /// <summary>y[j] = a * x[j] + y[j] for j &lt; count, fused as <see cref="MulAdd"/>.</summary>
+    private static void Axpy(float a, float* x, float* y, int count)
+    {
+        var j = 0;
+        var av = Vector256.Create(a);
+        for (; j + 8 <= count; j += 8) MulAdd(av, Vector256.Load(x + j), Vector256.Load(y + j)).Store(y + j);
+        for (; j < count; j++) y[j] = ScalarMulAdd(a, x[j], y[j]);
     }
 }

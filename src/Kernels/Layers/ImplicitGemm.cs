@@ -6,23 +6,25 @@ using Device = DeepVis.Kernels.Runtime.Device;
 namespace DeepVis.Kernels.Layers;
 
 /// <summary>
-/// A matrix product C[M, P] = A[M, K] * B[K, P] whose operands are gathered on the fly: a convolution
-/// as implicit GEMM, with no im2col buffer (Conv2dProblems.cs holds the two gathers).
+/// <see cref="Groups"/> independent matrix products C_g[M, P] = A_g[M, K] * B_g[K, P] of one size, whose
+/// operands are gathered on the fly: a (grouped) convolution as implicit GEMM, with no im2col buffer
+/// (Conv2dProblems.cs holds the two gathers). A plain product has one group.
 /// </summary>
 internal interface IGemmProblem
 {
+    int Groups { get; }
     int M { get; }
     int P { get; }
     int K { get; }
 
-    /// <summary>Element (m, k) of A; called only for m &lt; M and k &lt; K.</summary>
-    float A(int m, int k);
+    /// <summary>Element (m, k) of A of group g; called only for m &lt; M and k &lt; K.</summary>
+    float A(int g, int m, int k);
 
-    /// <summary>Element (k, p) of B; called only for k &lt; K and p &lt; P.</summary>
-    float B(int k, int p);
+    /// <summary>Element (k, p) of B of group g; called only for k &lt; K and p &lt; P.</summary>
+    float B(int g, int k, int p);
 
-    /// <summary>Writes C[m, p]; called once per element.</summary>
-    void Store(int m, int p, float value);
+    /// <summary>Writes C[m, p] of group g; called once per element.</summary>
+    void Store(int g, int m, int p, float value);
 }
 
 /// <summary>
@@ -85,8 +87,10 @@ internal static class ImplicitGemm
     public static void Run<TProblem>(Device device, TProblem problem, GemmTiling tiling) where TProblem : struct, IGemmProblem
     {
         if (tiling.Problem(device) is { } message) throw new ArgumentException(message, nameof(tiling));
-        if (problem.M == 0 || problem.P == 0) return;
-        var grid = new Index2D((problem.M + tiling.TileM - 1) / tiling.TileM, (problem.P + tiling.TileP - 1) / tiling.TileP);
+        if (problem.M == 0 || problem.P == 0 || problem.Groups == 0) return;
+        // The groups are folded into the grid's second axis: (group, column tile).
+        var grid = new Index2D((problem.M + tiling.TileM - 1) / tiling.TileM,
+            problem.Groups * ((problem.P + tiling.TileP - 1) / tiling.TileP));
         device.Kernels(a => new Loaded<TProblem>(a)).Run(new KernelConfig(grid, new Index2D(tiling.Threads, 1)), problem, tiling);
     }
 
@@ -95,7 +99,8 @@ internal static class ImplicitGemm
         var a = SharedMemory.Allocate<float>(TileK * MaxTile);
         var b = SharedMemory.Allocate<float>(TileK * MaxTile);
         int tileM = tiling.TileM, tileP = tiling.TileP, threads = tiling.Threads;
-        int m0 = Grid.IdxX * tileM, p0 = Grid.IdxY * tileP;
+        var pTiles = (problem.P + tileP - 1) / tileP;
+        int group = Grid.IdxY / pTiles, m0 = Grid.IdxX * tileM, p0 = (Grid.IdxY - group * pTiles) * tileP;
         var t = Group.IdxX;
         int i = t % tiling.ThreadsM, j = t / tiling.ThreadsM;
         Row4 r0 = default, r1 = default, r2 = default, r3 = default;
@@ -106,13 +111,13 @@ internal static class ImplicitGemm
             for (var e = t; e < TileK * tileM; e += threads)
             {
                 int kk = e / tileM, m = m0 + e % tileM, k = k0 + kk;
-                a[e] = m < problem.M && k < problem.K ? problem.A(m, k) : 0f;
+                a[e] = m < problem.M && k < problem.K ? problem.A(group, m, k) : 0f;
             }
             // B slab stored k-major too, but read with k fastest: the weights are contiguous along k.
             for (var e = t; e < TileK * tileP; e += threads)
             {
                 int kk = e % TileK, pp = e / TileK, k = k0 + kk, p = p0 + pp;
-                b[kk * tileP + pp] = p < problem.P && k < problem.K ? problem.B(k, p) : 0f;
+                b[kk * tileP + pp] = p < problem.P && k < problem.K ? problem.B(group, k, p) : 0f;
             }
             Group.Barrier();
             for (var kk = 0; kk < TileK; kk++)
@@ -127,21 +132,21 @@ internal static class ImplicitGemm
             // Nobody may overwrite the slabs for the next stage while others still read them.
             Group.Barrier();
         }
-        Store(ref problem, m0 + i, p0 + j, tiling, r0);
-        Store(ref problem, m0 + i + tiling.ThreadsM, p0 + j, tiling, r1);
-        Store(ref problem, m0 + i + 2 * tiling.ThreadsM, p0 + j, tiling, r2);
-        Store(ref problem, m0 + i + 3 * tiling.ThreadsM, p0 + j, tiling, r3);
+        Store(ref problem, group, m0 + i, p0 + j, tiling, r0);
+        Store(ref problem, group, m0 + i + tiling.ThreadsM, p0 + j, tiling, r1);
+        Store(ref problem, group, m0 + i + 2 * tiling.ThreadsM, p0 + j, tiling, r2);
+        Store(ref problem, group, m0 + i + 3 * tiling.ThreadsM, p0 + j, tiling, r3);
     }
 
-    private static void Store<TProblem>(ref TProblem problem, int m, int p, GemmTiling tiling, Row4 row)
+    private static void Store<TProblem>(ref TProblem problem, int group, int m, int p, GemmTiling tiling, Row4 row)
         where TProblem : struct, IGemmProblem
     {
         if (m >= problem.M) return;
         var step = tiling.ThreadsP;
-        if (p < problem.P) problem.Store(m, p, row.X);
-        if (p + step < problem.P) problem.Store(m, p + step, row.Y);
-        if (p + 2 * step < problem.P) problem.Store(m, p + 2 * step, row.Z);
-        if (p + 3 * step < problem.P) problem.Store(m, p + 3 * step, row.W);
+        if (p < problem.P) problem.Store(group, m, p, row.X);
+        if (p + step < problem.P) problem.Store(group, m, p + step, row.Y);
+        if (p + 2 * step < problem.P) problem.Store(group, m, p + 2 * step, row.Z);
+        if (p + 3 * step < problem.P) problem.Store(group, m, p + 3 * step, row.W);
     }
 
     /// <summary>One thread's four accumulators of a row of its block: plain fields, so they stay in registers.</summary>

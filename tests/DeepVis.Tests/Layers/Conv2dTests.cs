@@ -9,44 +9,64 @@ namespace DeepVis.Tests.Layers;
 /// <summary>Random convolution problems, their references and runs, for the convolution test classes below.</summary>
 public abstract class Conv2dCases(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
 {
-    /// <summary>A random problem: batch 1-3, input channels, filters, odd and even sizes.</summary>
+    /// <summary>A random problem: batch 1-3, input channels, filters, odd and even sizes; weights [O, C / groups, KH, KW].</summary>
     protected sealed record Case(int N, int C, int H, int W, int O, int KH, int KW, Conv2dSettings S, float[] X, float[] Weight, float[]? Bias)
     {
-        public int OH => (H + 2 * S.PadH - KH) / S.StrideH + 1;
-        public int OW => (W + 2 * S.PadW - KW) / S.StrideW + 1;
+        public int OH => Conv2dReference.OutputSize(H, W, KH, KW, S).OH;
+        public int OW => Conv2dReference.OutputSize(H, W, KH, KW, S).OW;
+        public int GroupC => C / S.Groups;
+        public override string ToString() =>
+            $"conv2d {KH}x{KW} {S.Text} [{N}, {C}, {H}, {W}] -> {O}";
     }
 
     protected Case Make(int kh, int kw, int stride, int pad, bool bias) =>
-        Make(kh, kw, Conv2dSettings.Symmetric(stride, stride, pad, pad), bias);
+        Make(kh, kw, Conv2dSettings.Square(stride, pad), bias);
 
-    protected Case Make(int kh, int kw, Conv2dSettings s, bool bias)
+    /// <summary>A small problem; with groups, 1-3 channels and 1-3 filters per group unless given.</summary>
+    protected Case Make(int kh, int kw, Conv2dSettings s, bool bias, int channelsPerGroup = 0, int filtersPerGroup = 0, int minBatch = 1)
     {
-        var (n, c, o) = (Between(1, 3), Between(1, 4), Between(1, 5));
-        var h = Between(Math.Max(1, kh - 2 * s.PadH), Math.Max(1, kh - 2 * s.PadH) + 6);
-        var w = Between(Math.Max(1, kw - 2 * s.PadW), Math.Max(1, kw - 2 * s.PadW) + 6);
-        return new Case(n, c, h, w, o, kh, kw, s, Uniform(n * c * h * w), Uniform(o * c * kh * kw), bias ? Uniform(o) : null);
+        var n = Between(minBatch, 3);
+        var (c, o) = s.Groups == 1 && channelsPerGroup == 0 && filtersPerGroup == 0
+            ? (Between(1, 4), Between(1, 5))
+            : (s.Groups * (channelsPerGroup > 0 ? channelsPerGroup : Between(1, 3)), s.Groups * (filtersPerGroup > 0 ? filtersPerGroup : Between(1, 3)));
+        var (h, w) = (Between(MinHeight(kh, s), MinHeight(kh, s) + 6), Between(MinWidth(kw, s), MinWidth(kw, s) + 6));
+        return New(n, c, h, w, o, kh, kw, s, bias);
     }
+
+    private static int MinHeight(int kh, Conv2dSettings s) => Math.Max(1, s.DilationH * (kh - 1) + 1 - s.PadTop - s.PadBottom);
+    private static int MinWidth(int kw, Conv2dSettings s) => Math.Max(1, s.DilationW * (kw - 1) + 1 - s.PadLeft - s.PadRight);
+
+    protected Case New(int n, int c, int h, int w, int o, int kh, int kw, Conv2dSettings s, bool bias) =>
+        new(n, c, h, w, o, kh, kw, s, Uniform(n * c * h * w), Uniform(o * (c / s.Groups) * kh * kw), bias ? Uniform(o) : null);
 
     /// <summary>Sums of up to 1,100 products (11x11 taps, 9 channels): float32 rounding reaches 1e-5 absolute.</summary>
     protected const double LargeTolerance = 5e-5;
 
     /// <summary>A problem that spans several tiles of every tiling tested: rows, channels and filter taps all beyond one tile, none a multiple of it.</summary>
-    protected Case MakeLarge(int kh, int kw, int stride, int pad, bool bias)
+    protected Case MakeLarge(int kh, int kw, int stride, int pad, bool bias) => MakeLarge(kh, kw, Conv2dSettings.Square(stride, pad), bias);
+
+    /// <summary>
+    /// As above with any settings; with groups, each group has 2-5 channels and 5-20 filters (so that the groups
+    /// together span several column tiles) unless given.
+    /// </summary>
+    protected Case MakeLarge(int kh, int kw, Conv2dSettings s, bool bias, int channelsPerGroup = 0, int filtersPerGroup = 0)
     {
-        var s = Conv2dSettings.Square(stride, pad);
-        var (n, c, o) = (Between(1, 2), Between(5, 9), Between(17, 40));
-        var h = Between(Math.Max(1, kh - 2 * pad) + 3 * stride, Math.Max(1, kh - 2 * pad) + 10 * stride);
-        var w = Between(Math.Max(1, kw - 2 * pad) + 3 * stride, Math.Max(1, kw - 2 * pad) + 10 * stride);
-        return new Case(n, c, h, w, o, kh, kw, s, Uniform(n * c * h * w), Uniform(o * c * kh * kw), bias ? Uniform(o) : null);
+        var n = Between(1, 2);
+        var (c, o) = s.Groups == 1 && channelsPerGroup == 0 && filtersPerGroup == 0
+            ? (Between(5, 9), Between(17, 40))
+            : (s.Groups * (channelsPerGroup > 0 ? channelsPerGroup : Between(2, 5)), s.Groups * (filtersPerGroup > 0 ? filtersPerGroup : Between(5, 20)));
+        var h = Between(MinHeight(kh, s) + 3 * s.StrideH, MinHeight(kh, s) + 10 * s.StrideH);
+        var w = Between(MinWidth(kw, s) + 3 * s.StrideW, MinWidth(kw, s) + 10 * s.StrideW);
+        return New(n, c, h, w, o, kh, kw, s, bias);
     }
 
     protected double[] Reference(Case k, double[] x) => Conv2dReference.Forward(x, k.N, k.C, k.H, k.W, ToDouble(k.Weight),
-        k.O, k.KH, k.KW, k.Bias is null ? null : ToDouble(k.Bias), k.S.StrideH, k.S.StrideW, k.S.PadH, k.S.PadW, out _, out _);
+        k.O, k.KH, k.KW, k.Bias is null ? null : ToDouble(k.Bias), k.S);
 
     protected float[] RunForward(Case k, GemmTiling? tiling = null, CpuBlocking? blocking = null)
     {
         var y = Poisoned(k.N, k.O, k.OH, k.OW);
-        Conv2d.Forward(Upload(k.X, k.N, k.C, k.H, k.W), Upload(k.Weight, k.O, k.C, k.KH, k.KW),
+        Conv2d.Forward(Upload(k.X, k.N, k.C, k.H, k.W), Upload(k.Weight, k.O, k.GroupC, k.KH, k.KW),
             k.Bias is null ? null : Upload(k.Bias, k.O), y, k.S, tiling, blocking);
         return y.ToArray();
     }
@@ -54,12 +74,12 @@ public abstract class Conv2dCases(DeviceFixture fixture, Implementation implemen
     protected float[] RunBackward(Case k, float[] dy, GemmTiling? tiling = null, CpuBlocking? blocking = null)
     {
         var dx = Poisoned(k.N, k.C, k.H, k.W);
-        Conv2d.BackwardInput(Upload(dy, k.N, k.O, k.OH, k.OW), Upload(k.Weight, k.O, k.C, k.KH, k.KW), dx, k.S, tiling, blocking);
+        Conv2d.BackwardInput(Upload(dy, k.N, k.O, k.OH, k.OW), Upload(k.Weight, k.O, k.GroupC, k.KH, k.KW), dx, k.S, tiling, blocking);
         return dx.ToArray();
     }
 
     protected double[] ReferenceBackward(Case k, float[] dy) => Conv2dReference.BackwardInput(ToDouble(dy), k.N, k.C, k.H, k.W,
-        ToDouble(k.Weight), k.O, k.KH, k.KW, k.S.StrideH, k.S.StrideW, k.S.PadH, k.S.PadW);
+        ToDouble(k.Weight), k.O, k.KH, k.KW, k.S);
 
     // The zoo's settings (VGG 3x3/1/1; AlexNet 11x11/4/2, 5x5/1/2; GoogLeNet 7x7/2/3, 1x1) and some others.
     public static TheoryData<int, int, int, int, bool> Settings => new()
@@ -67,6 +87,48 @@ public abstract class Conv2dCases(DeviceFixture fixture, Implementation implemen
         { 3, 3, 1, 1, true }, { 11, 11, 4, 2, true }, { 5, 5, 1, 2, true }, { 7, 7, 2, 3, true }, { 1, 1, 1, 0, true },
         { 3, 3, 2, 0, false }, { 2, 3, 1, 1, false }, { 3, 1, 3, 2, true }, { 4, 4, 2, 1, false },
     };
+
+    /// <summary>
+    /// Groups, depthwise, dilation, rectangular kernels and asymmetric padding, by name (so that test names say
+    /// what they cover): kernel size, settings for a number of groups, the groups (0: 2-6 at random), channels and
+    /// filters per group (0: at random).
+    /// </summary>
+    protected sealed record General(int KH, int KW, Func<int, Conv2dSettings> Settings, int Groups = 1, int ChannelsPerGroup = 0,
+        int FiltersPerGroup = 0);
+
+    protected static readonly Dictionary<string, General> GeneralCases = new()
+    {
+        ["groups 2"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 2),
+        ["groups 4, stride 2"] = new(3, 3, g => Conv2dSettings.Square(2, 1, groups: g), Groups: 4),
+        ["groups 4, 1x1"] = new(1, 1, g => Conv2dSettings.Square(groups: g), Groups: 4),
+        ["depthwise 3x3/1"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 1),
+        ["depthwise 3x3/2"] = new(3, 3, g => Conv2dSettings.Square(2, 1, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 1),
+        ["depthwise 5x5/2 pad 2"] = new(5, 5, g => Conv2dSettings.Square(2, 2, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 1),
+        ["depthwise 3x3 multiplier 2"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 2),
+        ["depthwise 3x3 dilation 2, asymmetric padding"] = new(3, 3, g => new Conv2dSettings(1, 2, 2, 1, 1, 3, 2, 2, g), Groups: 0,
+            ChannelsPerGroup: 1, FiltersPerGroup: 1),
+        ["dilation 2"] = new(3, 3, _ => Conv2dSettings.Square(1, 2, dilation: 2)),
+        ["dilation 2x3, stride 2"] = new(3, 2, _ => Conv2dSettings.Symmetric(2, 2, 1, 2, dilationH: 2, dilationW: 3)),
+        ["1x7, padding (0,3)"] = new(1, 7, _ => Conv2dSettings.Symmetric(1, 1, 0, 3)),
+        ["7x1, padding (3,0)"] = new(7, 1, _ => Conv2dSettings.Symmetric(1, 1, 3, 0)),
+        ["1x3, padding (0,1)"] = new(1, 3, _ => Conv2dSettings.Symmetric(1, 1, 0, 1)),
+        ["3x1, padding (1,0)"] = new(3, 1, _ => Conv2dSettings.Symmetric(1, 1, 1, 0)),
+        ["asymmetric padding (0,1,1,0)"] = new(3, 3, _ => new Conv2dSettings(1, 1, 0, 1, 1, 0)),
+        ["asymmetric padding (0,1,1,0), stride 2"] = new(3, 3, _ => new Conv2dSettings(2, 2, 0, 1, 1, 0)),
+        ["everything: 3x2, stride 2x1, padding (1,0,2,1), dilation 2x1, groups 3"] =
+            new(3, 2, g => new Conv2dSettings(2, 1, 1, 0, 2, 1, 2, 1, g), Groups: 3),
+    };
+
+    public static TheoryData<string> GeneralNames => new(GeneralCases.Keys);
+
+    protected Case MakeGeneral(string name, bool large = false)
+    {
+        var c = GeneralCases[name];
+        var s = c.Settings(c.Groups > 0 ? c.Groups : Between(2, large ? 9 : 6));
+        return large
+            ? MakeLarge(c.KH, c.KW, s, bias: true, c.ChannelsPerGroup, c.FiltersPerGroup)
+            : Make(c.KH, c.KW, s, bias: true, c.ChannelsPerGroup, c.FiltersPerGroup, minBatch: 2);
+    }
 
     /// <summary>Forward and backward of a large problem against the references, finite differences and the adjoint identity.</summary>
     protected void AssertLargeProblem(Case k, string what, GemmTiling? tiling = null, CpuBlocking? blocking = null)
@@ -138,6 +200,67 @@ public abstract class Conv2dTests(DeviceFixture fixture, Implementation implemen
 
         var linear = k with { Bias = null };
         AssertAdjoint(k.X, RunForward(linear), dy, dx, what);
+    }
+
+    [Theory]
+    [MemberData(nameof(GeneralNames))]
+    public void General_settings_match_reference_finite_differences_and_adjoint(string name)
+    {
+        var k = MakeGeneral(name);
+        AssertLargeProblem(k, $"{name}: {k}");
+    }
+
+    [Fact]
+    public void Rejects_groups_that_do_not_divide_the_channels()
+    {
+        var ex = Assert.Throws<ShapeException>(() => Conv2d.Forward(Upload(Uniform(6 * 9), 1, 6, 3, 3),
+            Upload(Uniform(4 * 2 * 9), 4, 2, 3, 3), null, Poisoned(1, 4, 3, 3), Conv2dSettings.Square(1, 1, groups: 4)));
+        Assert.Contains("4 groups", ex.Message);
+        Assert.Contains("[1, 6, 3, 3]", ex.Message);
+        Assert.Contains("[4, 2, 3, 3]", ex.Message);
+    }
+
+    [Fact]
+    public void Rejects_weight_with_wrong_channels_per_group()
+    {
+        var ex = Assert.Throws<ShapeException>(() => Conv2d.BackwardInput(Upload(Uniform(4 * 9), 1, 4, 3, 3),
+            Upload(Uniform(4 * 4 * 9), 4, 4, 3, 3), Poisoned(1, 4, 3, 3), Conv2dSettings.Square(1, 1, groups: 2)));
+        Assert.Contains("expected 2 input channels per filter", ex.Message);
+        Assert.Contains("[4, 4, 3, 3]", ex.Message);
+    }
+
+    [Fact]
+    public void Rejects_settings_out_of_range()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Conv2d.Forward(Upload(Uniform(9), 1, 1, 3, 3),
+            Upload(Uniform(9), 1, 1, 3, 3), null, Poisoned(1, 1, 1, 1), Conv2dSettings.Square(1, 0, dilation: 0)));
+        Assert.Contains("dilation must be at least 1, got 0x0", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => Conv2d.OutputSize(5, 5, 3, 3, new Conv2dSettings(1, 1, 0, -1, 0, 0)));
+        Assert.Contains("padding must be at least 0", ex.Message);
+    }
+
+    [Fact]
+    public void Output_size_follows_pytorch()
+    {
+        Assert.Equal((56, 56), Conv2d.OutputSize(56, 56, 3, 3, Conv2dSettings.Square(1, 1, groups: 144)));
+        Assert.Equal((28, 28), Conv2d.OutputSize(56, 56, 3, 3, Conv2dSettings.Square(2, 1)));
+        Assert.Equal((17, 17), Conv2d.OutputSize(17, 17, 1, 7, Conv2dSettings.Symmetric(1, 1, 0, 3)));
+        // floor((in + padBegin + padEnd - dilation (k - 1) - 1) / stride) + 1
+        Assert.Equal((8, 4), Conv2d.OutputSize(12, 9, 3, 3, new Conv2dSettings(1, 2, 0, 1, 0, 0, 2, 1)));
+        Assert.Equal((28, 28), Conv2d.OutputSize(56, 56, 3, 3, new Conv2dSettings(2, 2, 0, 1, 1, 0)));
+        var ex = Assert.Throws<ShapeException>(() => Conv2d.OutputSize(4, 4, 3, 3, Conv2dSettings.Square(dilation: 2)));
+        Assert.Contains("3x3 (dilated to 5x5) is larger than the padded input 4x4", ex.Message);
+    }
+
+    [Fact]
+    public void Settings_text_is_short_for_common_settings()
+    {
+        Assert.Equal("stride 1, padding 1", Conv2dSettings.Square(1, 1).Text);
+        Assert.Equal("stride 1, padding 0", new Conv2dSettings(1, 1, 0, 0, 0, 0).Text);
+        Assert.Equal("stride 2x1, padding (0,1,0,1), dilation 2, groups 32",
+            Conv2dSettings.Symmetric(2, 1, 0, 1, dilationH: 2, dilationW: 2, groups: 32).Text);
+        Assert.Equal("stride 1, padding (0,1,1,0), dilation 1x2", new Conv2dSettings(1, 1, 0, 1, 1, 0, 1, 2).Text);
+        Assert.Equal(new Conv2dSettings(1, 1, 3, 0, 3, 0), Conv2dSettings.Symmetric(1, 1, 3, 0));
     }
 
     [Fact]
@@ -216,6 +339,31 @@ public sealed class Conv2dTilingTests(DeviceFixture fixture) : Conv2dCases(fixtu
         }
     }
 
+    // Groups folded into the grid (and depthwise, which the device would run directly), on every general setting.
+    [Theory]
+    [MemberData(nameof(GeneralNames))]
+    public void Tiled_kernels_match_reference_on_general_settings(string name)
+    {
+        var k = MakeGeneral(name, large: true);
+        var tiling = GemmTiling.For(Device);
+        AssertLargeProblem(k, $"tiled {tiling} {name}: {k}", tiling);
+    }
+
+    // Thin, wide and single-thread layouts with groups: the column tiles of one group never reach into the next.
+    [Theory]
+    [InlineData(16, 1)]
+    [InlineData(1, 16)]
+    [InlineData(1, 1)]
+    public void Every_tiling_matches_reference_with_groups(int threadsM, int threadsP)
+    {
+        var tiling = new GemmTiling(threadsM, threadsP);
+        foreach (var name in new[] { "groups 4, stride 2", "depthwise 3x3/2", "dilation 2x3, stride 2", "asymmetric padding (0,1,1,0)" })
+        {
+            var k = MakeGeneral(name, large: true);
+            AssertLargeProblem(k, $"tiled {tiling} {name}: {k}", tiling);
+        }
+    }
+
     [Fact]
     public void Rejects_a_tiling_the_device_cannot_run()
     {
@@ -240,6 +388,25 @@ public sealed class Conv2dCpuBlockingTests(DeviceFixture fixture) : Conv2dCases(
     [MemberData(nameof(Settings))]
     public void Small_blocks_match_reference(int kh, int kw, int stride, int pad, bool bias) =>
         AssertLargeProblem(MakeLarge(kh, kw, stride, pad, bias), $"cpu blocks conv2d {kh}x{kw}/{stride}/{pad}", blocking: new CpuBlocking(12, 32, 7, 200));
+
+    [Theory]
+    [MemberData(nameof(GeneralNames))]
+    public void General_settings_match_reference_with_default_and_small_blocks(string name)
+    {
+        var k = MakeGeneral(name, large: true);
+        AssertLargeProblem(k, $"cpu {name}: {k}");
+        AssertLargeProblem(k, $"cpu blocks {name}: {k}", blocking: new CpuBlocking(12, 32, 7, 200));
+    }
+
+    // A MobileNetV2-sized depthwise layer: rows of 56 reach the 32-wide and 8-wide loops and the scalar tail.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Depthwise_on_a_mobilenet_sized_plane_matches_reference(int stride)
+    {
+        var k = New(2, 6, 57, 56, 6, 3, 3, Conv2dSettings.Square(stride, 1, groups: 6), bias: true);
+        AssertLargeProblem(k, $"cpu depthwise {k}");
+    }
 
     [Fact]
     public void Rejects_a_blocking_the_micro_kernel_cannot_tile()
