@@ -38,6 +38,7 @@ public static class Options
         var full = Path.GetFullPath(path);
         if (inputs.Any(i => i is not null && Path.GetFullPath(i) == full))
             throw new UserException($"output '{path}' is also an input: choose another path, inputs are never overwritten");
+        if (Directory.Exists(full)) throw new UserException($"output '{path}' is a folder: give the path of a file to write");
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder)) throw new UserException($"output folder '{folder}' does not exist");
         var probe = Path.Combine(folder, $".deepvis-write-test-{Environment.ProcessId}");

@@ -13,19 +13,13 @@ namespace DeepVis.Tests.Model;
 /// </summary>
 public sealed class DefaultModelTests(DeviceFixture fixture)
 {
-    private static string Repo(string relative)
-    {
-        var marker = Fixtures.Path("vgg16-narrow.pth");
-        return Path.Combine(Path.GetDirectoryName(marker)!, "..", "..", "..", relative);
-    }
-
     [Fact]
     public void The_embedded_model_classifies_every_shipped_sample_as_its_file_name_says()
     {
         using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
         Assert.Equal("mini-vgg", network.Info.Arch);
         var classes = network.Info.Classes!;
-        var files = Directory.GetFiles(Repo("samples"), "*.png").Order().ToArray();
+        var files = Directory.GetFiles(Fixtures.Repo("samples"), "*.png").Order().ToArray();
         Assert.Equal(10, files.Length);
         var logits = network.Resolve("logits");
         using var workspace = new Workspace(network, [files.Length, 1, 28, 28], logits);

@@ -16,4 +16,8 @@ public static class Fixtures
         throw new FileNotFoundException($"fixture {name} not found under tests/DeepVis.Tests/Fixtures "
             + "(made by weights-converter/fixtures/make_fixtures.py and make_reader_fixtures.py)");
     }
+
+    /// <summary>A path relative to the repository root (samples/, models/), found from the fixtures folder.</summary>
+    public static string Repo(string relative) =>
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path("vgg16-narrow.pth"))!, "..", "..", "..", relative));
 }
