@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using DeepVis.Nets.Zoo;
 using DeepVis.WeightsConverter.Conversion;
 
 namespace DeepVis.WeightsConverter;
@@ -16,11 +17,11 @@ public static class ConvertCommand
     {
         var input = new Argument<string>("input") { Description = "a torchvision state-dict .pth (zip or legacy) or a Keras applications VGG .h5" };
         var outPath = new Option<string?>("--out") { Description = "the DeepVis HDF5 weights to write (default: INPUT without its extension + .deepvis.h5)" };
-        var arch = new Option<string?>("--arch") { Description = "vgg16, vgg19, alexnet or mini-vgg (default: inferred from the tensors)" };
+        var arch = new Option<string?>("--arch") { Description = $"one of {string.Join(", ", Architectures.Names)} (default: inferred from the tensors; resnet and densenet are depths torchvision does not publish)" };
         var classes = new Option<string?>("--classes") { Description = "a text file of class names, one per line in index order (default: ImageNet's for 1000 classes)" };
-        var mean = new Option<string?>("--mean") { Description = "per-channel input mean, comma-separated (default: the source framework's ImageNet values)" };
+        var mean = new Option<string?>("--mean") { Description = "per-channel input mean, comma-separated (default: the source framework's ImageNet values; 0.5 for googlenet and inception_v3, whose torchvision files expect transform_input)" };
         var std = new Option<string?>("--std") { Description = "per-channel input std, comma-separated" };
-        var size = new Option<int?>("--size") { Description = "the input size the model was trained at (default: 224; 28 for mini-vgg)" };
+        var size = new Option<int?>("--size") { Description = "the input size the model was trained at (default: 224; 299 for inception_v3, 28 for mini-vgg)" };
         command.Arguments.Add(input);
         foreach (var option in new Option[] { outPath, arch, classes, mean, std, size }) command.Options.Add(option);
         command.SetAction(result =>
