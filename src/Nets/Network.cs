@@ -33,6 +33,9 @@ public sealed class Network : IDisposable
 
     private readonly IReadOnlyDictionary<string, string> _folded;
 
+    /// <summary>At most this many names in an unknown-layer message.</summary>
+    private const int ListedNames = 60;
+
     private Network(Device device, ModelInfo info, IReadOnlyList<NetworkLayer> layers, IReadOnlyDictionary<string, string> folded)
     {
         Device = device;
@@ -109,8 +112,12 @@ public sealed class Network : IDisposable
             throw new LayerNotFoundException(
                 $"layer '{folded.Key}' is a convolution whose BatchNorm was folded into it when the network was loaded; " +
                 $"its normalized output is layer '{folded.Value}'");
-        return match ?? throw new LayerNotFoundException(
-            $"unknown layer '{name}' in {Info.Arch}; valid: {string.Join(", ", Layers.Select(Describe))}, or an index 0-{Layers.Count - 1}");
+        // A graph has hundreds of nodes: name its blocks (nodes with aliases) rather than flood the line.
+        var listed = Layers.Count <= ListedNames ? Layers : [.. Layers.Where(l => l.Aliases.Count > 0).Take(ListedNames)];
+        var more = Layers.Count - listed.Count;
+        throw new LayerNotFoundException(
+            $"unknown layer '{name}' in {Info.Arch}; valid: {string.Join(", ", listed.Select(Describe))}" +
+            (more > 0 ? $" and {more} more ('deepvis layers' lists them all)" : "") + $", or an index 0-{Layers.Count - 1}");
     }
 
     /// <summary>The output shape of every node for an input of N x C x height x width.</summary>

@@ -51,6 +51,14 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_graph_family_named_for_another_file_is_refused_and_nothing_is_written()
+    {
+        CliRun.Of("convert", Fixtures.Path("resnet50-narrow.pth"), "--arch", "densenet121", "--out", _folder.File("out.h5"))
+            .AssertOneLineError("not the layout of densenet121 but of resnet");
+        Assert.Empty(Directory.GetFiles(_folder.Path));
+    }
+
+    [Fact]
     public void A_layout_that_is_not_the_named_architecture_is_refused()
     {
         CliRun.Of("convert", Fixtures.Path("vgg16-narrow.pth"), "--arch", "vgg19", "--out", _folder.File("out.h5"))
