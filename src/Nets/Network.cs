@@ -54,7 +54,8 @@ public sealed class Network : IDisposable
     public static Network Build(Device device, WeightsFile weights)
     {
         var info = weights.Info;
-        var specs = Architectures.Nodes(info.Arch, weights.Tensors.ToDictionary(t => t.Name, t => t.Shape));
+        var specs = Architectures.Nodes(info.Arch, weights.Tensors.ToDictionary(t => t.Name, t => t.Shape), info.Graph);
+        CheckOrder(info.Arch, specs);
         var plan = BatchNormFolding.Plan(specs);
         var layers = new List<NetworkLayer>();
         try
@@ -90,6 +91,25 @@ public sealed class Network : IDisposable
             throw new WeightsException($"{info.Arch}: weight tensor '{unused}' belongs to no layer of this architecture");
         }
         return new Network(device, info, layers, plan.FoldedInto);
+    }
+
+    /// <summary>
+    /// Every node reads only the input or earlier nodes, and no address repeats: a stored graph with a
+    /// cycle, a dangling input or nodes out of order is refused here, before anything is built.
+    /// </summary>
+    private static void CheckOrder(string arch, IReadOnlyList<LayerSpec> specs)
+    {
+        var written = new HashSet<string> { InputName };
+        foreach (var spec in specs)
+        {
+            if (spec.Inputs is not { Count: > 0 })
+                throw new WeightsException($"{arch}: node '{spec.Address}' reads nothing");
+            if (spec.Inputs.FirstOrDefault(a => !written.Contains(a)) is { } missing)
+                throw new WeightsException(
+                    $"{arch}: node '{spec.Address}' reads '{missing}', which is neither the input nor an earlier node (a cycle, a dangling input or nodes out of order)");
+            if (!written.Add(spec.Address))
+                throw new WeightsException($"{arch}: two nodes have the address '{spec.Address}'");
+        }
     }
 
     /// <summary>

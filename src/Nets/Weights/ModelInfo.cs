@@ -4,6 +4,8 @@ namespace DeepVis.Nets.Weights;
 /// What a weights file says about its model beyond the tensors: the architecture and how to turn an
 /// image into the network's input. A pixel p in 0..1 becomes ((p * InputRange) - Mean[c]) / Std[c],
 /// with channels in <see cref="ColorOrder"/> (Keras VGG wants BGR on 0..255 minus the ImageNet mean).
+/// <see cref="Graph"/> is the node list of a model whose structure the file carries (an ONNX import,
+/// <see cref="Zoo.StoredGraph"/>); null for the architectures DeepVis knows by name.
 /// </summary>
 public sealed record ModelInfo(
     string Arch,
@@ -14,7 +16,8 @@ public sealed record ModelInfo(
     int ClassCount,
     string ColorOrder = "RGB",
     float InputRange = 1f,
-    IReadOnlyList<string>? Classes = null)
+    IReadOnlyList<string>? Classes = null,
+    string? Graph = null)
 {
     /// <summary>torchvision's ImageNet normalization (RGB, 0..1).</summary>
     public static ModelInfo TorchvisionImageNet(string arch, int classCount, IReadOnlyList<string>? classes) =>

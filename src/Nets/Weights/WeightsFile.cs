@@ -46,6 +46,7 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
         file.Attributes["class_count"] = Info.ClassCount;
         file.Attributes["color_order"] = Info.ColorOrder;
         file.Attributes["input_range"] = Info.InputRange;
+        if (Info.Graph is not null) file.Attributes["graph"] = Info.Graph;
         if (Info.Classes is { Count: > 0 } classes) file["classes"] = classes.ToArray();
         foreach (var group in Tensors.GroupBy(t => LayerOf(t.Name)))
         {
@@ -86,7 +87,8 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
                 file.Attribute("class_count").Read<int>(),
                 file.Attribute("color_order").Read<string>(),
                 file.Attribute("input_range").Read<float>(),
-                classes);
+                classes,
+                file.AttributeExists("graph") ? file.Attribute("graph").Read<string>() : null);
             var tensors = new List<WeightTensor>();
             foreach (var child in file.Children())
             {

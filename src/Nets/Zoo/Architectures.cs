@@ -46,9 +46,10 @@ public static class Architectures
     /// The nodes of the file's architecture in topological order, each with its inputs: without the
     /// classifier (and the pooling before it) where the file has no classifier tensors (Keras "notop").
     /// </summary>
-    public static IReadOnlyList<LayerSpec> Nodes(string arch, IReadOnlyDictionary<string, int[]> tensors)
+    /// <param name="graph">A stored graph's JSON (<see cref="StoredGraph"/>): the file's own structure, whatever its arch says.</param>
+    public static IReadOnlyList<LayerSpec> Nodes(string arch, IReadOnlyDictionary<string, int[]> tensors, string? graph = null)
     {
-        var layout = Find(arch, tensors)
+        var layout = (graph is null ? Find(arch, tensors) : StoredGraph.Layout(StoredGraph.Parse(graph, arch), arch))
             ?? throw new WeightsException($"unknown architecture '{arch}'; known: {string.Join(", ", Names)}");
         var hasTop = layout.Classifier.SelectMany(s => s.TensorNames).Any(tensors.ContainsKey);
         var specs = hasTop ? [.. layout.Features, .. layout.Classifier] : layout.Features.Where(s => s.Address != "avgpool").ToList();
