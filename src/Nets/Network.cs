@@ -140,14 +140,47 @@ public sealed class Network : IDisposable
             (more > 0 ? $" and {more} more ('deepvis layers' lists them all)" : "") + $", or an index 0-{Layers.Count - 1}");
     }
 
-    /// <summary>The output shape of every node for an input of N x C x height x width.</summary>
-    public IReadOnlyList<int[]> OutputShapes(int n, int height, int width)
+    /// <summary>
+    /// The output shape of every node for an input of N x C x height x width; with
+    /// <paramref name="targets"/>, only of the nodes they depend on (the others are empty): a network
+    /// whose deeper layers need a particular size (a final 7x7 pool) still runs up to earlier ones.
+    /// </summary>
+    public IReadOnlyList<int[]> OutputShapes(int n, int height, int width, IEnumerable<NetworkLayer>? targets = null)
     {
+        var needed = targets is null ? null : Ancestors(targets.Select(t => t.Index));
         var input = new[] { n, Info.InputChannels, height, width };
-        var shapes = new List<int[]>();
+        var shapes = new int[Layers.Count][];
         foreach (var layer in Layers)
-            shapes.Add(layer.Layer.OutputShape([.. layer.Inputs.Select(i => i == InputIndex ? input : shapes[i])]));
+        {
+            shapes[layer.Index] = needed is null || needed[layer.Index]
+                ? layer.Layer.OutputShape([.. layer.Inputs.Select(i => i == InputIndex ? input : shapes[i])])
+                : [];
+        }
         return shapes;
+    }
+
+    /// <summary>The square input sizes up to <paramref name="limit"/> that every node up to the targets accepts, described briefly.</summary>
+    public string SizesThatFit(IReadOnlyCollection<NetworkLayer> targets, int limit = 1024)
+    {
+        var fits = new List<int>();
+        for (var size = 1; size <= limit; size++)
+        {
+            try
+            {
+                OutputShapes(1, size, size, targets);
+                fits.Add(size);
+            }
+            catch (ShapeException)
+            {
+                // this size does not fit: try the next
+            }
+        }
+        if (fits.Count == 0) return $"none up to {limit}x{limit}";
+        var step = fits.Count > 1 ? fits[1] - fits[0] : 0;
+        var regular = fits.Count > 2 && fits.Zip(fits.Skip(1), (a, b) => b - a).All(d => d == step);
+        if (regular && fits[^1] + step > limit)
+            return step == 1 ? $"{fits[0]}x{fits[0]} and larger" : $"multiples of {step} from {fits[0]} ({string.Join(", ", fits.Take(4))}, ...)";
+        return string.Join(", ", fits.Take(8)) + (fits.Count > 8 ? ", ..." : "");
     }
 
     /// <summary>The nodes <paramref name="targets"/> depend on, themselves included, as a mask over <see cref="Layers"/>.</summary>

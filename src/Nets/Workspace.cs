@@ -36,7 +36,16 @@ public sealed class Workspace : IDisposable
         Last = targets.Max(t => t.Index);
         var needed = network.Ancestors(targets.Select(t => t.Index));
         _active = [.. Enumerable.Range(0, network.Layers.Count).Where(i => needed[i])];
-        var shapes = network.OutputShapes(inputShape[0], inputShape[2], inputShape[3]);
+        IReadOnlyList<int[]> shapes;
+        try
+        {
+            shapes = network.OutputShapes(inputShape[0], inputShape[2], inputShape[3], targets);
+        }
+        catch (ShapeException e)
+        {
+            throw new ShapeException($"input {inputShape[2]}x{inputShape[3]} does not fit {network.Info.Arch} up to " +
+                $"{string.Join(", ", targets.Select(t => t.Address))}: {e.Message}; square sizes that fit: {network.SizesThatFit(targets)}");
+        }
         var count = network.Layers.Count;
         Input = new Tensor(network.Device, inputShape);
         InputGradient = new Tensor(network.Device, inputShape);

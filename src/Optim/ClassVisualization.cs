@@ -51,7 +51,7 @@ public static class ClassVisualization
         runOctave ??= (optimizer, _, octave) => optimizer.Run(octave.Iterations, octave.Iterations, random);
         var (device, info) = (network.Device, network.Info);
         var logits = network.Resolve("logits");
-        var classCount = network.OutputShapes(1, info.DefaultSize, info.DefaultSize)[logits.Index][1];
+        var classCount = network.OutputShapes(1, info.DefaultSize, info.DefaultSize, [logits])[logits.Index][1];
         foreach (var c in classes)
             if (c < 0 || c >= classCount) throw new ArgumentOutOfRangeException(nameof(classes), $"class {c} is not one of the network's {classCount} classes");
         var sizes = settings.OctaveSizes(settings.Size ?? info.DefaultSize);
@@ -64,7 +64,7 @@ public static class ClassVisualization
                 int[] shape = [classes.Count, info.InputChannels, sizes[o], sizes[o]];
                 var octave = settings.Octaves[o];
                 var optimizer = new ImageOptimizer(network, shape,
-                    [MaskObjective.Logits(device, logits, network.OutputShapes(shape[0], shape[2], shape[3])[logits.Index], classes)],
+                    [MaskObjective.Logits(device, logits, network.OutputShapes(shape[0], shape[2], shape[3], [logits])[logits.Index], classes)],
                     Hooks(device, info, shape, settings, octave, normalization));
                 if (previous is null) optimizer.Image.CopyFrom(Start(info, shape, settings, random));
                 else Resize.Forward(previous.Image, optimizer.Image);

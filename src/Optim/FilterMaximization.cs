@@ -45,7 +45,7 @@ public delegate float[] BatchRunner(ImageOptimizer optimizer, IReadOnlyList<int>
 public static class FilterMaximization
 {
     /// <summary>How many filters the layer has: channels of an [N, C, H, W] output, units of an [N, F] one.</summary>
-    public static int Count(Network network, NetworkLayer layer, int size) => network.OutputShapes(1, size, size)[layer.Index][1];
+    public static int Count(Network network, NetworkLayer layer, int size) => network.OutputShapes(1, size, size, [layer])[layer.Index][1];
 
     /// <summary>
     /// Device memory one filter of a batch takes: its image, the image gradient and the blur scratch,
@@ -54,7 +54,7 @@ public static class FilterMaximization
     public static long BytesPerFilter(Network network, NetworkLayer layer, int size)
     {
         static long Length(int[] shape) => shape.Aggregate(1L, (a, b) => a * b);
-        var shapes = network.OutputShapes(1, size, size);
+        var shapes = network.OutputShapes(1, size, size, [layer]);
         var input = (long)network.Info.InputChannels * size * size;
         return sizeof(float) * (3 * input + 2 * shapes.Take(layer.Index + 1).Sum(Length) + Length(shapes[layer.Index]));
     }
@@ -73,7 +73,7 @@ public static class FilterMaximization
         foreach (var chunk in filters.Chunk(batch))
         {
             int[] shape = [chunk.Length, network.Info.InputChannels, settings.Size, settings.Size];
-            var output = network.OutputShapes(chunk.Length, settings.Size, settings.Size)[layer.Index];
+            var output = network.OutputShapes(chunk.Length, settings.Size, settings.Size, [layer])[layer.Index];
             var objective = output.Length == 4
                 ? MaskObjective.ChannelMeans(device, layer, output, chunk)
                 : MaskObjective.Logits(device, layer, output, chunk);

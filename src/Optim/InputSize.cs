@@ -8,16 +8,16 @@ namespace DeepVis.Optim;
 public static class InputSize
 {
     /// <summary>
-    /// The smallest square input the whole network accepts: every convolution and pool still produces
-    /// at least one pixel. A workspace infers the shapes of every layer, so this holds for any target layer.
+    /// The smallest square input the network accepts up to <paramref name="targets"/> (all of it when
+    /// null): every convolution and pool on the way still produces at least one pixel.
     /// </summary>
-    public static int Minimum(Network network)
+    public static int Minimum(Network network, IReadOnlyCollection<NetworkLayer>? targets = null)
     {
         for (var size = 1; size <= 4096; size++)
         {
             try
             {
-                network.OutputShapes(1, size, size);
+                network.OutputShapes(1, size, size, targets);
                 return size;
             }
             catch (ShapeException)
@@ -25,7 +25,7 @@ public static class InputSize
                 // too small for some layer: try the next size
             }
         }
-        throw new ArgumentException($"{network.Info.Arch}: no square input up to 4096x4096 fits every layer");
+        throw new ArgumentException($"{network.Info.Arch}: no square input up to 4096x4096 fits the layers asked for");
     }
 
     /// <summary>

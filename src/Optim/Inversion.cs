@@ -28,7 +28,7 @@ public sealed class Inversion : IDisposable
         var device = network.Device;
         _layer = layer;
         _settings = settings;
-        _objective = new FeatureMatchObjective(layer, device, network.OutputShapes(shape[0], shape[2], shape[3])[layer.Index]);
+        _objective = new FeatureMatchObjective(layer, device, network.OutputShapes(shape[0], shape[2], shape[3], [layer])[layer.Index]);
         _optimizer = new ImageOptimizer(network, shape, [_objective], Hooks(device, shape, settings));
         _held = new Tensor(device, shape);
     }

@@ -45,7 +45,7 @@ public static class DreamCommand
             var network = session.Network;
             var targets = result.GetValue(layers)!.Select(network.Resolve).ToList();
             var (height, width) = requested ?? OwnSize(imagePath, network.Info.InputChannels);
-            var minimum = InputSize.Minimum(network);
+            var minimum = InputSize.Minimum(network, targets);
             if (height < minimum || width < minimum)
                 throw new UserException($"size {height}x{width} is too small for this {network.Info.Arch}: it needs at least {minimum}x{minimum}");
             var stem = Path.GetFileNameWithoutExtension(imagePath);

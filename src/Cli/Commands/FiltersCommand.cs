@@ -60,11 +60,11 @@ public static class FiltersCommand
             var network = session.Network;
             var target = network.Resolve(result.GetValue(layer)!);
             var pixels = result.GetValue(size) ?? network.Info.DefaultSize;
-            var minimum = InputSize.Minimum(network);
+            var minimum = InputSize.Minimum(network, [target]);
             if (pixels < minimum) throw new UserException($"--size {pixels} is too small for this {network.Info.Arch}: it needs at least {minimum}");
             var name = target.Name;
             var count = FilterMaximization.Count(network, target, pixels);
-            var kind = network.OutputShapes(1, pixels, pixels)[target.Index].Length == 4 ? "channels" : "units";
+            var kind = network.OutputShapes(1, pixels, pixels, [target])[target.Index].Length == 4 ? "channels" : "units";
             var last = lastGiven ?? count - 1;
             if (first >= count || last >= count)
                 throw new UserException($"filter {Math.Max(first, last)} is beyond {name} ({target.Address}), which has {count} {kind}: 0 to {count - 1}");

@@ -86,7 +86,7 @@ public static class InvertCommand
             var network = session.Network;
             var target = network.Resolve(result.GetValue(layer)!);
             var (height, width) = Options.ImageSize(result.GetValue(size), network.Info.DefaultSize);
-            var shapes = OutputShapes(network, height, width);
+            var shapes = OutputShapes(network, target, height, width);
             if (settings.Problem(height, width) is { } sizeProblem) throw new UserException(sizeProblem);
             foreach (var input in inputs) Load(input, network.Info.InputChannels);
             var layerName = target.Aliases.FirstOrDefault() ?? target.Address;
@@ -204,11 +204,11 @@ public static class InvertCommand
         }
     }
 
-    private static IReadOnlyList<int[]> OutputShapes(Network network, int height, int width)
+    private static IReadOnlyList<int[]> OutputShapes(Network network, NetworkLayer target, int height, int width)
     {
         try
         {
-            return network.OutputShapes(1, height, width);
+            return network.OutputShapes(1, height, width, [target]);
         }
         catch (ShapeException e)
         {

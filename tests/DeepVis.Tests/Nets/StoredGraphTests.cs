@@ -1,3 +1,4 @@
+using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
 using DeepVis.Nets.Zoo;
@@ -44,6 +45,17 @@ public sealed class StoredGraphTests(DeviceFixture fixture)
         Assert.Equal(new[] { 1, 8, 8, 8 }, network.OutputShapes(1, 8, 8)[4]);
         Assert.Equal(5, network.Resolve("logits").Index);
         Assert.Equal(0, network.Resolve("first").Index);
+    }
+
+    [Fact]
+    public void Shapes_are_inferred_only_up_to_the_layers_asked_for_and_a_misfit_says_which_sizes_fit()
+    {
+        using var network = Network.Build(fixture.Device, File(Nodes()));
+        using (var early = new Workspace(network, [1, 2, 16, 16], network.Resolve("cat")))
+            Assert.Equal(new[] { 1, 8, 16, 16 }, early.Output.Shape);
+        var e = Assert.Throws<ShapeException>(() => new Workspace(network, [1, 2, 16, 16], network.Resolve("logits")));
+        Assert.Contains("input 16x16 does not fit tiny-onnx up to fc", e.Message);
+        Assert.EndsWith("square sizes that fit: 8", e.Message);
     }
 
     [Fact]
