@@ -27,7 +27,7 @@ public abstract class GraphFixtureTests(DeviceFixture fixture, Implementation im
         { "squeezenet1_0-narrow", "squeezenet1_0" }, { "squeezenet1_1-narrow", "squeezenet1_1" },
     };
 
-    public static TheoryData<string> Legacy => new() { "resnet18-narrow", "densenet121-narrow", "googlenet-narrow", "mobilenet_v2-narrow" };
+    public static TheoryData<string> Legacy => [.. Files.Select(row => row.Data.Item1)];
 
     [Theory]
     [MemberData(nameof(Files))]
