@@ -65,8 +65,11 @@ public sealed class FiltersCommandTests : IDisposable
         CliRun.Of(Args("--layer", "conv3_1")).AssertOneLineError("unknown layer 'conv3_1'", "features.5 (conv2_1/block2_conv1)");
 
     [Fact]
-    public void A_size_below_what_the_pools_need_is_one_line() =>
-        CliRun.Of(Args("--layer", "conv1_1", "--size", "3")).AssertOneLineError("--size 3 is too small for this mini-vgg: it needs at least 4");
+    public void A_size_below_what_the_pools_up_to_the_layer_need_is_one_line()
+    {
+        CliRun.Of(Args("--layer", "conv2_1", "--size", "1")).AssertOneLineError("--size 1 is too small for this mini-vgg: it needs at least 2");
+        CliRun.Of(Args("--layer", "pool2", "--size", "3")).AssertOneLineError("--size 3 is too small for this mini-vgg: it needs at least 4");
+    }
 
     public void Dispose() => _folder.Dispose();
 }

@@ -108,13 +108,17 @@ public sealed class InvertCommandTests : IDisposable
     [InlineData("--blur", "3:10,4:20", "blur size must be a positive odd number, got 4")]
     [InlineData("--blur", "3-10", "--blur expects SIZE:EVERY pairs")]
     [InlineData("--blur", "57:10", "a 57x57 blur does not fit a 28x28 image")]
-    [InlineData("--size", "2", "input size 2x2 does not fit mini-vgg")]
+    [InlineData("--size", "2", "a 7x7 blur does not fit a 2x2 image")]
     [InlineData("--size", "0,5", "--size must be H or H,W")]
     public void An_option_out_of_range_is_one_line(string option, string value, string message)
     {
         Invert(Png("a.png"), "--layer", "conv1_1", option, value).AssertOneLineError(message);
         Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFiles(_folder.File("out")).Any());
     }
+
+    [Fact]
+    public void A_size_the_layers_up_to_the_target_cannot_take_is_one_line() =>
+        Invert(Png("a.png"), "--layer", "pool2", "--size", "3").AssertOneLineError("input size 3x3 does not fit mini-vgg");
 
     [Fact]
     public void An_output_folder_that_is_a_file_is_one_line()
