@@ -34,10 +34,7 @@ public static class DenseNet
     public static Architectures.Layout Layout(IReadOnlyDictionary<string, int[]> tensors)
     {
         var g = new GraphBuilder();
-        g.Conv("features.conv0", 7, stride: 2, padding: 3);
-        g.BatchNorm("features.norm0");
-        g.Relu("features.relu0");
-        g.MaxPool("features.pool0", new Pool2dSettings(3, 2, 1));
+        g.ImageNetStem("features.conv0", "features.norm0", "features.relu0", "features.pool0");
         var blocks = Layers(tensors);
         for (var b = 1; b <= blocks.Length; b++)
         {

@@ -60,6 +60,15 @@ internal sealed class GraphBuilder
 
     public string Concat(string address, params string[] inputs) => Stateless(address, () => new ConcatLayer(), inputs);
 
+    /// <summary>ResNet's and DenseNet's stem: 7x7 stride-2 convolution, BatchNorm, ReLU, 3x3 stride-2 max pool.</summary>
+    public string ImageNetStem(string conv, string norm, string relu, string pool)
+    {
+        Conv(conv, 7, stride: 2, padding: 3);
+        BatchNorm(norm);
+        Relu(relu);
+        return MaxPool(pool, new Pool2dSettings(3, 2, 1));
+    }
+
     /// <summary>Adds another name for the node at <paramref name="address"/> (a block's address for its output node).</summary>
     public void Alias(string address, string alias)
     {

@@ -1,5 +1,3 @@
-using DeepVis.Kernels.Layers;
-
 namespace DeepVis.Nets.Zoo;
 
 /// <summary>
@@ -33,10 +31,7 @@ public static class ResNet
     public static Architectures.Layout Layout(IReadOnlyDictionary<string, int[]> tensors)
     {
         var g = new GraphBuilder();
-        g.Conv("conv1", 7, stride: 2, padding: 3);
-        g.BatchNorm("bn1");
-        g.Relu("relu");
-        g.MaxPool("maxpool", new Pool2dSettings(3, 2, 1));
+        g.ImageNetStem("conv1", "bn1", "relu", "maxpool");
         var bottleneck = Bottleneck(tensors);
         var blocks = Blocks(tensors);
         for (var s = 1; s <= 4; s++)
