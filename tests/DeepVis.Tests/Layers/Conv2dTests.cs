@@ -408,6 +408,37 @@ public sealed class Conv2dCpuBlockingTests(DeviceFixture fixture) : Conv2dCases(
         AssertLargeProblem(k, $"cpu depthwise {k}");
     }
 
+    // The partition is fixed by the problem: grouped and depthwise layers give the same bits with any thread count.
+    // (Large enough that every loop splits into work items.)
+    [Theory]
+    [InlineData(4, 2, 3, 1)]
+    [InlineData(8, 1, 1, 1)]
+    [InlineData(8, 1, 1, 2)]
+    public void Same_bits_with_any_thread_count(int groups, int channelsPerGroup, int filtersPerGroup, int stride)
+    {
+        var k = New(2, groups * channelsPerGroup, 41, 38, groups * filtersPerGroup, 3, 3,
+            Conv2dSettings.Square(stride, 1, groups: groups), bias: true);
+        var dy = Uniform(k.N * k.O * k.OH * k.OW);
+        var threads = Device.HostThreads;
+        try
+        {
+            var runs = new[] { 1, 2, 3 }.Select(count =>
+            {
+                Device.HostThreads = count;
+                return (Forward: RunForward(k), Backward: RunBackward(k, dy));
+            }).ToList();
+            foreach (var run in runs.Skip(1))
+            {
+                Assert.Equal(runs[0].Forward, run.Forward);
+                Assert.Equal(runs[0].Backward, run.Backward);
+            }
+        }
+        finally
+        {
+            Device.HostThreads = threads;
+        }
+    }
+
     [Fact]
     public void Rejects_a_blocking_the_micro_kernel_cannot_tile()
     {
