@@ -333,9 +333,61 @@ public static unsafe partial class Conv2d
             var source = from + (long)h * g.W;
             if (layout.Stride == 1)
                 new ReadOnlySpan<float>(source, g.W).CopyTo(new Span<float>(plane + layout.Offset(g.PadTop + h, g.PadLeft), g.W));
+            else if (layout.Stride == 2 && Avx2.IsSupported)
+                SplitPairs(source, g.W, PhaseStart(layout, g, g.PadTop + h, g.PadLeft & 1, plane, out var j0, out _) + j0,
+                    PhaseStart(layout, g, g.PadTop + h, (g.PadLeft + 1) & 1, plane, out var j1, out _) + j1);
             else
-                for (var w = 0; w < g.W; w++) plane[layout.Offset(g.PadTop + h, g.PadLeft + w)] = source[w];
+                for (var q = 0; q < layout.Stride; q++)
+                {
+                    var phase = PhaseStart(layout, g, g.PadTop + h, q, plane, out var j, out var w);
+                    for (; w < g.W; j++, w += layout.Stride) phase[j] = source[w];
+                }
         }
+    }
+
+    /// <summary>even[i] = source[2i], odd[i] = source[2i + 1] for 2i (+ 1) &lt; count: stride 2's two phases, 16 values per step.</summary>
+    private static void SplitPairs(float* source, int count, float* even, float* odd)
+    {
+        var i = 0;
+        for (; 2 * i + 16 <= count; i += 8)
+        {
+            Vector256<float> a = Vector256.Load(source + 2 * i), b = Vector256.Load(source + 2 * i + 8);
+            // Per 128-bit lane [a0 a2 b0 b2], then the 64-bit pairs reordered to [a0 a2 a4 a6 b0 b2 b4 b6].
+            Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle().Store(even + i);
+            Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle().Store(odd + i);
+        }
+        for (; 2 * i < count; i++)
+        {
+            even[i] = source[2 * i];
+            if (2 * i + 1 < count) odd[i] = source[2 * i + 1];
+        }
+    }
+
+    /// <summary>The inverse of <see cref="SplitPairs"/>: target[2i] = even[i], target[2i + 1] = odd[i].</summary>
+    private static void MergePairs(float* even, float* odd, int count, float* target)
+    {
+        var i = 0;
+        for (; 2 * i + 16 <= count; i += 8)
+        {
+            Vector256<float> e = Vector256.Load(even + i), o = Vector256.Load(odd + i);
+            Vector256<float> low = Avx.UnpackLow(e, o), high = Avx.UnpackHigh(e, o);
+            Avx.Permute2x128(low, high, 0x20).Store(target + 2 * i);
+            Avx.Permute2x128(low, high, 0x31).Store(target + 2 * i + 8);
+        }
+        for (; 2 * i < count; i++)
+        {
+            target[2 * i] = even[i];
+            if (2 * i + 1 < count) target[2 * i + 1] = odd[i];
+        }
+    }
+
+    /// <summary>Phase q of a padded row: its start, the first index j in it that holds an input column, and that column w.</summary>
+    private static float* PhaseStart(PhasePlane layout, Geometry g, int row, int q, float* plane, out int j, out int w)
+    {
+        // Phase q holds padded columns q + j * stride, input column q + j * stride - PadLeft.
+        j = Math.Max(0, (g.PadLeft - q + layout.Stride - 1) / layout.Stride);
+        w = q + j * layout.Stride - g.PadLeft;
+        return plane + (long)row * layout.RowLength + (long)q * layout.PhaseWidth;
     }
 
     /// <summary>out[j] = start + the sum over taps t, in order, of w[t] * row[offsets[t] + j], for j &lt; count.</summary>
@@ -415,8 +467,15 @@ public static unsafe partial class Conv2d
                 var row = to + (long)h * g.W;
                 if (layout.Stride == 1)
                     new ReadOnlySpan<float>(plane + layout.Offset(g.PadTop + h, g.PadLeft), g.W).CopyTo(new Span<float>(row, g.W));
+                else if (layout.Stride == 2 && Avx2.IsSupported)
+                    MergePairs(PhaseStart(layout, g, g.PadTop + h, g.PadLeft & 1, plane, out var j0, out _) + j0,
+                        PhaseStart(layout, g, g.PadTop + h, (g.PadLeft + 1) & 1, plane, out var j1, out _) + j1, g.W, row);
                 else
-                    for (var w = 0; w < g.W; w++) row[w] = plane[layout.Offset(g.PadTop + h, g.PadLeft + w)];
+                    for (var q = 0; q < layout.Stride; q++)
+                    {
+                        var phase = PhaseStart(layout, g, g.PadTop + h, q, plane, out var j, out var w);
+                        for (; w < g.W; j++, w += layout.Stride) row[w] = phase[j];
+                    }
             }
         });
     }

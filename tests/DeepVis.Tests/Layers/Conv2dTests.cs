@@ -398,13 +398,16 @@ public sealed class Conv2dCpuBlockingTests(DeviceFixture fixture) : Conv2dCases(
         AssertLargeProblem(k, $"cpu blocks {name}: {k}", blocking: new CpuBlocking(12, 32, 7, 200));
     }
 
-    // A MobileNetV2-sized depthwise layer: rows of 56 reach the 32-wide and 8-wide loops and the scalar tail.
+    // A MobileNetV2-sized depthwise layer: rows of 56 reach the 32-wide and 8-wide loops and the scalar tail,
+    // and at stride 2 the vectorized split into (and merge from) the two column phases, from an odd and an even column.
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Depthwise_on_a_mobilenet_sized_plane_matches_reference(int stride)
+    [InlineData(1, 3, 1)]
+    [InlineData(2, 3, 1)]
+    [InlineData(2, 5, 2)]
+    [InlineData(2, 3, 0)]
+    public void Depthwise_on_a_mobilenet_sized_plane_matches_reference(int stride, int kernel, int pad)
     {
-        var k = New(2, 6, 57, 56, 6, 3, 3, Conv2dSettings.Square(stride, 1, groups: 6), bias: true);
+        var k = New(2, 6, 57, 55 + pad, 6, kernel, kernel, Conv2dSettings.Square(stride, pad, groups: 6), bias: true);
         AssertLargeProblem(k, $"cpu depthwise {k}");
     }
 
