@@ -101,6 +101,10 @@ public abstract class Conv2dCases(DeviceFixture fixture, Implementation implemen
         ["groups 2"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 2),
         ["groups 4, stride 2"] = new(3, 3, g => Conv2dSettings.Square(2, 1, groups: g), Groups: 4),
         ["groups 4, 1x1"] = new(1, 1, g => Conv2dSettings.Square(groups: g), Groups: 4),
+        // The cpu device multiplies wide groups as products and runs narrow ones (up to 8 filters) directly: one of each.
+        ["groups 2, 12 filters each"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 2, FiltersPerGroup: 12),
+        ["groups 8, 4 channels and 4 filters each (ResNeXt)"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 8,
+            ChannelsPerGroup: 4, FiltersPerGroup: 4),
         ["depthwise 3x3/1"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 1),
         ["depthwise 3x3/2"] = new(3, 3, g => Conv2dSettings.Square(2, 1, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 1),
         ["depthwise 5x5/2 pad 2"] = new(5, 5, g => Conv2dSettings.Square(2, 2, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 1),
@@ -415,6 +419,7 @@ public sealed class Conv2dCpuBlockingTests(DeviceFixture fixture) : Conv2dCases(
     // (Large enough that every loop splits into work items.)
     [Theory]
     [InlineData(4, 2, 3, 1)]
+    [InlineData(2, 3, 10, 2)]
     [InlineData(8, 1, 1, 1)]
     [InlineData(8, 1, 1, 2)]
     public void Same_bits_with_any_thread_count(int groups, int channelsPerGroup, int filtersPerGroup, int stride)
