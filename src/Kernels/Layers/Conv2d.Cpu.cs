@@ -272,7 +272,7 @@ public static unsafe partial class Conv2d
     }
 
     /// <summary>
-    /// How a depthwise convolution sees one zero-padded plane: <see cref="Rows"/> padded rows, each split
+    /// How the direct path (<see cref="CpuDirectForward"/>) sees one zero-padded plane: <see cref="Rows"/> padded rows, each split
     /// into StrideW phases of <see cref="PhaseWidth"/> (phase q holds padded columns q, q + StrideW, ...),
     /// so that tap (ky, kx) of a whole output row, padded columns ox * StrideW + kx * DilationW, is one
     /// contiguous run: phase (kx * DilationW) % StrideW from (kx * DilationW) / StrideW on. With stride 1
@@ -290,7 +290,7 @@ public static unsafe partial class Conv2d
         public long Offset(int row, int column) => (long)row * RowLength + column % Stride * PhaseWidth + column / Stride;
 
         /// <summary>
-        /// base + the offset of each tap's run for output row 0, in tap order (add oy * StrideH * RowLength for row oy).
+        /// start + the offset of each tap's run for output row 0, in tap order (add oy * StrideH * RowLength for row oy).
         /// </summary>
         public void TapOffsets(Geometry g, Span<long> offsets, long start = 0)
         {
