@@ -18,7 +18,7 @@ namespace DeepVis.Kernels.Layers;
 /// im2col matrix is ever stored. Backward: the columns W_group^T dy[n, group] [C/G*KH*KW, OH*OW] (a
 /// few input channels at a time), then each dx element gathers the columns that its taps wrote: no
 /// scatter, no atomics. Depthwise convolutions (one input channel per filter, where a product would
-/// have a depth of KH*KW) run a direct vectorized loop per plane instead (<see cref="CpuDepthwiseForward"/>).
+/// have a depth of KH*KW) and narrow groups run a direct vectorized loop per plane instead (<see cref="CpuDirectForward"/>).
 /// </summary>
 public static unsafe partial class Conv2d
 {
@@ -272,7 +272,7 @@ public static unsafe partial class Conv2d
     }
 
     /// <summary>
-    /// How a depthwise convolution sees one zero-padded plane: <see cref="Rows"/> padded rows, each split
+    /// How the direct path (<see cref="CpuDirectForward"/>) sees one zero-padded plane: <see cref="Rows"/> padded rows, each split
     /// into StrideW phases of <see cref="PhaseWidth"/> (phase q holds padded columns q, q + StrideW, ...),
     /// so that tap (ky, kx) of a whole output row, padded columns ox * StrideW + kx * DilationW, is one
     /// contiguous run: phase (kx * DilationW) % StrideW from (kx * DilationW) / StrideW on. With stride 1
@@ -289,38 +289,61 @@ public static unsafe partial class Conv2d
         /// <summary>Where padded (row, column) lives.</summary>
         public long Offset(int row, int column) => (long)row * RowLength + column % Stride * PhaseWidth + column / Stride;
 
-        /// <summary>The offset of each tap's run for output row 0, in tap order (add oy * StrideH * RowLength for row oy).</summary>
-        public void TapOffsets(Geometry g, Span<long> offsets)
+        /// <summary>
+        /// start + the offset of each tap's run for output row 0, in tap order (add oy * StrideH * RowLength for row oy).
+        /// </summary>
+        public void TapOffsets(Geometry g, Span<long> offsets, long start = 0)
         {
             for (var ky = 0; ky < g.KH; ky++)
             for (var kx = 0; kx < g.KW; kx++)
-                offsets[ky * g.KW + kx] = Offset(ky * g.DilationH, kx * g.DilationW);
+                offsets[ky * g.KW + kx] = start + Offset(ky * g.DilationH, kx * g.DilationW);
         }
     }
 
+    /// <summary>Filters per group up to which grouped convolutions skip the product (it would fill few of a 6-row micro-tile's rows).</summary>
+    private const int DirectMaxFilters = 8;
+
+    /// <summary>Channel taps per group (C/G * KH * KW) up to which they do.</summary>
+    private const int DirectMaxTaps = 512;
+
     /// <summary>
-    /// Depthwise forward (one input channel per filter): per output plane, the input plane is copied zero-padded and
-    /// split into stride phases (<see cref="PhasePlane"/>), then each output row accumulates every tap in registers,
-    /// 32 and 8 pixels at a time, in tap order. One plane per work item: the same bits with any thread count.
+    /// Whether the cpu device runs a grouped convolution directly (<see cref="CpuDirectForward"/>): depthwise ones, where
+    /// a product's depth would be KH*KW, and narrow groups (ResNeXt's 4 filters per group), where each im2col panel
+    /// would serve a few filters only.
     /// </summary>
-    private static void CpuDepthwiseForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Geometry g)
+    private static bool CpuDirect(Geometry g) =>
+        g.Groups > 1 && (g.GroupC == 1 || g.GroupO <= DirectMaxFilters) && g.GroupC * g.KH * g.KW <= DirectMaxTaps;
+
+    /// <summary>
+    /// Direct forward of a depthwise or narrow-grouped convolution: per image and group, the group's input planes are
+    /// copied zero-padded and split into stride phases (<see cref="PhasePlane"/>), then each output row of each of the
+    /// group's filters accumulates every channel tap in registers, 32 and 8 pixels at a time, in tap order. One image
+    /// and group per work item: the same bits with any thread count.
+    /// </summary>
+    private static void CpuDirectForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Geometry g)
     {
         var device = x.Device;
-        var taps = g.KH * g.KW;
+        var taps = g.GroupC * g.KH * g.KW;
         var layout = new PhasePlane(g);
         float* xs = x.Pointer, ws = weight.Pointer, ys = y.Pointer, bs = bias is null ? null : bias.Pointer;
-        CpuParallel.For(device, x.N * g.O, 2L * g.OH * g.OW * taps + layout.Length, item =>
+        CpuParallel.For(device, x.N * g.Groups, 2L * g.GroupO * g.OH * g.OW * taps + g.GroupC * layout.Length, item =>
         {
-            var (n, o) = Math.DivRem(item, g.O);
-            var plane = device.Scratch.Local(Local.PackedB, layout.Length);
-            PadPlane(xs + ((long)n * g.C + o / g.GroupO) * g.H * g.W, g, layout, plane);
+            var (n, group) = Math.DivRem(item, g.Groups);
+            var planes = device.Scratch.Local(Local.PackedB, g.GroupC * layout.Length);
+            for (var c = 0; c < g.GroupC; c++)
+                PadPlane(xs + ((long)n * g.C + group * g.GroupC + c) * g.H * g.W, g, layout, planes + c * layout.Length);
+            // Weights [GroupC, KH, KW] per filter: the offsets in that order.
             Span<long> offsets = stackalloc long[taps];
-            layout.TapOffsets(g, offsets);
-            var w = ws + (long)o * taps;
-            var start = bs is null ? 0f : bs[o];
-            var output = ys + ((long)n * g.O + o) * g.OH * g.OW;
-            for (var oy = 0; oy < g.OH; oy++)
-                DepthwiseRow(plane + (long)oy * g.StrideH * layout.RowLength, offsets, w, start, output + (long)oy * g.OW, g.OW);
+            for (var c = 0; c < g.GroupC; c++)
+                layout.TapOffsets(g, offsets.Slice(c * g.KH * g.KW, g.KH * g.KW), c * layout.Length);
+            for (var o = group * g.GroupO; o < (group + 1) * g.GroupO; o++)
+            {
+                var w = ws + (long)o * taps;
+                var start = bs is null ? 0f : bs[o];
+                var output = ys + ((long)n * g.O + o) * g.OH * g.OW;
+                for (var oy = 0; oy < g.OH; oy++)
+                    DepthwiseRow(planes + (long)oy * g.StrideH * layout.RowLength, offsets, w, start, output + (long)oy * g.OW, g.OW);
+            }
         });
     }
 
@@ -333,9 +356,61 @@ public static unsafe partial class Conv2d
             var source = from + (long)h * g.W;
             if (layout.Stride == 1)
                 new ReadOnlySpan<float>(source, g.W).CopyTo(new Span<float>(plane + layout.Offset(g.PadTop + h, g.PadLeft), g.W));
+            else if (layout.Stride == 2 && Avx2.IsSupported)
+                SplitPairs(source, g.W, PhaseStart(layout, g, g.PadTop + h, g.PadLeft & 1, plane, out var j0, out _) + j0,
+                    PhaseStart(layout, g, g.PadTop + h, (g.PadLeft + 1) & 1, plane, out var j1, out _) + j1);
             else
-                for (var w = 0; w < g.W; w++) plane[layout.Offset(g.PadTop + h, g.PadLeft + w)] = source[w];
+                for (var q = 0; q < layout.Stride; q++)
+                {
+                    var phase = PhaseStart(layout, g, g.PadTop + h, q, plane, out var j, out var w);
+                    for (; w < g.W; j++, w += layout.Stride) phase[j] = source[w];
+                }
         }
+    }
+
+    /// <summary>even[i] = source[2i], odd[i] = source[2i + 1] for 2i (+ 1) &lt; count: stride 2's two phases, 16 values per step.</summary>
+    private static void SplitPairs(float* source, int count, float* even, float* odd)
+    {
+        var i = 0;
+        for (; 2 * i + 16 <= count; i += 8)
+        {
+            Vector256<float> a = Vector256.Load(source + 2 * i), b = Vector256.Load(source + 2 * i + 8);
+            // Per 128-bit lane [a0 a2 b0 b2], then the 64-bit pairs reordered to [a0 a2 a4 a6 b0 b2 b4 b6].
+            Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle().Store(even + i);
+            Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle().Store(odd + i);
+        }
+        for (; 2 * i < count; i++)
+        {
+            even[i] = source[2 * i];
+            if (2 * i + 1 < count) odd[i] = source[2 * i + 1];
+        }
+    }
+
+    /// <summary>The inverse of <see cref="SplitPairs"/>: target[2i] = even[i], target[2i + 1] = odd[i].</summary>
+    private static void MergePairs(float* even, float* odd, int count, float* target)
+    {
+        var i = 0;
+        for (; 2 * i + 16 <= count; i += 8)
+        {
+            Vector256<float> e = Vector256.Load(even + i), o = Vector256.Load(odd + i);
+            Vector256<float> low = Avx.UnpackLow(e, o), high = Avx.UnpackHigh(e, o);
+            Avx.Permute2x128(low, high, 0x20).Store(target + 2 * i);
+            Avx.Permute2x128(low, high, 0x31).Store(target + 2 * i + 8);
+        }
+        for (; 2 * i < count; i++)
+        {
+            target[2 * i] = even[i];
+            if (2 * i + 1 < count) target[2 * i + 1] = odd[i];
+        }
+    }
+
+    /// <summary>Phase q of a padded row: its start, the first index j in it that holds an input column, and that column w.</summary>
+    private static float* PhaseStart(PhasePlane layout, Geometry g, int row, int q, float* plane, out int j, out int w)
+    {
+        // Phase q holds padded columns q + j * stride, input column q + j * stride - PadLeft.
+        j = Math.Max(0, (g.PadLeft - q + layout.Stride - 1) / layout.Stride);
+        w = q + j * layout.Stride - g.PadLeft;
+        return plane + (long)row * layout.RowLength + (long)q * layout.PhaseWidth;
     }
 
     /// <summary>out[j] = start + the sum over taps t, in order, of w[t] * row[offsets[t] + j], for j &lt; count.</summary>
@@ -380,43 +455,56 @@ public static unsafe partial class Conv2d
     private static float ScalarMulAdd(float a, float b, float c) => Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;
 
     /// <summary>
-    /// Depthwise backward: per input plane, each of its filters' output gradient rows is added, weighted by each tap,
-    /// into a zero-padded, phase-split accumulator plane (every tap's run contiguous, as in the forward), in the fixed
-    /// order (filter, oy, ky, kx); then the plane's interior is dx. One plane per work item: no atomics, the same bits
-    /// with any thread count.
+    /// Direct backward of a depthwise or narrow-grouped convolution: per image and group, each of the group's filters'
+    /// output gradient rows is added, weighted by each channel tap, into zero-padded, phase-split accumulator planes of
+    /// the group's channels (every tap's run contiguous, as in the forward), in the fixed order (filter, oy, channel, ky,
+    /// kx); then the planes' interiors are dx. One image and group per work item: no atomics, the same bits with any
+    /// thread count.
     /// </summary>
-    private static void CpuDepthwiseBackwardInput(Tensor dy, Tensor weight, Tensor dx, Geometry g)
+    private static void CpuDirectBackwardInput(Tensor dy, Tensor weight, Tensor dx, Geometry g)
     {
         var device = dx.Device;
-        var taps = g.KH * g.KW;
+        var (planeTaps, taps) = (g.KH * g.KW, g.GroupC * g.KH * g.KW);
         var layout = new PhasePlane(g);
         float* dys = dy.Pointer, ws = weight.Pointer, dxs = dx.Pointer;
-        CpuParallel.For(device, dx.N * g.C, 2L * g.GroupO * g.OH * g.OW * taps + layout.Length, item =>
+        CpuParallel.For(device, dx.N * g.Groups, 2L * g.GroupO * g.OH * g.OW * taps + g.GroupC * layout.Length, item =>
         {
-            var (n, c) = Math.DivRem(item, g.C);
-            var plane = device.Scratch.Local(Local.PackedB, layout.Length);
-            new Span<float>(plane, (int)layout.Length).Clear();
+            var (n, group) = Math.DivRem(item, g.Groups);
+            var planes = device.Scratch.Local(Local.PackedB, g.GroupC * layout.Length);
+            new Span<float>(planes, (int)(g.GroupC * layout.Length)).Clear();
             Span<long> offsets = stackalloc long[taps];
-            layout.TapOffsets(g, offsets);
-            for (var o = c * g.GroupO; o < (c + 1) * g.GroupO; o++)
+            for (var c = 0; c < g.GroupC; c++)
+                layout.TapOffsets(g, offsets.Slice(c * planeTaps, planeTaps), c * layout.Length);
+            for (var o = group * g.GroupO; o < (group + 1) * g.GroupO; o++)
             {
                 var w = ws + (long)o * taps;
                 var gradient = dys + ((long)n * g.O + o) * g.OH * g.OW;
                 for (var oy = 0; oy < g.OH; oy++)
                 {
-                    var target = plane + (long)oy * g.StrideH * layout.RowLength;
+                    var target = planes + (long)oy * g.StrideH * layout.RowLength;
                     var source = gradient + (long)oy * g.OW;
                     for (var t = 0; t < taps; t++) Axpy(w[t], source, target + offsets[t], g.OW);
                 }
             }
-            var to = dxs + ((long)n * g.C + c) * g.H * g.W;
-            for (var h = 0; h < g.H; h++)
+            for (var c = 0; c < g.GroupC; c++)
             {
-                var row = to + (long)h * g.W;
-                if (layout.Stride == 1)
-                    new ReadOnlySpan<float>(plane + layout.Offset(g.PadTop + h, g.PadLeft), g.W).CopyTo(new Span<float>(row, g.W));
-                else
-                    for (var w = 0; w < g.W; w++) row[w] = plane[layout.Offset(g.PadTop + h, g.PadLeft + w)];
+                var plane = planes + c * layout.Length;
+                var to = dxs + ((long)n * g.C + group * g.GroupC + c) * g.H * g.W;
+                for (var h = 0; h < g.H; h++)
+                {
+                    var row = to + (long)h * g.W;
+                    if (layout.Stride == 1)
+                        new ReadOnlySpan<float>(plane + layout.Offset(g.PadTop + h, g.PadLeft), g.W).CopyTo(new Span<float>(row, g.W));
+                    else if (layout.Stride == 2 && Avx2.IsSupported)
+                        MergePairs(PhaseStart(layout, g, g.PadTop + h, g.PadLeft & 1, plane, out var j0, out _) + j0,
+                            PhaseStart(layout, g, g.PadTop + h, (g.PadLeft + 1) & 1, plane, out var j1, out _) + j1, g.W, row);
+                    else
+                        for (var q = 0; q < layout.Stride; q++)
+                        {
+                            var phase = PhaseStart(layout, g, g.PadTop + h, q, plane, out var j, out var w);
+                            for (; w < g.W; j++, w += layout.Stride) row[w] = phase[j];
+                        }
+                }
             }
         });
     }

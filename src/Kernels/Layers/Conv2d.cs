@@ -62,7 +62,7 @@ public readonly record struct Conv2dSettings(int StrideH, int StrideW, int PadTo
 /// simulated and the tiles cost more than they save, and on GPUs for depthwise convolutions (one input
 /// channel per output: a product with one column per group would waste all but one column of each tile);
 /// and packed matrix products per group on the cpu device, with a direct vectorized path for depthwise
-/// convolutions (Conv2d.Cpu.cs). Every backward gathers over the outputs each input feeds, so none needs atomics.
+/// convolutions and narrow groups (Conv2d.Cpu.cs). Every backward gathers over the outputs each input feeds, so none needs atomics.
 /// </summary>
 public static partial class Conv2d
 {
@@ -129,7 +129,7 @@ public static partial class Conv2d
         if (x.Device.RunsOnHost)
         {
             var b = CpuBlockingOrDefault(blocking);
-            if (g.Depthwise) CpuDepthwiseForward(x, weight, bias, y, g);
+            if (CpuDirect(g)) CpuDirectForward(x, weight, bias, y, g);
             else CpuForward(x, weight, bias, y, g, b);
             return;
         }
@@ -153,7 +153,7 @@ public static partial class Conv2d
         if (dx.Device.RunsOnHost)
         {
             var b = CpuBlockingOrDefault(blocking);
-            if (g.Depthwise) CpuDepthwiseBackwardInput(dy, weight, dx, g);
+            if (CpuDirect(g)) CpuDirectBackwardInput(dy, weight, dx, g);
             else CpuBackwardInput(dy, weight, dx, g, b);
             return;
         }

@@ -101,6 +101,10 @@ public abstract class Conv2dCases(DeviceFixture fixture, Implementation implemen
         ["groups 2"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 2),
         ["groups 4, stride 2"] = new(3, 3, g => Conv2dSettings.Square(2, 1, groups: g), Groups: 4),
         ["groups 4, 1x1"] = new(1, 1, g => Conv2dSettings.Square(groups: g), Groups: 4),
+        // The cpu device multiplies wide groups as products and runs narrow ones (up to 8 filters) directly: one of each.
+        ["groups 2, 12 filters each"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 2, FiltersPerGroup: 12),
+        ["groups 8, 4 channels and 4 filters each (ResNeXt)"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 8,
+            ChannelsPerGroup: 4, FiltersPerGroup: 4),
         ["depthwise 3x3/1"] = new(3, 3, g => Conv2dSettings.Square(1, 1, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 1),
         ["depthwise 3x3/2"] = new(3, 3, g => Conv2dSettings.Square(2, 1, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 1),
         ["depthwise 5x5/2 pad 2"] = new(5, 5, g => Conv2dSettings.Square(2, 2, groups: g), Groups: 0, ChannelsPerGroup: 1, FiltersPerGroup: 1),
@@ -398,14 +402,49 @@ public sealed class Conv2dCpuBlockingTests(DeviceFixture fixture) : Conv2dCases(
         AssertLargeProblem(k, $"cpu blocks {name}: {k}", blocking: new CpuBlocking(12, 32, 7, 200));
     }
 
-    // A MobileNetV2-sized depthwise layer: rows of 56 reach the 32-wide and 8-wide loops and the scalar tail.
+    // A MobileNetV2-sized depthwise layer: rows of 56 reach the 32-wide and 8-wide loops and the scalar tail,
+    // and at stride 2 the vectorized split into (and merge from) the two column phases, from an odd and an even column.
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Depthwise_on_a_mobilenet_sized_plane_matches_reference(int stride)
+    [InlineData(1, 3, 1)]
+    [InlineData(2, 3, 1)]
+    [InlineData(2, 5, 2)]
+    [InlineData(2, 3, 0)]
+    public void Depthwise_on_a_mobilenet_sized_plane_matches_reference(int stride, int kernel, int pad)
     {
-        var k = New(2, 6, 57, 56, 6, 3, 3, Conv2dSettings.Square(stride, 1, groups: 6), bias: true);
+        var k = New(2, 6, 57, 55 + pad, 6, kernel, kernel, Conv2dSettings.Square(stride, pad, groups: 6), bias: true);
         AssertLargeProblem(k, $"cpu depthwise {k}");
+    }
+
+    // The partition is fixed by the problem: grouped and depthwise layers give the same bits with any thread count.
+    // (Large enough that every loop splits into work items.)
+    [Theory]
+    [InlineData(4, 2, 3, 1)]
+    [InlineData(2, 3, 10, 2)]
+    [InlineData(8, 1, 1, 1)]
+    [InlineData(8, 1, 1, 2)]
+    public void Same_bits_with_any_thread_count(int groups, int channelsPerGroup, int filtersPerGroup, int stride)
+    {
+        var k = New(2, groups * channelsPerGroup, 41, 38, groups * filtersPerGroup, 3, 3,
+            Conv2dSettings.Square(stride, 1, groups: groups), bias: true);
+        var dy = Uniform(k.N * k.O * k.OH * k.OW);
+        var threads = Device.HostThreads;
+        try
+        {
+            var runs = new[] { 1, 2, 3 }.Select(count =>
+            {
+                Device.HostThreads = count;
+                return (Forward: RunForward(k), Backward: RunBackward(k, dy));
+            }).ToList();
+            foreach (var run in runs.Skip(1))
+            {
+                Assert.Equal(runs[0].Forward, run.Forward);
+                Assert.Equal(runs[0].Backward, run.Backward);
+            }
+        }
+        finally
+        {
+            Device.HostThreads = threads;
+        }
     }
 
     [Fact]
