@@ -4,6 +4,7 @@ using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Quality;
+using DeepVis.Optim.Steps;
 
 namespace DeepVis.Cli.Commands;
 
@@ -35,51 +36,64 @@ public static class InvertCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var layer = new Option<string>("--layer") { Description = "layer whose features are matched (address, alias or index; see 'deepvis layers')", Required = true };
-        var init = new Option<string>("--init") { Description = "start from 'noise' or the dataset's 'mean' image (default noise)", DefaultValueFactory = _ => "noise" };
-        init.AcceptOnlyFromAmong("noise", "mean");
-        var iterations = new Option<int>("--iterations") { Description = "gradient steps (default 500)", DefaultValueFactory = _ => 500 };
-        var warm = new Option<int?>("--warm-iterations") { Description = "gradient steps for movie frames after the first, which start from the previous result (default: iterations / 4)" };
-        var rate = new Option<float>("--learning-rate")
+        var preset = new Option<string>("--preset")
         {
-            Description = "vanilla gradient descent at a constant rate, set so the first step changes each pixel by this much on average, in the model's normalized units (default 0.2)",
-            DefaultValueFactory = _ => 0.2f,
+            Description = $"starting settings, which the options below override: {InversionPresets.Mahendran} (default: Mahendran & Vedaldi's TV and " +
+                "alpha-norm priors with momentum: close to the original at early layers and still a natural-looking image at deep ones, " +
+                $"where matching the features alone gives noise), {InversionPresets.Exact} (Adam on the features alone, pixels kept in 0..1: the " +
+                $"most faithful reconstruction at early layers) or {InversionPresets.Blur} (the first seed tool's descent with periodic blurs: " +
+                "smooth, blurry images)",
+            DefaultValueFactory = _ => InversionPresets.Default,
         };
-        var blur = new Option<string>("--blur")
+        var init = new Option<string?>("--init") { Description = "start from 'noise' or the dataset's 'mean' image (preset: noise)" };
+        init.AcceptOnlyFromAmong("noise", "mean");
+        var iterations = new Option<int?>("--iterations") { Description = "gradient steps (preset: blur 500, mahendran 300, exact 200)" };
+        var warm = new Option<int?>("--warm-iterations") { Description = "gradient steps for movie frames after the first, which start from the previous result (default: iterations / 4)" };
+        var optimizer = new Option<string?>("--optimizer")
         {
-            Description = "Gaussian blurs as SIZE:EVERY pairs, sigma chosen from the size (default 3:10,7:20: 3x3 every 10 steps and 7x7 every 20)",
-            DefaultValueFactory = _ => "3:10,7:20",
+            Description = "descent (constant per-image rate), momentum or adam (preset: blur descent, mahendran momentum, exact adam)",
+        };
+        optimizer.AcceptOnlyFromAmong("descent", "momentum", "adam");
+        var rate = new Option<float?>("--learning-rate")
+        {
+            Description = "descent and momentum: a rate per image set so the first step changes each pixel by this much on average; adam: its step size; " +
+                "in the model's normalized units (preset: blur 0.2, mahendran 0.02, exact 0.05)",
+        };
+        var schedule = new Option<string?>("--schedule")
+        {
+            Description = "how the rate of momentum or adam changes: constant, cosine (to 0 over the run) or step:EVERY:FACTOR (preset: mahendran step:200:0.1, exact cosine)",
+        };
+        var momentum = new Option<float?>("--momentum") { Description = "momentum of the momentum optimizer, in [0, 1) (default 0.9)" };
+        var blur = new Option<string?>("--blur")
+        {
+            Description = "Gaussian blurs as SIZE:EVERY pairs, sigma chosen from the size (preset: blur 3:10,7:20: 3x3 every 10 steps and 7x7 every 20; the others none)",
         };
         var noBlur = new Option<bool>("--no-blur") { Description = "no blur at all" };
-        var gradClip = new Option<float>("--grad-std-clip") { Description = "clip the gradient to its mean +- K std before each step; 0 turns it off (default 1.5)", DefaultValueFactory = _ => 1.5f };
-        var imageClip = new Option<float>("--image-std-clip") { Description = "clip the image to its mean +- K std after each step; 0 turns it off (default 3)", DefaultValueFactory = _ => 3f };
-        var tv = new Option<float>("--tv-weight") { Description = "weight of the total-variation prior (squared differences, beta 2); 0 is off (default 0)" };
-        var alphaWeight = new Option<float>("--alpha-norm-weight") { Description = "weight lambda of the alpha-norm prior lambda * sum |x|^alpha on the normalized image; 0 is off (default 0)" };
-        var alpha = new Option<float>("--alpha") { Description = "the alpha of --alpha-norm-weight, at least 1 (default 6)", DefaultValueFactory = _ => 6f };
+        var gradClip = new Option<float?>("--grad-std-clip") { Description = "clip the gradient to its mean +- K std before each step; 0 turns it off (preset: blur 1.5, the others 0)" };
+        var imageClip = new Option<float?>("--image-std-clip") { Description = "clip the image to its mean +- K std after each step; 0 turns it off (preset: blur 3, the others 0)" };
+        var clamp = new Option<bool?>("--clamp-pixels") { Description = "keep every pixel in 0..1 after each step (preset: exact true, the others false)" };
+        var tv = new Option<float?>("--tv-weight") { Description = "weight of the total-variation prior (squared differences, beta 2) on the normalized image; 0 is off (preset: mahendran theirs, the others 0)" };
+        var alphaWeight = new Option<float?>("--alpha-norm-weight") { Description = "weight lambda of the alpha-norm prior lambda * sum |x|^alpha on the normalized image; 0 is off (preset: mahendran theirs, the others 0)" };
+        var alpha = new Option<float?>("--alpha") { Description = "the alpha of --alpha-norm-weight, at least 1 (default 6)" };
         var size = new Option<string?>("--size") { Description = "invert at H or H,W pixels (default: the model's default input size)" };
         var verbose = new Option<bool>("--verbose") { Description = "print the layer shapes up to --layer and the loss every 10 steps" };
         var command = new Command("invert", "Re-create images from their features at a layer (Mahendran & Vedaldi feature inversion).")
         {
-            images, layer, init, iterations, warm, rate, blur, noBlur, gradClip, imageClip, tv, alphaWeight, alpha, size, verbose,
+            images, layer, preset, init, iterations, warm, optimizer, rate, schedule, momentum, blur, noBlur, gradClip, imageClip, clamp,
+            tv, alphaWeight, alpha, size, verbose,
         };
         common.AddTo(command);
         command.SetAction(result =>
         {
             var isVerbose = result.GetValue(verbose);
-            var settings = new InversionSettings
-            {
-                Iterations = result.GetValue(iterations),
-                WarmIterations = result.GetValue(warm),
-                LearningRate = result.GetValue(rate),
-                Blur = result.GetValue(noBlur) ? [] : ParseBlur(result.GetValue(blur)!),
-                GradientStdClip = result.GetValue(gradClip),
-                ImageStdClip = result.GetValue(imageClip),
-                TvWeight = result.GetValue(tv),
-                AlphaNormWeight = result.GetValue(alphaWeight),
-                Alpha = result.GetValue(alpha),
-                Start = result.GetValue(init) == "mean" ? InversionStart.Mean : InversionStart.Noise,
-            };
-            settings = settings with { ReportEvery = isVerbose ? 10 : Math.Max(1, settings.Iterations / 50) };
-            if (settings.Problem() is { } problem) throw new UserException(problem);
+            var presetName = result.GetValue(preset)!;
+            if (!InversionPresets.Names.Contains(presetName))
+                throw new UserException($"unknown preset '{presetName}'; presets: {string.Join(", ", InversionPresets.Names)}");
+            var scheduleText = result.GetValue(schedule);
+            LearningRateSchedule? parsedSchedule = scheduleText is null ? null : LearningRateSchedule.Parse(scheduleText)
+                ?? throw new UserException($"--schedule expects constant, cosine or step:EVERY:FACTOR (e.g. step:100:0.1); got '{scheduleText}'");
+            var blurText = result.GetValue(blur);
+            List<BlurStep>? parsedBlur = result.GetValue(noBlur) ? [] : blurText is null ? null : ParseBlur(blurText);
             var inputs = result.GetValue(images)!.Select(Classify).ToList();
 
             using var session = common.Open(result, output);
@@ -87,7 +101,27 @@ public static class InvertCommand
             var target = network.Resolve(result.GetValue(layer)!);
             var (height, width) = Options.ImageSize(result.GetValue(size), network.Info.DefaultSize);
             var shapes = OutputShapes(network, height, width);
-            if (settings.Problem(height, width) is { } sizeProblem) throw new UserException(sizeProblem);
+            var settings = InversionPresets.For(presetName, network.Info, height, width)!;
+            // What the command line names overrides the preset.
+            settings = settings with
+            {
+                Iterations = result.GetValue(iterations) ?? settings.Iterations,
+                WarmIterations = result.GetValue(warm) ?? settings.WarmIterations,
+                Optimizer = result.GetValue(optimizer) is { } o ? Enum.Parse<InversionOptimizer>(o, ignoreCase: true) : settings.Optimizer,
+                LearningRate = result.GetValue(rate) ?? settings.LearningRate,
+                Schedule = parsedSchedule ?? settings.Schedule,
+                Momentum = result.GetValue(momentum) ?? settings.Momentum,
+                Blur = parsedBlur ?? settings.Blur,
+                GradientStdClip = result.GetValue(gradClip) ?? settings.GradientStdClip,
+                ImageStdClip = result.GetValue(imageClip) ?? settings.ImageStdClip,
+                ClampPixels = result.GetValue(clamp) ?? settings.ClampPixels,
+                TvWeight = result.GetValue(tv) ?? settings.TvWeight,
+                AlphaNormWeight = result.GetValue(alphaWeight) ?? settings.AlphaNormWeight,
+                Alpha = result.GetValue(alpha) ?? settings.Alpha,
+                Start = result.GetValue(init) is { } start ? (start == "mean" ? InversionStart.Mean : InversionStart.Noise) : settings.Start,
+            };
+            settings = settings with { ReportEvery = isVerbose ? 10 : Math.Max(1, settings.Iterations / 50) };
+            if (settings.Problem(height, width) is { } problem) throw new UserException(problem);
             foreach (var input in inputs) Load(input, network.Info.InputChannels);
             var layerName = target.Aliases.FirstOrDefault() ?? target.Address;
             CheckOutputs(session, inputs, layerName);
