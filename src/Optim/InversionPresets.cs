@@ -60,11 +60,12 @@ public static class InversionPresets
         var pixels = (float)height * width;
         return new InversionSettings
         {
-            Iterations = 300,
+            Iterations = 200,
             Optimizer = InversionOptimizer.Momentum,
             Momentum = 0.9f,
             LearningRate = 0.02f,
-            Schedule = LearningRateSchedule.Stepped(200, 0.1f),
+            // Their rate falls tenfold for the last steps, to settle.
+            Schedule = LearningRateSchedule.Stepped(150, 0.1f),
             Blur = [],
             GradientStdClip = 0f,
             ImageStdClip = 0f,

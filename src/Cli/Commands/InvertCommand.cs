@@ -47,7 +47,7 @@ public static class InvertCommand
         };
         var init = new Option<string?>("--init") { Description = "start from 'noise' or the dataset's 'mean' image (preset: noise)" };
         init.AcceptOnlyFromAmong("noise", "mean");
-        var iterations = new Option<int?>("--iterations") { Description = "gradient steps (preset: blur 500, mahendran 300, exact 200)" };
+        var iterations = new Option<int?>("--iterations") { Description = "gradient steps (preset: blur 500, mahendran 200, exact 200)" };
         var warm = new Option<int?>("--warm-iterations") { Description = "gradient steps for movie frames after the first, which start from the previous result (default: iterations / 4)" };
         var optimizer = new Option<string?>("--optimizer")
         {
@@ -57,11 +57,11 @@ public static class InvertCommand
         var rate = new Option<float?>("--learning-rate")
         {
             Description = "descent and momentum: a rate per image set so the first step changes each pixel by this much on average; adam: its step size; " +
-                "in the model's normalized units (preset: blur 0.2, mahendran 0.02, exact 0.05)",
+                "in the model's normalized units (preset: blur 0.2, mahendran 0.02, exact 0.05 of the pixel range)",
         };
         var schedule = new Option<string?>("--schedule")
         {
-            Description = "how the rate of momentum or adam changes: constant, cosine (to 0 over the run) or step:EVERY:FACTOR (preset: mahendran step:200:0.1, exact cosine)",
+            Description = "how the rate of momentum or adam changes: constant, cosine (to 0 over the run) or step:EVERY:FACTOR (preset: mahendran step:150:0.1, exact cosine)",
         };
         var momentum = new Option<float?>("--momentum") { Description = "momentum of the momentum optimizer, in [0, 1) (default 0.9)" };
         var blur = new Option<string?>("--blur")

@@ -83,6 +83,24 @@ public sealed class InvertCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_blur_preset_writes_and_prints_what_invert_did_before_presets()
+    {
+        // Fixtures/invert-blur: the output of the same command before presets existed (its README has the command).
+        var folder = _folder.File("out");
+        var run = CliRun.Of("invert", Fixtures.Repo("samples/sneaker.png"), Fixtures.Repo("samples/trouser.png"), "--layer", "relu1_2", "--iterations", "40", "--seed", "7",
+            "--device", "cpu", "--out", folder, "--quiet", "--preset", "blur");
+        Assert.True(run.ExitCode == 0, run.Error);
+        foreach (var name in new[] { "sneaker-relu1_2.png", "trouser-relu1_2.png" })
+            Assert.Equal(File.ReadAllBytes(Fixtures.Path($"invert-blur/{name}")), File.ReadAllBytes(Path.Combine(folder, name)));
+        var expected = File.ReadAllLines(Fixtures.Path("invert-blur/output.txt")).Select(l => l.Split(" -> ")[1]);
+        Assert.Equal(expected, run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(" -> ")[1].Replace(folder + Path.DirectorySeparatorChar, "")));
+    }
+
+    [Fact]
+    public void An_unknown_preset_lists_the_presets() =>
+        Invert(Png("a.png"), "--layer", "conv1_1", "--preset", "vivid").AssertOneLineError("unknown preset 'vivid'", "presets: blur, mahendran, exact");
+
+    [Fact]
     public void A_missing_image_is_one_line() =>
         Invert(_folder.File("none.png"), "--layer", "conv1_1").AssertOneLineError("image", "none.png", "does not exist");
 
@@ -110,7 +128,10 @@ public sealed class InvertCommandTests : IDisposable
     [InlineData("--blur", "57:10", "a 57x57 blur does not fit a 28x28 image")]
     [InlineData("--size", "2", "input size 2x2 does not fit mini-vgg")]
     [InlineData("--size", "0,5", "--size must be H or H,W")]
-    public void An_option_out_of_range_is_one_line(string option, string value, string message)
+    [InlineData("--schedule", "linear", "--schedule expects constant, cosine or step:EVERY:FACTOR")]
+    [InlineData("--schedule", "step:0:0.1", "interval of at least 1 step, got 0")]
+    [InlineData("--momentum", "1.5", "momentum must lie in [0, 1)")]
+    public void An_option_folderof_range_is_one_line(string option, string value, string message)
     {
         Invert(Png("a.png"), "--layer", "conv1_1", option, value).AssertOneLineError(message);
         Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFiles(_folder.File("out")).Any());
