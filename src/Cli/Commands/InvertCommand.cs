@@ -10,18 +10,24 @@ namespace DeepVis.Cli.Commands;
 
 /// <summary>
 /// <c>deepvis invert</c>: feature inversion (Mahendran &amp; Vedaldi). Still images run as one batch
-/// and are written as out/&lt;stem&gt;-&lt;layer&gt;.png; a folder of frames or an animated GIF is a
+/// and are written as out/&lt;stem&gt;-&lt;layer&gt;.png; a folder of frames, an animated GIF or an MP4 is a
 /// movie, inverted frame by frame (each warm-started from the last) into out/&lt;name&gt;-&lt;layer&gt;/frame-00001.png, ...
-/// Each result is scored against its original (PSNR, SSIM on pixels in 0..1).
+/// and, for a GIF or MP4 (or with --movie-out), a movie file of the same kind. Each result is scored
+/// against its original (PSNR, SSIM on pixels in 0..1), a movie by its temporal coherence too.
 /// </summary>
 public static class InvertCommand
 {
     /// <summary>A still image of the batch, or a movie's frames, with where its result goes.</summary>
     private sealed record Input(string Path, string Name, bool IsFolder, IReadOnlyList<string> Files)
     {
-        public IReadOnlyList<PlanarImage> Frames { get; set; } = [];
+        public Movie Content { get; set; } = new([], Movie.FolderFramesPerSecond);
 
-        public bool IsMovie => IsFolder || Frames.Count > 1;
+        public IReadOnlyList<PlanarImage> Frames => Content.Frames;
+
+        public bool IsMovie => IsFolder || Movie.IsMp4(Path) || Frames.Count > 1;
+
+        /// <summary>The movie file written besides the frames: --movie-out, else one of the input's kind for a GIF or MP4.</summary>
+        public string? MovieOut { get; set; }
     }
 
     /// <summary>Runs an inversion under a progress display titled <paramref name="title"/>.</summary>
@@ -75,12 +81,17 @@ public static class InvertCommand
         var tv = new Option<float?>("--tv-weight") { Description = "weight of the total-variation prior (squared differences, beta 2) on the normalized image; 0 is off (preset: mahendran theirs, the others 0)" };
         var alphaWeight = new Option<float?>("--alpha-norm-weight") { Description = "weight lambda of the alpha-norm prior lambda * sum |x|^alpha on the normalized image; 0 is off (preset: mahendran theirs, the others 0)" };
         var alpha = new Option<float?>("--alpha") { Description = "the alpha of --alpha-norm-weight, at least 1 (default 6)" };
+        var movieOut = new Option<string?>("--movie-out")
+        {
+            Description = "for a movie: also write the result as this GIF or MP4 (MP4 needs ffmpeg on PATH); default: a GIF or MP4 input " +
+                "gives OUT/NAME-LAYER.gif or .mp4, a folder of frames only the numbered frames",
+        };
         var size = new Option<string?>("--size") { Description = "invert at H or H,W pixels (default: the model's default input size)" };
         var verbose = new Option<bool>("--verbose") { Description = "print the layer shapes up to --layer and the loss every 10 steps" };
         var command = new Command("invert", "Re-create images from their features at a layer (Mahendran & Vedaldi feature inversion).")
         {
             images, layer, preset, init, iterations, warm, optimizer, rate, schedule, momentum, blur, noBlur, gradClip, imageClip, clamp,
-            tv, alphaWeight, alpha, size, verbose,
+            tv, alphaWeight, alpha, movieOut, size, verbose,
         };
         common.AddTo(command);
         command.SetAction(result =>
@@ -124,6 +135,7 @@ public static class InvertCommand
             if (settings.Problem(height, width) is { } problem) throw new UserException(problem);
             foreach (var input in inputs) Load(input, network.Info.InputChannels);
             var layerName = target.Aliases.FirstOrDefault() ?? target.Address;
+            PlanMovieFiles(session, inputs, layerName, result.GetValue(movieOut));
             CheckOutputs(session, inputs, layerName);
             if (isVerbose) PrintShapes(output, network, target, shapes, inputs.Count(i => !i.IsMovie), height, width);
 
@@ -159,6 +171,7 @@ public static class InvertCommand
         var frameLength = shape[1] * height * width;
         var frames = session.Prepare(movie.Frames, height, width);
         using var inversion = new Inversion(session.Network, layer, shape, settings);
+        var (originals, results) = (new List<float[]>(), new List<PlanarImage>());
         for (var f = 0; f < movie.Frames.Count; f++)
         {
             var original = frames[(f * frameLength)..((f + 1) * frameLength)];
@@ -168,12 +181,27 @@ public static class InvertCommand
             var inverted = track($"invert {movie.Name} frame {f + 1}/{movie.Frames.Count}", report => first
                 ? inversion.Invert(original, session.Random, report, session.SaveSteps(inversion.Image, _ => name))
                 : inversion.Continue(original, session.Random, report, session.SaveSteps(inversion.Image, _ => name)));
-            Finish(session, original, inverted, 0, shape, name, source);
+            var (originalPixels, image) = Finish(session, original, inverted, 0, shape, name, source);
+            originals.Add(originalPixels.Data);
+            results.Add(image);
         }
+        var (coherence, reference) = (TemporalCoherence.MeanAbsoluteChange([.. results.Select(r => r.Data)]), TemporalCoherence.MeanAbsoluteChange(originals));
+        session.Output.WriteLine($"{movie.Path}: temporal coherence (mean |change| between frames, pixels 0..1) {coherence:F4}, original {reference:F4}" +
+            (reference > 0 ? $", ratio {coherence / reference:F2}" : ""));
+        if (movie.MovieOut is not { } file) return;
+        try
+        {
+            Movie.Write(results, movie.Content.FramesPerSecond, file);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new UserException($"movie '{file}' cannot be written: {e.Message.Split('\n')[0]}");
+        }
+        session.Output.WriteLine($"{movie.Path} -> {file}");
     }
 
-    /// <summary>Saves image n of a result and prints its loss and its PSNR / SSIM against the original (pixels in 0..1, range 1).</summary>
-    private static void Finish(Session session, float[] originals, InversionResult inverted, int n, int[] shape, string name, string source)
+    /// <summary>Saves image n of a result and prints its loss and its PSNR / SSIM against the original (pixels in 0..1, range 1); returns both pictures.</summary>
+    private static (PlanarImage Original, PlanarImage Result) Finish(Session session, float[] originals, InversionResult inverted, int n, int[] shape, string name, string source)
     {
         var info = session.Network.Info;
         var (c, h, w) = (shape[1], shape[2], shape[3]);
@@ -184,9 +212,10 @@ public static class InvertCommand
         var ssim = Ssim.Compute(original.Data, image.Data, c, h, w);
         session.Output.WriteLine($"{source} -> {session.OutPath(name + ".png")}: feature loss {inverted.Loss[n]:G3}, " +
             $"psnr {(double.IsPositiveInfinity(psnr) ? "inf" : psnr.ToString("F1"))} dB, ssim {ssim:F2}");
+        return (original, image);
     }
 
-    /// <summary>A still image, a folder of frames, or a GIF (a movie once it shows several frames); must exist.</summary>
+    /// <summary>A still image, a folder of frames, an MP4 or a GIF (a movie once it shows several frames); must exist.</summary>
     private static Input Classify(string path)
     {
         var trimmed = Path.TrimEndingDirectorySeparator(path);
@@ -206,9 +235,31 @@ public static class InvertCommand
     /// <summary>Decodes every input before anything is computed; a GIF with several frames becomes a movie.</summary>
     private static void Load(Input input, int channels)
     {
-        input.Frames = input.IsFolder
-            ? [.. input.Files.Select(f => ImageLoader.Load(f, channels))]
-            : ImageLoader.LoadFrames(input.Path, channels);
+        if (input.IsFolder)
+            input.Content = new Movie([.. input.Files.Select(f => ImageLoader.Load(f, channels))], Movie.FolderFramesPerSecond).Checked(input.Path);
+        else if (ImageLoader.IsGif(input.Path) || Movie.IsMp4(input.Path))
+            input.Content = Movie.Read(input.Path, channels);
+        else
+            input.Content = new Movie([ImageLoader.Load(input.Path, channels)], Movie.FolderFramesPerSecond);
+    }
+
+    /// <summary>--movie-out goes to the one movie among the inputs; without it a GIF or MP4 movie gets a file of its own kind.</summary>
+    private static void PlanMovieFiles(Session session, List<Input> inputs, string layerName, string? movieOut)
+    {
+        var movies = inputs.Where(i => i.IsMovie).ToList();
+        if (movieOut is not null)
+        {
+            if (movies.Count != 1)
+                throw new UserException($"--movie-out needs exactly one movie among the inputs (a folder of frames, an animated GIF or an MP4), got {movies.Count}");
+            Movie.CheckWritable(movieOut, "--movie-out");
+            movies[0].MovieOut = movieOut;
+            return;
+        }
+        foreach (var movie in movies.Where(m => !m.IsFolder))
+        {
+            movie.MovieOut = session.OutPath($"{movie.Name}-{layerName}{Path.GetExtension(movie.Path).ToLowerInvariant()}");
+            Movie.CheckWritable(movie.MovieOut, "movie output");
+        }
     }
 
     /// <summary>Two inputs may not write the same output, no output may be an input, and every output folder must be writable.</summary>
@@ -235,6 +286,7 @@ public static class InvertCommand
                 throw new UserException($"movie output folder '{target}' cannot be created: {e.Message}");
             }
             for (var f = 0; f < input.Frames.Count; f++) Options.WritableOutput(Path.Combine(target, $"frame-{f + 1:D5}.png"), sources);
+            if (input.MovieOut is { } file) Options.WritableOutput(file, [.. sources, .. inputs.Select(i => i.Path)]);
         }
     }
 
