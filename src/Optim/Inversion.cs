@@ -47,13 +47,38 @@ public sealed class Inversion : IDisposable
         return inversion.Invert(originals, random, progress);
     }
 
-    /// <summary>Matches the features of <paramref name="originals"/> from a fresh start (noise or mean), for the full iteration count.</summary>
+    /// <summary>
+    /// Matches the features of <paramref name="originals"/> from a fresh start (noise or mean), for the full
+    /// iteration count; with several restarts from fresh noise, each image keeps its run of lowest feature loss.
+    /// </summary>
     public InversionResult Invert(float[] originals, Random random, Action<Progress>? progress = null, Action<int>? afterStep = null)
     {
         Retarget(originals);
-        if (_settings.Start == InversionStart.Mean) Image.Fill(0f);
-        else Image.CopyFrom(Noise(Image.Length, _settings.NoiseStd, random));
-        return Descend(_settings.Iterations, random, progress, afterStep);
+        InversionResult? best = null;
+        for (var restart = 0; restart < _settings.Restarts; restart++)
+        {
+            if (_settings.Start == InversionStart.Mean) Image.Fill(0f);
+            else Image.CopyFrom(Noise(Image.Length, _settings.NoiseStd, random));
+            var run = Descend(_settings.Iterations, random, progress, afterStep);
+            best = best is null ? run : Better(best, run);
+        }
+        // A movie's next frame starts from the images returned.
+        Image.CopyFrom(best!.Images);
+        return best;
+    }
+
+    /// <summary>Per image, the one of the two results with the lower feature loss.</summary>
+    private static InversionResult Better(InversionResult a, InversionResult b)
+    {
+        var (images, loss) = ((float[])a.Images.Clone(), (float[])a.Loss.Clone());
+        var length = images.Length / loss.Length;
+        for (var n = 0; n < loss.Length; n++)
+        {
+            if (!(b.Loss[n] < loss[n])) continue;
+            loss[n] = b.Loss[n];
+            Array.Copy(b.Images, n * length, images, n * length, length);
+        }
+        return new InversionResult(images, loss);
     }
 
     /// <summary>Matches the features of <paramref name="originals"/> starting from the current images, for the warm iteration count.</summary>

@@ -81,6 +81,9 @@ public sealed record InversionSettings
 
     public InversionStart Start { get; init; } = InversionStart.Noise;
 
+    /// <summary>Runs from fresh noise per inversion; each image keeps the run of lowest feature loss (1: a single run).</summary>
+    public int Restarts { get; init; } = 1;
+
     /// <summary>Standard deviation of the starting noise in normalized units (1: the dataset's own spread).</summary>
     public float NoiseStd { get; init; } = 1f;
 
@@ -110,6 +113,8 @@ public sealed record InversionSettings
         if (!(TvBeta >= 1f) || !float.IsFinite(TvBeta)) return $"tv beta must be >= 1, got {TvBeta}";
         if (!(AlphaNormWeight >= 0f) || !float.IsFinite(AlphaNormWeight)) return $"alpha norm weight must be >= 0, got {AlphaNormWeight}";
         if (!(Alpha >= 1f) || !float.IsFinite(Alpha)) return $"alpha must be >= 1, got {Alpha}";
+        if (Restarts < 1) return $"restarts must be at least 1, got {Restarts}";
+        if (Restarts > 1 && Start == InversionStart.Mean) return "restarts need the noise start: from the mean image every run is the same";
         if (!(NoiseStd >= 0f) || !float.IsFinite(NoiseStd)) return $"noise std must be >= 0, got {NoiseStd}";
         if (ReportEvery < 1) return $"report interval must be at least 1, got {ReportEvery}";
         foreach (var blur in Blur)

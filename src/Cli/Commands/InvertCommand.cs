@@ -81,6 +81,12 @@ public static class InvertCommand
         var tv = new Option<float?>("--tv-weight") { Description = "weight of the total-variation prior (squared differences, beta 2) on the normalized image; 0 is off (preset: mahendran theirs, the others 0)" };
         var alphaWeight = new Option<float?>("--alpha-norm-weight") { Description = "weight lambda of the alpha-norm prior lambda * sum |x|^alpha on the normalized image; 0 is off (preset: mahendran theirs, the others 0)" };
         var alpha = new Option<float?>("--alpha") { Description = "the alpha of --alpha-norm-weight, at least 1 (default 6)" };
+        var restarts = new Option<int>("--restarts")
+        {
+            Description = "runs from fresh noise, each image keeping its run of lowest feature loss (a movie: its first frame); " +
+                "4 raised the default model's relu2_2 PSNR by about 1 dB (default 1)",
+            DefaultValueFactory = _ => 1,
+        };
         var movieOut = new Option<string?>("--movie-out")
         {
             Description = "for a movie: also write the result as this GIF or MP4 (MP4 needs ffmpeg on PATH); default: a GIF or MP4 input " +
@@ -91,7 +97,7 @@ public static class InvertCommand
         var command = new Command("invert", "Re-create images from their features at a layer (Mahendran & Vedaldi feature inversion).")
         {
             images, layer, preset, init, iterations, warm, optimizer, rate, schedule, momentum, blur, noBlur, gradClip, imageClip, clamp,
-            tv, alphaWeight, alpha, movieOut, size, verbose,
+            tv, alphaWeight, alpha, restarts, movieOut, size, verbose,
         };
         common.AddTo(command);
         command.SetAction(result =>
@@ -129,6 +135,7 @@ public static class InvertCommand
                 TvWeight = result.GetValue(tv) ?? settings.TvWeight,
                 AlphaNormWeight = result.GetValue(alphaWeight) ?? settings.AlphaNormWeight,
                 Alpha = result.GetValue(alpha) ?? settings.Alpha,
+                Restarts = result.GetValue(restarts),
                 Start = result.GetValue(init) is { } start ? (start == "mean" ? InversionStart.Mean : InversionStart.Noise) : settings.Start,
             };
             settings = settings with { ReportEvery = isVerbose ? 10 : Math.Max(1, settings.Iterations / 50) };

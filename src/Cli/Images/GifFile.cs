@@ -51,17 +51,16 @@ public static class GifFile
             added.Metadata.GetGifMetadata().FrameDelay = delay;
         }
         gif.Frames.RemoveFrame(0); // the blank frame the image was created with
-        // No dithering. Grey frames use the 256 grey levels (ImageSharp's palette lookup may land one level off); colour frames get a palette each.
-        var options = new QuantizerOptions { Dither = null };
-        var encoder = frames[0].Channels == 1
-            ? new GifEncoder { ColorTableMode = GifColorTableMode.Global, Quantizer = new PaletteQuantizer(GreyLevels, options) }
-            : new GifEncoder { ColorTableMode = GifColorTableMode.Local, Quantizer = new WuQuantizer(options) };
+        // Each frame its own palette from an octree, without dithering: a frame of at most 256 colours (every grey
+        // frame) is stored exactly. ImageSharp's palette and Wu quantizers look colours up at 5 bits per channel.
+        var encoder = new GifEncoder
+        {
+            ColorTableMode = GifColorTableMode.Local, Quantizer = new OctreeQuantizer(new QuantizerOptions { Dither = null }),
+        };
         var temporary = path + ".partial";
         gif.SaveAsGif(temporary, encoder);
         File.Move(temporary, path, overwrite: true);
     }
-
-    private static readonly Color[] GreyLevels = [.. Enumerable.Range(0, 256).Select(v => Color.FromRgb((byte)v, (byte)v, (byte)v))];
 
     private static Rgb24[] Interleaved(PlanarImage image)
     {

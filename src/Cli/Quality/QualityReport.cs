@@ -43,7 +43,7 @@ public sealed class QualityReport
 
     public void AddInversions(string preset, IReadOnlyList<InversionQuality> rows, int images, int iterations)
     {
-        Section($"Feature inversion: preset {preset}",
+        Section($"Feature inversion: --preset {preset}",
             $"The {images} sample images inverted as one batch at the output of every convolution, with `deepvis invert --preset {preset}` "
             + $"but {iterations} iterations; PSNR and SSIM of each inversion against its original (pixels in 0..1), mean over the images with the range, "
             + "and the mean relative feature loss ||F(x) - F(x0)||^2 / ||F(x0)||^2 reached. Expected to fall with depth: deeper layers keep less of the image.");

@@ -134,6 +134,25 @@ public sealed class InversionTests(DeviceFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void Restarts_keep_for_each_image_its_run_of_lowest_loss()
+    {
+        var (a, b) = (Disk(12, 15), Disk(16, 10));
+        var settings = Preset(InversionPresets.Mahendran) with { Iterations = 15 };
+        var once = Invert("relu2_2", [.. a.Normalized, .. b.Normalized], 2, settings);
+        var reports = new List<Progress>();
+        // The first of the restarts is the single run: both draw the same noise first.
+        var best = Invert("relu2_2", [.. a.Normalized, .. b.Normalized], 2, settings with { Restarts = 3 }, reports.Add);
+        Assert.Equal(3, reports.Count(r => r.Step == 15));
+        for (var n = 0; n < 2; n++)
+        {
+            var finals = reports.Where(r => r.Step == 15).Select(r => r.Loss[n]).ToList();
+            Assert.True(best.Loss[n] <= once.Loss[n], $"image {n}: loss {best.Loss[n]} after restarts, {once.Loss[n]} from one run");
+            Assert.True(finals.Distinct().Count() == 3, $"image {n}: the restarts ended at {string.Join(", ", finals)}");
+        }
+        Assert.Contains("restarts need the noise start", (settings with { Restarts = 2, Start = InversionStart.Mean }).Problem());
+    }
+
+    [Fact]
     public void Feature_match_loss_is_normalized_per_image_by_the_targets_energy()
     {
         var layer = _network.Resolve("fc2");
