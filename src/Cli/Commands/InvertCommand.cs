@@ -38,7 +38,7 @@ public static class InvertCommand
         var common = new CommonOptions();
         var images = new Argument<string[]>("IMAGE")
         {
-            Description = "images to invert (one batch), or a folder of frames / an animated GIF (a movie, frame by frame)",
+            Description = "images to invert (one batch), or a folder of frames, an animated GIF or an MP4 (a movie, frame by frame)",
             Arity = ArgumentArity.OneOrMore,
         };
         var layer = new Option<string>("--layer") { Description = "layer whose features are matched (address, alias or index; see 'deepvis layers')", Required = true };
