@@ -19,6 +19,9 @@ matmuls) and tf32 (PyTorch's defaults: TF32 convolutions). Peak memory: torch.cu
 weights, plus the root datasets `input`, `logits`, `input_gradient` (d logits[:, class] / d input) and
 the attribute `class_index`; the reference is computed in float64 on the CPU. --width-divisor and
 --classes make narrow variants (the test fixture is one: see tests/DeepVis.Tests/Fixtures/README.md).
+The graph families (resnet18, resnet50, densenet121, googlenet, inception_v3, mobilenet_v2,
+squeezenet1_1) are torchvision's own models with its random initialization; their reference files
+carry torchvision's state-dict names, which DeepVis reads as they are (`deepvis bench --check`).
 """
 import argparse
 import statistics
@@ -27,6 +30,7 @@ import time
 import numpy as np
 import torch
 import torch.nn as nn
+import torchvision.models as tvm
 
 MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 VGG = {
@@ -37,6 +41,13 @@ VGG = {
 }
 # Input channels, mean and std as DeepVis's seeded random weights record them (src/Nets/Zoo/RandomWeights.cs).
 STATS = {"mini-vgg": (1, [0.5], [0.5])}
+GRAPHS = ["resnet18", "resnet50", "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "squeezenet1_1"]
+
+
+def torchvision_model(arch, classes):
+    """torchvision's model, random-initialized, without the training-only auxiliary classifiers."""
+    extra = {"aux_logits": False, "init_weights": True} if arch in ("googlenet", "inception_v3") else {}
+    return getattr(tvm, arch)(weights=None, num_classes=classes, **extra)
 
 
 def stats(arch):
@@ -96,8 +107,8 @@ def flops_per_step(model, batch, size):
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             hooks.append(m.register_forward_hook(count))
     with torch.no_grad():
-        model(torch.zeros(batch, model.features[0].in_channels, size, size, device=next(model.parameters()).device,
-                          dtype=next(model.parameters()).dtype))
+        channels = model.features[0].in_channels if isinstance(model, Net) else 3
+        model(torch.zeros(batch, channels, size, size, device=next(model.parameters()).device, dtype=next(model.parameters()).dtype))
     for h in hooks:
         h.remove()
     return total
@@ -176,6 +187,8 @@ def write_reference(model, args, path):
         f.attrs["color_order"] = "RGB"
         f.attrs["input_range"] = np.float32(1.0)
         for name, tensor in model.state_dict().items():
+            if name.endswith("num_batches_tracked"):
+                continue
             layer, kind = name.rsplit(".", 1)
             f.require_group(layer).create_dataset(kind, data=tensor.numpy().astype(np.float32))
         f.create_dataset("input", data=x.detach().numpy().astype(np.float32))
@@ -187,7 +200,7 @@ def write_reference(model, args, path):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--arch", choices=["vgg16", "vgg19", "alexnet", "mini-vgg"], default="vgg16")
+    p.add_argument("--arch", choices=["vgg16", "vgg19", "alexnet", "mini-vgg", *GRAPHS], default="vgg16")
     p.add_argument("--size", type=int, default=None, help="input side (default 224, 28 for mini-vgg)")
     p.add_argument("--batch", type=int, default=1)
     p.add_argument("--steps", type=int, default=50)
@@ -202,12 +215,13 @@ def main():
     p.add_argument("--write-reference", metavar="FILE", help="write the reference file for `deepvis bench --check` and exit")
     args = p.parse_args()
     if args.size is None:
-        args.size = 28 if args.arch == "mini-vgg" else 224
+        args.size = {"mini-vgg": 28, "inception_v3": 299}.get(args.arch, 224)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
 
     torch.manual_seed(args.seed)
-    model = Net(args.arch, args.width_divisor, args.classes).eval()
+    model = (torchvision_model(args.arch, args.classes) if args.arch in GRAPHS
+             else Net(args.arch, args.width_divisor, args.classes)).eval()
     for param in model.parameters():
         param.requires_grad_(False)
     if args.write_reference:

@@ -1,3 +1,4 @@
+using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Optim.Objectives;
@@ -20,6 +21,7 @@ public sealed class Inversion : IDisposable
     private readonly FeatureMatchObjective _objective;
     private readonly ImageOptimizer _optimizer;
     private readonly Tensor _held;
+    private readonly ChannelStats _normalization;
 
     /// <param name="shape">The batch shape [N, C, H, W]; the originals passed later must have it.</param>
     public Inversion(Network network, NetworkLayer layer, int[] shape, InversionSettings settings)
@@ -29,7 +31,8 @@ public sealed class Inversion : IDisposable
         _layer = layer;
         _settings = settings;
         _objective = new FeatureMatchObjective(layer, device, network.OutputShapes(shape[0], shape[2], shape[3], [layer])[layer.Index]);
-        _optimizer = new ImageOptimizer(network, shape, [_objective], Hooks(device, shape, settings));
+        _normalization = new ChannelStats(device, network.Info.Mean, network.Info.Std);
+        _optimizer = new ImageOptimizer(network, shape, [_objective], Hooks(device, shape, settings, _normalization, network.Info.InputRange));
         _held = new Tensor(device, shape);
     }
 
@@ -44,13 +47,38 @@ public sealed class Inversion : IDisposable
         return inversion.Invert(originals, random, progress);
     }
 
-    /// <summary>Matches the features of <paramref name="originals"/> from a fresh start (noise or mean), for the full iteration count.</summary>
+    /// <summary>
+    /// Matches the features of <paramref name="originals"/> from a fresh start (noise or mean), for the full
+    /// iteration count; with several restarts from fresh noise, each image keeps its run of lowest feature loss.
+    /// </summary>
     public InversionResult Invert(float[] originals, Random random, Action<Progress>? progress = null, Action<int>? afterStep = null)
     {
         Retarget(originals);
-        if (_settings.Start == InversionStart.Mean) Image.Fill(0f);
-        else Image.CopyFrom(Noise(Image.Length, _settings.NoiseStd, random));
-        return Descend(_settings.Iterations, random, progress, afterStep);
+        InversionResult? best = null;
+        for (var restart = 0; restart < _settings.Restarts; restart++)
+        {
+            if (_settings.Start == InversionStart.Mean) Image.Fill(0f);
+            else Image.CopyFrom(Noise(Image.Length, _settings.NoiseStd, random));
+            var run = Descend(_settings.Iterations, random, progress, afterStep);
+            best = best is null ? run : Better(best, run);
+        }
+        // A movie's next frame starts from the images returned.
+        Image.CopyFrom(best!.Images);
+        return best;
+    }
+
+    /// <summary>Per image, the one of the two results with the lower feature loss.</summary>
+    private static InversionResult Better(InversionResult a, InversionResult b)
+    {
+        var (images, loss) = ((float[])a.Images.Clone(), (float[])a.Loss.Clone());
+        var length = images.Length / loss.Length;
+        for (var n = 0; n < loss.Length; n++)
+        {
+            if (!(b.Loss[n] < loss[n])) continue;
+            loss[n] = b.Loss[n];
+            Array.Copy(b.Images, n * length, images, n * length, length);
+        }
+        return new InversionResult(images, loss);
     }
 
     /// <summary>Matches the features of <paramref name="originals"/> starting from the current images, for the warm iteration count.</summary>
@@ -60,16 +88,22 @@ public sealed class Inversion : IDisposable
         return Descend(_settings.WarmIterationsOrDefault, random, progress, afterStep);
     }
 
-    /// <summary>The update (with its gradient priors and clip) first, then what is done to the image: blurs, then the pixel clip.</summary>
-    private static List<IStepHook> Hooks(Device device, int[] shape, InversionSettings s)
+    /// <summary>The update (with its gradient priors and clip) first, then what is done to the image: blurs, the std clip, the pixel clamp.</summary>
+    private static List<IStepHook> Hooks(Device device, int[] shape, InversionSettings s, ChannelStats normalization, float range)
     {
         var hooks = new List<IStepHook>();
         if (s.TvWeight > 0f) hooks.Add(new TotalVariationHook(s.TvWeight, s.TvBeta));
         if (s.AlphaNormWeight > 0f) hooks.Add(new AlphaNormHook(s.AlphaNormWeight, s.Alpha));
         if (s.GradientStdClip > 0f) hooks.Add(new GradientStdClip(device, shape[0], s.GradientStdClip));
-        hooks.Add(new CalibratedGradientDescent(device, shape[0], s.LearningRate));
+        hooks.Add(s.Optimizer switch
+        {
+            InversionOptimizer.Adam => new AdamStep(device, shape, s.LearningRate, s.Schedule),
+            InversionOptimizer.Momentum => new MomentumDescent(device, shape, s.LearningRate, s.Momentum, s.Schedule),
+            _ => new CalibratedGradientDescent(device, shape[0], s.LearningRate),
+        });
         hooks.AddRange(s.Blur.Select(b => new PeriodicBlur(device, shape, b.Size, b.Sigma, b.Every)));
         if (s.ImageStdClip > 0f) hooks.Add(new ImageStdClip(device, shape[0], s.ImageStdClip));
+        if (s.ClampPixels) hooks.Add(new PixelRangeClamp(normalization, range));
         return hooks;
     }
 
@@ -103,5 +137,6 @@ public sealed class Inversion : IDisposable
     {
         _optimizer.Dispose();
         _held.Dispose();
+        _normalization.Dispose();
     }
 }

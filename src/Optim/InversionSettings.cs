@@ -1,4 +1,5 @@
 using DeepVis.Kernels.Image;
+using DeepVis.Optim.Steps;
 
 namespace DeepVis.Optim;
 
@@ -9,6 +10,19 @@ public enum InversionStart
     Mean,
 }
 
+/// <summary>The update rule of an inversion.</summary>
+public enum InversionOptimizer
+{
+    /// <summary>Vanilla descent at a constant per-image rate calibrated at the first step (the first seed tool's).</summary>
+    Descent,
+
+    /// <summary>Descent with momentum (Mahendran &amp; Vedaldi), calibrated the same way, shaped by the schedule.</summary>
+    Momentum,
+
+    /// <summary>Adam, the rate shaped by the schedule.</summary>
+    Adam,
+}
+
 /// <summary>A Gaussian blur of <paramref name="Size"/> x <paramref name="Size"/> applied every <paramref name="Every"/> steps.</summary>
 public sealed record BlurStep(int Size, int Every)
 {
@@ -17,10 +31,11 @@ public sealed record BlurStep(int Size, int Every)
 }
 
 /// <summary>
-/// How an inversion runs (Mahendran &amp; Vedaldi, with the seed tool's schedule): vanilla gradient
-/// descent from noise on the relative feature loss, a periodic blur, the gradient clipped to k
-/// standard deviations before each update and the image to k standard deviations after it, and
-/// optional total-variation and alpha-norm priors. Images are in the network's normalized input space.
+/// How an inversion runs. The defaults are the first seed tool's (the <c>blur</c> preset): vanilla
+/// gradient descent from noise on the relative feature loss, a periodic blur, the gradient clipped to
+/// k standard deviations before each update and the image to k standard deviations after it; the
+/// total-variation and alpha-norm priors, momentum, Adam and the pixel clamp are off. Images are in the
+/// network's normalized input space. <see cref="InversionPresets"/> names the other combinations.
 /// </summary>
 public sealed record InversionSettings
 {
@@ -29,8 +44,22 @@ public sealed record InversionSettings
     /// <summary>Iterations of a warm-started movie frame; null: a quarter of <see cref="Iterations"/>.</summary>
     public int? WarmIterations { get; init; }
 
-    /// <summary>The first step's mean change per pixel (normalized units); the rate stays constant after it.</summary>
+    public InversionOptimizer Optimizer { get; init; } = InversionOptimizer.Descent;
+
+    /// <summary>
+    /// Descent and momentum: the first step's mean change per pixel (normalized units), the rate then
+    /// constant per image (times the schedule). Adam: its step size (normalized units), times the schedule.
+    /// </summary>
     public float LearningRate { get; init; } = 0.2f;
+
+    /// <summary>How the rate changes over a run (momentum and Adam; plain descent keeps it constant).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>The momentum of <see cref="InversionOptimizer.Momentum"/>.</summary>
+    public float Momentum { get; init; } = 0.9f;
+
+    /// <summary>Clamp every pixel to the displayable range (0..1 once denormalized) after each update.</summary>
+    public bool ClampPixels { get; init; }
 
     public IReadOnlyList<BlurStep> Blur { get; init; } = [new(3, 10), new(7, 20)];
 
@@ -52,6 +81,9 @@ public sealed record InversionSettings
 
     public InversionStart Start { get; init; } = InversionStart.Noise;
 
+    /// <summary>Runs from fresh noise per inversion; each image keeps the run of lowest feature loss (1: a single run).</summary>
+    public int Restarts { get; init; } = 1;
+
     /// <summary>Standard deviation of the starting noise in normalized units (1: the dataset's own spread).</summary>
     public float NoiseStd { get; init; } = 1f;
 
@@ -71,12 +103,18 @@ public sealed record InversionSettings
         if (Iterations < 1) return $"iterations must be at least 1, got {Iterations}";
         if (WarmIterations is < 1) return $"warm iterations must be at least 1, got {WarmIterations}";
         if (!(LearningRate > 0f) || !float.IsFinite(LearningRate)) return $"learning rate must be a positive number, got {LearningRate}";
+        if (Optimizer == InversionOptimizer.Descent && Schedule != LearningRateSchedule.Constant)
+            return "plain descent keeps its calibrated rate constant: a schedule needs the momentum or adam optimizer";
+        if (Schedule.Problem() is { } schedule) return schedule;
+        if (!(Momentum is >= 0f and < 1f)) return $"momentum must lie in [0, 1), got {Momentum}";
         if (!(GradientStdClip >= 0f) || !float.IsFinite(GradientStdClip)) return $"grad std clip must be >= 0 (0: off), got {GradientStdClip}";
         if (!(ImageStdClip >= 0f) || !float.IsFinite(ImageStdClip)) return $"image std clip must be >= 0 (0: off), got {ImageStdClip}";
         if (!(TvWeight >= 0f) || !float.IsFinite(TvWeight)) return $"tv weight must be >= 0, got {TvWeight}";
         if (!(TvBeta >= 1f) || !float.IsFinite(TvBeta)) return $"tv beta must be >= 1, got {TvBeta}";
         if (!(AlphaNormWeight >= 0f) || !float.IsFinite(AlphaNormWeight)) return $"alpha norm weight must be >= 0, got {AlphaNormWeight}";
         if (!(Alpha >= 1f) || !float.IsFinite(Alpha)) return $"alpha must be >= 1, got {Alpha}";
+        if (Restarts < 1) return $"restarts must be at least 1, got {Restarts}";
+        if (Restarts > 1 && Start == InversionStart.Mean) return "restarts need the noise start: from the mean image every run is the same";
         if (!(NoiseStd >= 0f) || !float.IsFinite(NoiseStd)) return $"noise std must be >= 0, got {NoiseStd}";
         if (ReportEvery < 1) return $"report interval must be at least 1, got {ReportEvery}";
         foreach (var blur in Blur)

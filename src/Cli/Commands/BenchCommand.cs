@@ -55,7 +55,7 @@ public static class BenchCommand
                 var errors = ReferenceCheck.Run(network, reference.Input, reference.Shape, reference.ClassIndex, reference.Logits, reference.Gradient);
                 var ok = errors.Within(result.GetValue(tolerance));
                 output.WriteLine($"check against {checkPath} (batch {reference.Shape[0]}, {reference.Shape[2]}x{reference.Shape[3]}): " +
-                    $"logits relative error {errors.LogitError:E2}, input gradient relative error {errors.GradientError:E2}: {(ok ? "ok" : "FAILED")}");
+                    $"logits relative error {errors.LogitError:E2} (max), input gradient {errors.GradientError:E2} (L2): {(ok ? "ok" : "FAILED")}");
                 if (!ok) throw new UserException($"check failed: relative errors above the tolerance {result.GetValue(tolerance):G3}");
             }
             var bench = StepBenchmark.Run(network, new BenchSettings(n, side, timed, warm, 1f, cls), new Random(result.GetValue(seed)));

@@ -12,6 +12,12 @@ namespace DeepVis.Cli.Commands;
 /// </summary>
 public static class QualityCommand
 {
+    /// <summary>Frames of the movie whose inversion's coherence is measured.</summary>
+    private const int MovieFrames = 8;
+
+    /// <summary>Random restarts of the extra inversion table.</summary>
+    private const int QualityRestarts = 4;
+
     public static readonly string[] Parts = ["class", "invert", "filters"];
 
     /// <summary>The second class-visualization start, the one the README's first command uses.</summary>
@@ -33,7 +39,7 @@ public static class QualityCommand
         };
         var inversionIterations = new Option<int>("--inversion-iterations")
         {
-            Description = "gradient steps of each inversion (default 200; 'deepvis invert' runs 500)",
+            Description = "gradient steps of each inversion, whatever the preset (default 200)",
             DefaultValueFactory = _ => 200,
         };
         var filterIterations = new Option<int>("--filter-iterations")
@@ -77,10 +83,26 @@ public static class QualityCommand
                 var (h, w) = (info.DefaultSize, info.DefaultSize);
                 int[] shape = [sampleFiles.Length, info.InputChannels, h, w];
                 var originals = session.LoadImages(sampleFiles, h, w);
-                var settings = new InversionSettings { Iterations = iterations, ReportEvery = Math.Max(1, iterations / 50) };
-                var rows = QualityMeasures.ConvOutputs(network).Select(layer => session.Progress.Track($"invert {layer.Name}",
-                    progress => QualityMeasures.Inversion(network, originals, shape, layer, settings, new Random(seed), progress))).ToList();
-                markdown.AddInversions(rows, sampleFiles.Length, iterations);
+                // Each preset, and the default one with random restarts (the deep layers gain from them).
+                var variants = InversionPresets.Names.Select(p => (Name: p, Preset: p, Restarts: 1))
+                    .Append(($"{InversionPresets.Default} --restarts {QualityRestarts}", InversionPresets.Default, QualityRestarts));
+                foreach (var (name, preset, restarts) in variants)
+                {
+                    var settings = InversionPresets.For(preset, info, h, w)! with
+                    {
+                        Iterations = iterations, Restarts = restarts, ReportEvery = Math.Max(1, iterations / 50),
+                    };
+                    var rows = QualityMeasures.ConvOutputs(network).Select(layer => session.Progress.Track($"invert {name} {layer.Name}",
+                        progress => QualityMeasures.Inversion(network, originals, shape, layer, settings, new Random(seed), progress))).ToList();
+                    markdown.AddInversions(name, rows, sampleFiles.Length, iterations);
+                    if (name == InversionPresets.Exact) markdown.AddInversionGoals(rows);
+                }
+                var movie = QualityMeasures.ShiftedMovie(originals[..(info.InputChannels * h * w)], info.InputChannels, h, w, MovieFrames);
+                var movieSettings = InversionPresets.For(InversionPresets.Default, info, h, w)! with { Iterations = iterations };
+                var coherence = QualityMeasures.ConvOutputs(network).Select(layer => session.Progress.Track($"movie {layer.Name}",
+                    _ => QualityMeasures.Coherence(network, movie, [1, info.InputChannels, h, w], layer, movieSettings, new Random(seed)))).ToList();
+                markdown.AddCoherence(InversionPresets.Default,
+                    $"A movie of {MovieFrames} frames, {Path.GetFileName(sampleFiles[0])} moved right one pixel per frame,", coherence);
             }
             if (parts.Contains("filters"))
             {

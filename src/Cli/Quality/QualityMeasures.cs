@@ -9,8 +9,11 @@ namespace DeepVis.Cli.Quality;
 /// <summary>The model's view of one class visualization: its probability for the target class and the class it predicts.</summary>
 public sealed record ClassQuality(int Class, float Probability, int Predicted);
 
-/// <summary>How close the inversions at one layer came to their originals: PSNR (dB) and SSIM per image, and the relative feature loss.</summary>
-public sealed record InversionQuality(string Layer, double[] Psnr, double[] Ssim, float[] Loss);
+/// <summary>
+/// How close the inversions at one layer came to their originals: PSNR (dB) and SSIM per image, and the
+/// relative feature loss ||F(x) - F(x0)||^2 / ||F(x0)||^2 (twice the objective, which carries a factor 0.5).
+/// </summary>
+public sealed record InversionQuality(string Layer, double[] Psnr, double[] Ssim, float[] FeatureLoss);
 
 /// <summary>How many of a layer's filters rose at least <see cref="QualityMeasures.RiseFactor"/>-fold over their noise start.</summary>
 public sealed record FilterQuality(string Layer, int Filters, int Rose)
@@ -56,8 +59,35 @@ public static class QualityMeasures
             psnr[i] = Psnr.Compute(original, inverted);
             ssim[i] = Ssim.Compute(original, inverted, c, h, w);
         }
-        return new InversionQuality(layer.Name, psnr, ssim, result.Loss);
+        return new InversionQuality(layer.Name, psnr, ssim, Array.ConvertAll(result.Loss, l => 2 * l));
     }
+
+    /// <summary>
+    /// A movie inverted frame by frame at the layer (the first frame from the start, each next one warm-started
+    /// from the previous result): the coherence of the reconstruction and of the originals, in pixels 0..1.
+    /// </summary>
+    public static (string Layer, double Reconstructed, double Original) Coherence(Network network, IReadOnlyList<float[]> frames, int[] shape,
+        NetworkLayer layer, InversionSettings settings, Random random)
+    {
+        var (c, h, w) = (shape[1], shape[2], shape[3]);
+        using var inversion = new Optim.Inversion(network, layer, shape, settings);
+        var reconstructed = frames.Select((frame, f) => ImageSaver.ToPixels(
+            (f == 0 ? inversion.Invert(frame, random) : inversion.Continue(frame, random)).Images, 0, c, h, w, network.Info).Data).ToList();
+        var originals = frames.Select(frame => ImageSaver.ToPixels(frame, 0, c, h, w, network.Info).Data).ToList();
+        return (layer.Name, TemporalCoherence.MeanAbsoluteChange(reconstructed), TemporalCoherence.MeanAbsoluteChange(originals));
+    }
+
+    /// <summary>A movie from one image: frame f is the image moved f pixels right, the left edge column repeated into the gap.</summary>
+    public static IReadOnlyList<float[]> ShiftedMovie(float[] image, int channels, int height, int width, int frames) =>
+    [
+        .. Enumerable.Range(0, frames).Select(f =>
+        {
+            var frame = new float[image.Length];
+            for (var p = 0; p < channels * height; p++)
+                for (var x = 0; x < width; x++) frame[p * width + x] = image[p * width + Math.Max(x - f, 0)];
+            return frame;
+        }),
+    ];
 
     /// <summary>Maximizes every filter of the layer and counts those whose mean activation rose at least tenfold (from a start of at most 0: became positive).</summary>
     public static FilterQuality Filters(Network network, NetworkLayer layer, FilterSettings settings, int batch, Random random, BatchRunner? run = null)

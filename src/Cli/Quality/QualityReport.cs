@@ -10,6 +10,9 @@ public sealed class QualityReport
 {
     public const float ClassGoal = 0.9f;
 
+    /// <summary>Issue 16's goals for the exact preset in 200 steps: PSNR at relu1_1 and relu1_2, relative feature loss at relu2_2.</summary>
+    public const double InversionPsnrGoal = 40, InversionLossGoal = 0.3;
+
     private readonly ModelInfo _info;
     private readonly StringBuilder _text = new();
 
@@ -38,16 +41,46 @@ public sealed class QualityReport
         Line(missed == 0 ? $"Every class reaches the goal of {ClassGoal} from both starts." : $"{missed} of {fromNoise.Count + fromBlack.Count} images miss the goal of {ClassGoal}.");
     }
 
-    public void AddInversions(IReadOnlyList<InversionQuality> rows, int images, int iterations)
+    public void AddInversions(string preset, IReadOnlyList<InversionQuality> rows, int images, int iterations)
     {
-        Section("Feature inversion",
-            $"The {images} sample images inverted as one batch at the output of every convolution, with the defaults of `deepvis invert` "
+        Section($"Feature inversion: --preset {preset}",
+            $"The {images} sample images inverted as one batch at the output of every convolution, with `deepvis invert --preset {preset}` "
             + $"but {iterations} iterations; PSNR and SSIM of each inversion against its original (pixels in 0..1), mean over the images with the range, "
-            + "and the relative feature loss reached. Expected to fall with depth: deeper layers keep less of the image.");
+            + "and the mean relative feature loss ||F(x) - F(x0)||^2 / ||F(x0)||^2 reached. Expected to fall with depth: deeper layers keep less of the image.");
         Line("| layer | PSNR (dB) | SSIM | feature loss |");
         Line("|---|---:|---:|---:|");
         foreach (var r in rows)
-            Line($"| {r.Layer} | {Range(r.Psnr, "F1")} | {Range(r.Ssim, "F3")} | {Number(r.Loss.Average(), "F3")} |");
+            Line($"| {r.Layer} | {Range(r.Psnr, "F1")} | {Range(r.Ssim, "F3")} | {Number(r.FeatureLoss.Average(), "F3")} |");
+    }
+
+    /// <summary>The goals of the exact preset, checked against its rows (relu1_1, relu1_2 and relu2_2 by name, when the model has them).</summary>
+    public void AddInversionGoals(IReadOnlyList<InversionQuality> exact)
+    {
+        var lines = new List<string>();
+        foreach (var r in exact.Where(r => r.Layer is "relu1_1" or "relu1_2"))
+            lines.Add($"{r.Layer}: lowest PSNR {Number(r.Psnr.Min(), "F1")} dB, goal {InversionPsnrGoal} dB: {(r.Psnr.Min() >= InversionPsnrGoal ? "met" : "missed")}.");
+        foreach (var r in exact.Where(r => r.Layer == "relu2_2"))
+        {
+            var loss = r.FeatureLoss.Average();
+            lines.Add($"relu2_2: mean feature loss {Number(loss, "F3")}, goal at most {InversionLossGoal}: {(loss <= InversionLossGoal ? "met" : "missed")}.");
+        }
+        var falls = exact.Zip(exact.Skip(1)).All(p => p.Second.Psnr.Average() <= p.First.Psnr.Average());
+        lines.Add($"Mean PSNR {(falls ? "falls (or stays) with depth" : "does not fall with depth everywhere")}.");
+        Line();
+        Line("Goals of the exact preset: " + string.Join(" ", lines));
+    }
+
+    /// <summary>Temporal coherence of a movie inverted frame by frame: mean |change| between consecutive frames, reconstructed and original.</summary>
+    public void AddCoherence(string preset, string movie, IReadOnlyList<(string Layer, double Reconstructed, double Original)> rows)
+    {
+        Section($"Movie coherence: preset {preset}",
+            $"{movie} inverted frame by frame with `deepvis invert --preset {preset}` (each frame warm-started from the previous result): the mean absolute "
+            + "change per pixel (0..1) between consecutive reconstructed frames against the same figure for the original frames. Goal: at most 1.5 times "
+            + "the original's at an early layer.");
+        Line("| layer | reconstructed | original | ratio |");
+        Line("|---|---:|---:|---:|");
+        foreach (var (layer, reconstructed, original) in rows)
+            Line($"| {layer} | {Number(reconstructed, "F4")} | {Number(original, "F4")} | {Number(reconstructed / original, "F2")} |");
     }
 
     public void AddFilters(IReadOnlyList<FilterQuality> rows, FilterSettings settings)

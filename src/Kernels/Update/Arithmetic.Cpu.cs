@@ -22,6 +22,13 @@ public static partial class Arithmetic
             TensorPrimitives.MultiplyAdd(x.Span.Slice(start, length), alpha.Span[n], ys, ys);
         });
 
+    private static void CpuScaleAdd(float beta, Tensor x, Tensor y) =>
+        CpuParallel.ForRange(x.Device, x.Length, (start, length) =>
+        {
+            var ys = y.Span.Slice(start, length);
+            TensorPrimitives.MultiplyAdd(ys, beta, x.Span.Slice(start, length), ys);
+        });
+
     private static void CpuSubtract(Tensor a, Tensor b, Tensor y) =>
         CpuParallel.ForRange(a.Device, a.Length, (start, length) =>
             TensorPrimitives.Subtract(a.Span.Slice(start, length), b.Span.Slice(start, length), y.Span.Slice(start, length)));

@@ -4,7 +4,7 @@ using ILGPU.Runtime;
 
 namespace DeepVis.Kernels.Update;
 
-/// <summary>Element-wise tensor arithmetic the optimization loop needs: y += a*x (one a, or one per item) and y = a - b.</summary>
+/// <summary>Element-wise tensor arithmetic the optimization loop needs: y += a*x (one a, or one per item), y = b*y + x (momentum) and y = a - b.</summary>
 public static partial class Arithmetic
 {
     private sealed class Loaded(Accelerator a)
@@ -14,6 +14,9 @@ public static partial class Arithmetic
 
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> AxpyPerItem =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(AxpyPerItemKernel);
+
+        public readonly Action<Index1D, float, ArrayView<float>, ArrayView<float>> ScaleAdd =
+            a.LoadAutoGroupedStreamKernel<Index1D, float, ArrayView<float>, ArrayView<float>>(ScaleAddKernel);
 
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> Subtract =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(SubtractKernel);
@@ -36,6 +39,14 @@ public static partial class Arithmetic
         else x.Device.Kernels(a => new Loaded(a)).AxpyPerItem(x.Length, alpha.View, x.View, y.View, x.ItemLength);
     }
 
+    /// <summary>y = beta * y + x: a momentum buffer's update (PyTorch's SGD without dampening).</summary>
+    public static void ScaleAdd(float beta, Tensor x, Tensor y)
+    {
+        y.RequireShape("momentum buffer", [.. x.Shape]);
+        if (x.Device.RunsOnHost) CpuScaleAdd(beta, x, y);
+        else x.Device.Kernels(a => new Loaded(a)).ScaleAdd(x.Length, beta, x.View, y.View);
+    }
+
     /// <summary>y = a - b; y may be a or b.</summary>
     public static void Subtract(Tensor a, Tensor b, Tensor y)
     {
@@ -49,6 +60,8 @@ public static partial class Arithmetic
 
     private static void AxpyPerItemKernel(Index1D i, ArrayView<float> alpha, ArrayView<float> x, ArrayView<float> y, int itemLength) =>
         y[i] += alpha[i / itemLength] * x[i];
+
+    private static void ScaleAddKernel(Index1D i, float beta, ArrayView<float> x, ArrayView<float> y) => y[i] = beta * y[i] + x[i];
 
     private static void SubtractKernel(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y) => y[i] = a[i] - b[i];
 }

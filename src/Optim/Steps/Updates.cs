@@ -44,3 +44,31 @@ public sealed class NormalizedStep(Device device, int batch, float step) : IStep
 
     public void Dispose() => _stats.Dispose();
 }
+
+/// <summary>
+/// Gradient descent with momentum (Mahendran &amp; Vedaldi: m = 0.9): v = m v + g, x -= rate_n * v, the
+/// rate of each image calibrated at the first step as in <see cref="CalibratedGradientDescent"/> (so
+/// the first step moves each pixel by <paramref name="step"/> on average) and shaped over the run by
+/// <paramref name="schedule"/>. The velocity starts from zero at step 0 of every run.
+/// </summary>
+public sealed class MomentumDescent(Device device, int[] shape, float step, float momentum, LearningRateSchedule schedule) : IStepHook
+{
+    private readonly Tensor _first = new(device, shape[0], ImageStats.Count);
+    private readonly Tensor _velocity = new(device, shape);
+    private bool _calibrated;
+
+    public void OnGradient(StepContext c)
+    {
+        if (!_calibrated) ImageStats.Compute(c.Gradient, _first);
+        _calibrated = true;
+        if (c.Step == 0) _velocity.Fill(0f);
+        Arithmetic.ScaleAdd(momentum, c.Gradient, _velocity);
+        ScaledStep.Apply(c.Image, _velocity, _first, step * schedule.Multiplier(c.Step, c.Iterations), ImageStats.SumAbs, mean: true);
+    }
+
+    public void Dispose()
+    {
+        _first.Dispose();
+        _velocity.Dispose();
+    }
+}

@@ -1,3 +1,6 @@
+using DeepVis.Cli.Images;
+using SixLabors.ImageSharp;
+using SixImage = SixLabors.ImageSharp.Image;
 using DeepVis.Tests.Support;
 using StbImageSharp;
 using StbImageWriteSharp;
@@ -71,16 +74,133 @@ public sealed class InvertCommandTests : IDisposable
         Assert.Contains("03.png -> ", run.Output);
     }
 
-    [Fact]
-    public void An_animated_gif_is_a_movie()
+    /// <summary>An animated grey GIF of the square moving right, one frame per shift.</summary>
+    private string Gif(string name, params int[] shifts)
     {
-        var gif = _folder.File("wave.gif");
-        TestGif.Write(gif, 20, 16, [Square(20, 16, 0), Square(20, 16, 4)]);
-        var run = Invert(gif, "--layer", "0", "--warm-iterations", "1", "--no-blur");
-        Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Equal(["frame-00001.png", "frame-00002.png"], Directory.GetFiles(_folder.File("out/wave-conv1_1")).Select(Path.GetFileName).Order());
-        Assert.Contains("wave.gif frame 2 -> ", run.Output);
+        var path = _folder.File(name);
+        GifFile.Write([.. shifts.Select(shift => new PlanarImage(1, 16, 20, [.. Square(20, 16, shift).Select(b => b / 255f)]))], 5, path);
+        return path;
     }
+
+    [Fact]
+    public void An_animated_gif_is_a_movie_written_as_numbered_frames_and_a_gif_with_its_coherence()
+    {
+        var run = Invert(Gif("wave.gif", 0, 4), "--layer", "0", "--warm-iterations", "1", "--no-blur");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var frames = Directory.GetFiles(_folder.File("out/wave-conv1_1")).Order().ToArray();
+        Assert.Equal(["frame-00001.png", "frame-00002.png"], frames.Select(Path.GetFileName));
+        Assert.Contains("wave.gif frame 2 -> ", run.Output);
+        Assert.Matches(@"wave\.gif: temporal coherence \(mean \|change\| between frames, pixels 0\.\.1\) [0-9.]+, original [0-9.]+, ratio [0-9.]+", run.Output);
+        // The GIF out holds the numbered frames, pixel for pixel (a grey frame fits a GIF palette), at the input's rate.
+        using var gif = SixImage.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(_folder.File("out/wave-conv1_1.gif"));
+        Assert.Equal((28, 28, 2), (gif.Width, gif.Height, gif.Frames.Count));
+        Assert.Equal(20, gif.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay);
+        for (var f = 0; f < 2; f++)
+        {
+            var pixels = new SixLabors.ImageSharp.PixelFormats.Rgb24[28 * 28];
+            gif.Frames[f].CopyPixelDataTo(pixels);
+            using var stream = File.OpenRead(frames[f]);
+            var png = ImageResult.FromStream(stream, StbImageSharp.ColorComponents.Grey).Data;
+            var differences = png.Zip(pixels).Select(p => Math.Abs(p.First - p.Second.R)).ToList();
+            Assert.True(differences.All(d => d == 0), $"frame {f + 1} of the GIF differs from its PNG at {differences.Count(d => d > 0)} pixels, by up to {differences.Max()}");
+        }
+    }
+
+    [Fact]
+    public void Movie_out_writes_a_folder_of_frames_as_a_gif()
+    {
+        foreach (var f in new[] { 1, 2, 3 }) Png($"clip/{f:D2}.png", shift: f);
+        var run = Invert(_folder.File("clip"), "--layer", "relu1_1", "--warm-iterations", "2", "--movie-out", _folder.File("clip.gif"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var gif = SixImage.Load(_folder.File("clip.gif"));
+        Assert.Equal(3, gif.Frames.Count);
+    }
+
+    [Theory]
+    [InlineData("movie.avi", "unknown movie kind '.avi'; expected .gif or .mp4")]
+    [InlineData("movie.mp4", "needs ffmpeg on PATH")]
+    public void A_movie_file_that_cannot_be_written_is_one_line_and_nothing_is_written(string name, string message)
+    {
+        var gif = Gif("wave.gif", 0, 4);
+        WithoutFfmpeg(() => Invert(gif, "--layer", "conv1_1", "--movie-out", _folder.File(name)).AssertOneLineError("--movie-out", message));
+        Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFileSystemEntries(_folder.File("out")).Any());
+    }
+
+    [Fact]
+    public void An_mp4_without_ffmpeg_is_one_line()
+    {
+        var mp4 = _folder.File("clip.mp4");
+        File.WriteAllBytes(mp4, [0, 0, 0, 24, .. "ftypmp42"u8.ToArray()]);
+        WithoutFfmpeg(() => Invert(mp4, "--layer", "conv1_1").AssertOneLineError("reading", "clip.mp4", "needs ffmpeg on PATH"));
+    }
+
+    [Fact]
+    public void An_mp4_in_gives_an_mp4_out_with_ffmpeg()
+    {
+        Assert.SkipWhen(Ffmpeg.Find() is null, "ffmpeg is not on PATH");
+        foreach (var f in new[] { 1, 2, 3 }) Png($"clip/{f:D2}.png", shift: f);
+        var first = Invert(_folder.File("clip"), "--layer", "relu1_1", "--movie-out", _folder.File("clip.mp4"));
+        Assert.True(first.ExitCode == 0, first.Error);
+        var run = Invert(_folder.File("clip.mp4"), "--layer", "relu1_1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(3, Directory.GetFiles(_folder.File("out/clip-relu1_1")).Length);
+        Assert.True(new FileInfo(_folder.File("out/clip-relu1_1.mp4")).Length > 0);
+    }
+
+    [Fact]
+    public void Movie_out_without_exactly_one_movie_is_one_line() =>
+        Invert(Png("a.png"), "--layer", "conv1_1", "--movie-out", _folder.File("a.gif")).AssertOneLineError("--movie-out needs exactly one movie", "got 0");
+
+    [Fact]
+    public void Frames_of_different_sizes_are_one_line()
+    {
+        Png("clip/1.png");
+        Png("clip/2.png", width: 24);
+        Invert(_folder.File("clip"), "--layer", "conv1_1").AssertOneLineError("movie", "clip", "frame 2 is 24x16, frame 1 20x16", "same size");
+        Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFileSystemEntries(_folder.File("out")).Any());
+    }
+
+    [Fact]
+    public void An_unreadable_gif_is_one_line()
+    {
+        var garbage = _folder.File("garbage.gif");
+        File.WriteAllBytes(garbage, [.. "GIF89a"u8.ToArray(), .. Enumerable.Range(0, 50).Select(i => (byte)(i * 37))]);
+        Invert(garbage, "--layer", "conv1_1").AssertOneLineError("garbage.gif", "cannot be read");
+        Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFileSystemEntries(_folder.File("out")).Any());
+    }
+
+    /// <summary>Runs with PATH emptied, so that ffmpeg is missing whether or not this machine has it (tests run one at a time).</summary>
+    private static void WithoutFfmpeg(Action test)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH");
+        Environment.SetEnvironmentVariable("PATH", "");
+        try
+        {
+            test();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
+    }
+
+    [Fact]
+    public void The_blur_preset_writes_and_prints_what_invert_did_before_presets()
+    {
+        // Fixtures/invert-blur: the output of the same command before presets existed (its README has the command).
+        var folder = _folder.File("out");
+        var run = CliRun.Of("invert", Fixtures.Repo("samples/sneaker.png"), Fixtures.Repo("samples/trouser.png"), "--layer", "relu1_2", "--iterations", "40", "--seed", "7",
+            "--device", "cpu", "--out", folder, "--quiet", "--preset", "blur");
+        Assert.True(run.ExitCode == 0, run.Error);
+        foreach (var name in new[] { "sneaker-relu1_2.png", "trouser-relu1_2.png" })
+            Assert.Equal(File.ReadAllBytes(Fixtures.Path($"invert-blur/{name}")), File.ReadAllBytes(Path.Combine(folder, name)));
+        var expected = File.ReadAllLines(Fixtures.Path("invert-blur/output.txt")).Select(l => l.Split(" -> ")[1]);
+        Assert.Equal(expected, run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(" -> ")[1].Replace(folder + Path.DirectorySeparatorChar, "")));
+    }
+
+    [Fact]
+    public void An_unknown_preset_lists_the_presets() =>
+        Invert(Png("a.png"), "--layer", "conv1_1", "--preset", "vivid").AssertOneLineError("unknown preset 'vivid'", "presets: blur, mahendran, exact");
 
     [Fact]
     public void A_missing_image_is_one_line() =>
@@ -108,8 +228,10 @@ public sealed class InvertCommandTests : IDisposable
     [InlineData("--blur", "3:10,4:20", "blur size must be a positive odd number, got 4")]
     [InlineData("--blur", "3-10", "--blur expects SIZE:EVERY pairs")]
     [InlineData("--blur", "57:10", "a 57x57 blur does not fit a 28x28 image")]
-    [InlineData("--size", "2", "a 7x7 blur does not fit a 2x2 image")]
     [InlineData("--size", "0,5", "--size must be H or H,W")]
+    [InlineData("--schedule", "linear", "--schedule expects constant, cosine or step:EVERY:FACTOR")]
+    [InlineData("--schedule", "step:0:0.1", "interval of at least 1 step, got 0")]
+    [InlineData("--momentum", "1.5", "momentum must lie in [0, 1)")]
     public void An_option_out_of_range_is_one_line(string option, string value, string message)
     {
         Invert(Png("a.png"), "--layer", "conv1_1", option, value).AssertOneLineError(message);

@@ -56,4 +56,26 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
         Assert.All(classes, c => Assert.True(c.Probability >= QualityReport.ClassGoal && c.Predicted == c.Class,
             $"class {c.Class} '{network.Info.Classes![c.Class]}' from {start}: probability {c.Probability:F4}, predicted {c.Predicted}"));
     }
+
+    /// <summary>
+    /// The inversion goals of docs/quality.md for the faithful preset (issue 16), as <c>deepvis quality</c>
+    /// measures them: the ten samples in one batch, 200 steps of the exact preset, PSNR at least 40 dB at
+    /// relu1_1 and relu1_2, relative feature loss at most 0.3 at relu2_2, PSNR falling with depth.
+    /// </summary>
+    [Fact]
+    public void The_exact_preset_reaches_the_inversion_goals_on_the_ten_samples()
+    {
+        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        var files = Directory.GetFiles(Fixtures.Repo("samples"), "*.png").Order().ToArray();
+        var originals = files.SelectMany(f => network.Info.Normalize(ImageLoader.Load(f, 1).Data, 28 * 28)).ToArray();
+        var settings = InversionPresets.For(InversionPresets.Exact, network.Info, 28, 28)!;
+        Assert.Equal(200, settings.Iterations);
+        var rows = new[] { "relu1_1", "relu1_2", "relu2_2" }.Select(layer =>
+            QualityMeasures.Inversion(network, originals, [files.Length, 1, 28, 28], network.Resolve(layer), settings, new Random(0))).ToList();
+        foreach (var row in rows.Take(2))
+            Assert.True(row.Psnr.Min() >= QualityReport.InversionPsnrGoal, $"{row.Layer}: lowest psnr {row.Psnr.Min():F1} dB");
+        Assert.True(rows[2].FeatureLoss.Average() <= QualityReport.InversionLossGoal, $"relu2_2: mean feature loss {rows[2].FeatureLoss.Average():F3}");
+        Assert.True(rows[0].Psnr.Average() >= rows[1].Psnr.Average() && rows[1].Psnr.Average() >= rows[2].Psnr.Average(),
+            $"mean psnr by depth: {string.Join(", ", rows.Select(r => r.Psnr.Average().ToString("F1")))} dB");
+    }
 }

@@ -3,6 +3,7 @@ using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Quality;
+using DeepVis.Optim.Steps;
 using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Optim;
@@ -89,6 +90,68 @@ public sealed class InversionTests(DeviceFixture fixture) : IDisposable
         Assert.True(Tv(tv) < 0.5 * Tv(plain), $"total variation: {Tv(plain):G4} plain, {Tv(tv):G4} with the TV prior");
     }
 
+    private InversionSettings Preset(string name) => InversionPresets.For(name, _network.Info, 28, 28)!;
+
+    [Fact]
+    public void The_exact_preset_keeps_every_pixel_displayable()
+    {
+        var result = Invert("relu2_2", Disk(12, 15).Normalized, 1, Preset(InversionPresets.Exact) with { Iterations = 20 });
+        Assert.All(result.Images, v => Assert.InRange(v * 0.25f + 0.5f, -1e-5f, 1 + 1e-5f));
+    }
+
+    [Fact]
+    public void The_mahendran_priors_make_a_deep_layer_smoother_than_matching_the_features_alone()
+    {
+        var original = Disk(12, 15).Normalized;
+        var mahendran = Preset(InversionPresets.Mahendran) with { Iterations = 60, Schedule = LearningRateSchedule.Constant };
+        var priors = Invert("relu2_2", original, 1, mahendran).Images;
+        var plain = Invert("relu2_2", original, 1, mahendran with { TvWeight = 0, AlphaNormWeight = 0 }).Images;
+        static double Tv(float[] x) => Enumerable.Range(0, 28 * 27).Sum(k =>
+        {
+            var (i, j) = (k / 27, k % 27);
+            return Math.Pow(x[i * 28 + j + 1] - x[i * 28 + j], 2) + Math.Pow(x[j * 28 + i] - x[(j + 1) * 28 + i], 2);
+        });
+        Assert.True(Tv(priors) < 0.5 * Tv(plain), $"total variation: {Tv(priors):G4} with the priors, {Tv(plain):G4} without");
+    }
+
+    [Fact]
+    public void Momentum_and_adam_lower_the_loss_and_start_afresh_on_every_run()
+    {
+        var (first, next) = (Disk(12, 14), Disk(12, 16));
+        foreach (var optimizer in new[] { InversionOptimizer.Momentum, InversionOptimizer.Adam })
+        {
+            var settings = new InversionSettings
+            {
+                Iterations = 30, WarmIterations = 10, Optimizer = optimizer, LearningRate = 0.05f, Blur = [], GradientStdClip = 0, ImageStdClip = 0,
+            };
+            using var movie = new Inversion(_network, _network.Resolve("relu1_2"), [1, 1, 28, 28], settings);
+            var start = movie.Invert(first.Normalized, new Random(1)).Loss[0];
+            // A second fresh run from the same seed is the same run: nothing of the first run's momentum is left.
+            Assert.Equal(start, movie.Invert(first.Normalized, new Random(1)).Loss[0]);
+            var warm = movie.Continue(next.Normalized, new Random(1)).Loss[0];
+            Assert.True(start < 0.2f && warm < 0.2f, $"{optimizer}: relative feature loss {start} on the first frame, {warm} on the next");
+        }
+    }
+
+    [Fact]
+    public void Restarts_keep_for_each_image_its_run_of_lowest_loss()
+    {
+        var (a, b) = (Disk(12, 15), Disk(16, 10));
+        var settings = Preset(InversionPresets.Mahendran) with { Iterations = 15 };
+        var once = Invert("relu2_2", [.. a.Normalized, .. b.Normalized], 2, settings);
+        var reports = new List<Progress>();
+        // The first of the restarts is the single run: both draw the same noise first.
+        var best = Invert("relu2_2", [.. a.Normalized, .. b.Normalized], 2, settings with { Restarts = 3 }, reports.Add);
+        Assert.Equal(3, reports.Count(r => r.Step == 15));
+        for (var n = 0; n < 2; n++)
+        {
+            var finals = reports.Where(r => r.Step == 15).Select(r => r.Loss[n]).ToList();
+            Assert.True(best.Loss[n] <= once.Loss[n], $"image {n}: loss {best.Loss[n]} after restarts, {once.Loss[n]} from one run");
+            Assert.True(finals.Distinct().Count() == 3, $"image {n}: the restarts ended at {string.Join(", ", finals)}");
+        }
+        Assert.Contains("restarts need the noise start", (settings with { Restarts = 2, Start = InversionStart.Mean }).Problem());
+    }
+
     [Fact]
     public void Feature_match_loss_is_normalized_per_image_by_the_targets_energy()
     {
@@ -113,6 +176,10 @@ public sealed class InversionTests(DeviceFixture fixture) : IDisposable
         Assert.Contains("grad std clip must be >= 0", (valid with { GradientStdClip = -1 }).Problem());
         Assert.Contains("blur size must be a positive odd number, got 4", (valid with { Blur = [new(4, 10)] }).Problem());
         Assert.Contains("a 7x7 blur does not fit a 3x20 image", valid.Problem(3, 20));
+        Assert.Contains("a schedule needs the momentum or adam optimizer", (valid with { Schedule = LearningRateSchedule.Cosine }).Problem());
+        Assert.Contains("momentum must lie in [0, 1), got 1", (valid with { Optimizer = InversionOptimizer.Momentum, Momentum = 1 }).Problem());
+        Assert.All(InversionPresets.Names, name => Assert.Null(InversionPresets.For(name, _network.Info, 28, 28)!.Problem(28, 28)));
+        Assert.Null(InversionPresets.For("vivid", _network.Info, 28, 28));
         Assert.Throws<ArgumentException>(() => new Inversion(_network, _network.Resolve("conv1_1"), [1, 1, 28, 28], valid with { Alpha = 0.5f }));
     }
 

@@ -50,6 +50,19 @@ public abstract class UpdateKernelTests(DeviceFixture fixture, Implementation im
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void Scale_add_decays_the_buffer_and_adds(bool large)
+    {
+        var shape = large ? LargeShape : RandomShape();
+        var (x, y) = (Uniform(Length(shape)), Uniform(Length(shape)));
+        var beta = (float)Rng.NextDouble();
+        var t = Upload(y, shape);
+        Arithmetic.ScaleAdd(beta, Upload(x, shape), t);
+        AssertClose(x.Select((v, i) => (double)beta * y[i] + v).ToArray(), t.ToArray(), 1e-6, "scale add");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void Subtract_writes_the_difference(bool large)
     {
         var shape = large ? LargeShape : RandomShape();

@@ -1,0 +1,76 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing.Processors.Quantization;
+
+namespace DeepVis.Cli.Images;
+
+/// <summary>Animated GIFs through SixLabors.ImageSharp: every frame as the full picture it shows, and written back as a looping GIF.</summary>
+public static class GifFile
+{
+    /// <summary>GIF frame delays are in hundredths of a second; a delay of 0 shows as 10 per second in browsers.</summary>
+    private const double DefaultFramesPerSecond = 10;
+
+    /// <summary>Every frame (composited onto the canvas, as a viewer shows it) and the rate of the first frame's delay.</summary>
+    public static Movie Read(string path, int channels)
+    {
+        using var image = Decode(path);
+        var frames = new List<PlanarImage>();
+        var bytes = new byte[image.Width * image.Height * 3];
+        for (var f = 0; f < image.Frames.Count; f++)
+        {
+            image.Frames[f].CopyPixelDataTo(bytes);
+            frames.Add(ImageLoader.ToPlanar(bytes, image.Width, image.Height, 3, channels));
+        }
+        var delay = image.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay;
+        return new Movie(frames, delay > 0 ? 100.0 / delay : DefaultFramesPerSecond);
+    }
+
+    private static Image<Rgb24> Decode(string path)
+    {
+        try
+        {
+            return Image.Load<Rgb24>(path);
+        }
+        catch (UnknownImageFormatException)
+        {
+            throw new InvalidDataException("not an image ImageSharp recognizes");
+        }
+    }
+
+    /// <summary>Writes planar 0..1 frames (grey or RGB) as a looping GIF, through a temporary file so a failure leaves nothing half-written.</summary>
+    public static void Write(IReadOnlyList<PlanarImage> frames, double framesPerSecond, string path)
+    {
+        var (width, height) = (frames[0].Width, frames[0].Height);
+        using var gif = new Image<Rgb24>(width, height);
+        gif.Metadata.GetGifMetadata().RepeatCount = 0;
+        var delay = (int)Math.Round(100 / framesPerSecond);
+        foreach (var frame in frames)
+        {
+            var added = gif.Frames.AddFrame(Interleaved(frame));
+            added.Metadata.GetGifMetadata().FrameDelay = delay;
+        }
+        gif.Frames.RemoveFrame(0); // the blank frame the image was created with
+        // Each frame its own palette from an octree, without dithering: a frame of at most 256 colours (every grey
+        // frame) is stored exactly. ImageSharp's palette and Wu quantizers look colours up at 5 bits per channel.
+        var encoder = new GifEncoder
+        {
+            ColorTableMode = GifColorTableMode.Local, Quantizer = new OctreeQuantizer(new QuantizerOptions { Dither = null }),
+        };
+        var temporary = path + ".partial";
+        gif.SaveAsGif(temporary, encoder);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static Rgb24[] Interleaved(PlanarImage image)
+    {
+        var plane = image.Height * image.Width;
+        var pixels = new Rgb24[plane];
+        static byte Byte(float v) => (byte)Math.Round(Math.Clamp(v, 0f, 1f) * 255f);
+        for (var p = 0; p < plane; p++)
+            pixels[p] = image.Channels == 1
+                ? new Rgb24(Byte(image.Data[p]), Byte(image.Data[p]), Byte(image.Data[p]))
+                : new Rgb24(Byte(image.Data[p]), Byte(image.Data[plane + p]), Byte(image.Data[2 * plane + p]));
+        return pixels;
+    }
+}
