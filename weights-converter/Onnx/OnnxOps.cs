@@ -275,28 +275,27 @@ internal sealed class OnnxOps
     private void Add(Value?[] inputs)
     {
         _attributes.OnlyThese();
-        if (inputs.Length == 2 && inputs.Count(i => i is ConstValue) == 1)
-        {
-            BiasAdd(inputs[0] as NodeValue ?? inputs[1] as NodeValue, Constant(inputs[0] as ConstValue ?? inputs[1], "the addend"));
-            return;
-        }
-        Sum(inputs);
+        var constant = Array.FindIndex(inputs, i => i is ConstValue);
+        if (inputs.Length == 2 && constant >= 0 && inputs[1 - constant] is NodeValue { Draft: >= 0 } value)
+            BiasAdd(value, _node.Input[1 - constant], Constant(inputs[constant], "the addend"));
+        else if (constant >= 0)
+            throw new OnnxException("adds a constant to something other than a Conv or MatMul output; DeepVis takes a constant Add only as a bias");
+        else
+            Sum(inputs);
     }
 
     /// <summary>A constant added to a convolution's or MatMul's output that nothing else reads becomes its bias.</summary>
-    private void BiasAdd(NodeValue? value, OnnxConstant bias)
+    private void BiasAdd(NodeValue value, string name, OnnxConstant bias)
     {
-        var producer = value is { Draft: >= 0 } ? _drafts[value.Draft] : null;
-        var onlyReader = value is not null && _readers.GetValueOrDefault(_node.Input.First(i => _values.GetValueOrDefault(i) == value)) == 1;
-        var channels = producer?.Shape[0];
-        var fits = producer is not null && onlyReader && !producer.Tensors.ContainsKey("bias") && bias.Count == channels
-            && bias.Shape.Count(d => d != 1) <= 1 && (producer.AwaitsBias || producer.Op == "Conv");
+        var producer = _drafts[value.Draft];
+        var fits = (producer.AwaitsBias || producer.Op == "Conv") && !producer.Tensors.ContainsKey("bias") && _readers.GetValueOrDefault(name) == 1
+            && bias.Count == producer.Shape[0] && bias.Shape.Count(d => d != 1) <= 1;
         if (!fits)
-            throw new OnnxException($"adds a constant {bias.ShapeText}; DeepVis takes a constant Add only as the per-channel bias of the Conv or MatMul before it");
-        producer!.Tensors["bias"] = bias with { Shape = [bias.Count] };
+            throw new OnnxException($"adds a constant {bias.ShapeText}; DeepVis takes a constant Add only as the per-channel bias of the Conv or MatMul before it, when nothing else reads their output");
+        producer.Tensors["bias"] = bias with { Shape = [bias.Count] };
         producer.AwaitsBias = false;
         producer.Node = _node;
-        Output(value!);
+        Output(value);
     }
 
     private void Sum(Value?[] inputs)

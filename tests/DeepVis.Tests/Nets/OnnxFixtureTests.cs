@@ -30,6 +30,7 @@ public abstract class OnnxFixtureTests(DeviceFixture fixture, Implementation imp
         { "resnet18-narrow-opset13-bn", "resnet18-narrow", [] },
         { "mobilenet_v2-narrow-opset13", "mobilenet_v2-narrow", ["features.0.0", "features.2.conv.0.0", "features.2.conv.1", "features.18.0"] },
         { "squeezenet1_1-narrow-opset11-bn", "squeezenet1_1-narrow", [] },
+        { "densenet121-narrow-opset13-bn", "densenet121-narrow", [] },
         { "ops-opset10", "ops", [] },
         { "ops-opset11", "ops", [] },
         { "ops-opset13", "ops", [] },
