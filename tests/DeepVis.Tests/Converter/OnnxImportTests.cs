@@ -87,6 +87,35 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public void LRN_BatchNormalization_and_a_one_sided_Clip_keep_their_parameters()
+    {
+        float[] ones = [1, 1, 1];
+        var file = Import(OnnxModel([1, 3, 4, 4], 13,
+            [Floats("g", [3]), Floats("b", [3]), Floats("m", [3]), Floats("v", [3], ones), Floats("lo", [], [-0.5f])],
+            Node("BatchNormalization", "bn", ["x", "g", "b", "m", "v"], "n", Float("epsilon", 1e-3f)),
+            Node("LRN", "lrn", ["n"], "l", Int("size", 3), Float("alpha", 0.01f), Float("beta", 0.5f), Float("bias", 2)),
+            Node("Clip", "clip", ["l", "lo"], "y")));
+        var graph = Graph(file);
+        Assert.Equal(["BatchNormalization", "LRN", "Clip"], graph.Select(n => n.Op));
+        Assert.Equal(1e-3, graph[0].Attributes!["eps"][0], 6);
+        Assert.Equal([3.0, 0.01, 0.5, 2], new[] { "size", "alpha", "beta", "bias" }.Select(a => Math.Round(graph[1].Attributes![a][0], 6)));
+        Assert.Equal([-0.5], graph[2].Attributes!["min"]);
+        Assert.False(graph[2].Attributes!.ContainsKey("max"));
+        Assert.Equal(ones, file.Find("bn.running_var")!.Data);
+    }
+
+    [Fact]
+    public void A_softmax_before_the_end_is_refused_and_a_final_one_dropped_for_logits()
+    {
+        Refused(OnnxModel([1, 3, 1, 1], 13, [], Node("Flatten", "f", ["x"], "flat"), Node("Softmax", "sm", ["flat"], "p"), Node("Relu", "r", ["p"], "y")),
+            "node 'sm' (Softmax): a Softmax is supported only as the graph's last node");
+        var graph = Graph(Import(OnnxModel([1, 3, 1, 1], 13, [], Node("Flatten", "f", ["x"], "flat"), Node("Softmax", "sm", ["flat"], "y"))));
+        Assert.Equal("Flatten", graph.Single().Op);
+        Assert.Contains("logits", graph.Single().Aliases!);
+        Assert.Contains("Softmax was dropped", graph.Single().Note);
+    }
+
+    [Fact]
     public void PyTorch_scope_names_give_module_paths_and_block_aliases()
     {
         Assert.Equal(["layer2", "layer2.0", "layer2.0.downsample", "layer2.0.downsample.0"],
