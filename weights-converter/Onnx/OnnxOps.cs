@@ -53,6 +53,7 @@ internal sealed partial class OnnxOps
     {
         _node = node;
         _attributes = new OnnxAttributes(node, _folder);
+        if (node.Output.Count == 0 || node.Output[0].Length == 0) throw new OnnxException("the node has no output");
         var inputs = node.Input.Select(Find).ToArray();
         if (Fold(inputs)) return;
         switch (node.OpType)
@@ -100,8 +101,9 @@ internal sealed partial class OnnxOps
         }
         else
         {
-            var constants = inputs.Select(i => i is ConstValue c ? c.Constant : null).ToArray();
-            if (inputs.Where((i, k) => i is not null && constants[k] is null).Any()) return false;
+            // Only when every input present is a constant; absent optional inputs stay null.
+            if (inputs.Any(i => i is not null and not ConstValue)) return false;
+            var constants = inputs.Select(i => (i as ConstValue)?.Constant).ToArray();
             result = ConstantFolding.Fold(_node, constants, _attributes, _opset);
         }
         if (result is null) return false;

@@ -159,6 +159,8 @@ public sealed class OnnxImportTests : IDisposable
         Assert.Equal(values, file.Find("c.weight")!.Data);
         Refused(OnnxModel([1, 3, 8, 8], 13, [External("../w.bin")], Conv("c", "x", "y")), "'../w.bin' outside the model's folder");
         Refused(OnnxModel([1, 3, 8, 8], 13, [External("/etc/passwd")], Conv("c", "x", "y")), "outside the model's folder");
+        File.CreateSymbolicLink(_folder.File("link.bin"), "/etc/passwd");
+        Refused(OnnxModel([1, 3, 8, 8], 13, [External("link.bin")], Conv("c", "x", "y")), "a link to a file outside the model's folder");
     }
 
     [Fact]
@@ -197,6 +199,15 @@ public sealed class OnnxImportTests : IDisposable
         Refused(OnnxModel([1, 3, 8, 8], 13, [Weight], Conv("c", "x", "c"), Node("Add", "sum", ["x", "c"], "y")),
             "node 'sum' (Add): adds item shapes [3, 8, 8] and [4, 6, 6]; DeepVis adds values of one shape");
         Refused(OnnxModel([1, 2, 8, 8], 13, [Weight], Conv("c", "x", "y")), "node 'c' (Conv): weight [4, 3, 3, 3] with group 1 does not fit 2 input channels");
+    }
+
+    [Fact]
+    public void Nodes_without_their_required_inputs_or_outputs_are_one_line()
+    {
+        Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("Conv", "c", ["x"], "y")), "node 'c' (Conv): the weight must be a constant");
+        Refused(OnnxModel([1, 3, 8, 8], 13, [Longs("i", 0)], Node("Gather", "g", ["i"], "y")), "node 'g' (Gather): Gather needs 2 inputs, got 1");
+        Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("Relu", "r", [], "y")), "node 'r' (Relu): malformed");
+        Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("Relu", "r", ["x"], "")), "node 'r' (Relu): the node has no output");
     }
 
     [Fact]
