@@ -129,6 +129,15 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public void Verbs_run_on_an_onnx_file_and_name_their_files_by_address()
+    {
+        var run = CliRun.Of("filters", "--weights", Fixtures.Path("mobilenet_v2-narrow-opset13.onnx"), "--layer", "/features/features.0/features.0.0/Conv",
+            "--filter-end", "1", "--iterations", "2", "--device", "cpu", "--out", _folder.Path, "--quiet");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(File.Exists(_folder.File("features.0.0-filter-0001.png")), run.Output);
+    }
+
+    [Fact]
     public void Convert_writes_the_given_preprocessing()
     {
         var output = _folder.File("r.h5");
