@@ -58,6 +58,8 @@ public static class ModelConverter
     /// <summary>An ONNX model carries its graph; it says nothing about its input's normalization, so the options (or 0, 1, range 1, RGB) do.</summary>
     private static WeightsFile FromOnnx(string input, ConvertOptions options, TextWriter? notes)
     {
+        if (options.Arch is not null)
+            throw new WeightsFormatException($"{input}: --arch does not apply to an ONNX model, which carries its own graph");
         var file = OnnxImporter.Import(input);
         var info = file.Info;
         var channels = info.InputChannels;
