@@ -1,4 +1,7 @@
 using System.CommandLine;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.WeightsConverter.Conversion;
 
 namespace DeepVis.Cli;
 
@@ -7,9 +10,21 @@ public static class Options
 {
     public static Option<string> Weights() => new("--weights")
     {
-        Description = "the network's weights, in DeepVis HDF5 (make one with 'deepvis convert')",
+        Description = "the network's weights: DeepVis HDF5 (make one with 'deepvis convert') or an ONNX model",
         Required = true,
     };
+
+    /// <summary>
+    /// The network in the weights file at <paramref name="path"/>: DeepVis HDF5, or an ONNX model
+    /// converted in memory (what it assumes about normalization is said on <paramref name="notes"/>).
+    /// </summary>
+    public static Network LoadNetwork(Device device, string path, TextWriter notes)
+    {
+        ExistingFile(path, "weights file");
+        return Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? Network.Build(device, ModelConverter.Convert(path, new ConvertOptions(), notes))
+            : Network.Load(device, path);
+    }
 
     /// <summary>The path itself when the file exists, else a one-line error naming it.</summary>
     public static string ExistingFile(string path, string what) =>
