@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeepVis.WeightsConverter.Models;
 
 namespace DeepVis.Cli;
 
@@ -7,9 +8,17 @@ public static class Options
 {
     public static Option<string> Weights() => new("--weights")
     {
-        Description = "the network's weights, in DeepVis HDF5 (make one with 'deepvis convert')",
+        Description = WeightsDescription,
         Required = true,
     };
+
+    public const string WeightsDescription =
+        "the network's weights: a DeepVis HDF5 file (make one with 'deepvis convert') or a model name from 'deepvis models list'";
+
+    /// <summary>The weights file <paramref name="weights"/> names: a file's path, else a fetched model's name ('deepvis models').</summary>
+    public static string WeightsFile(string weights) =>
+        File.Exists(weights) ? weights : ModelStore.Default.Resolve(weights) ?? throw new UserException(
+            $"weights file '{weights}' does not exist, nor is it a model name ({string.Join(", ", KnownModels.All.Select(m => m.Name))})");
 
     /// <summary>The path itself when the file exists, else a one-line error naming it.</summary>
     public static string ExistingFile(string path, string what) =>

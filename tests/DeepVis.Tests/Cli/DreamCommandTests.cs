@@ -26,10 +26,10 @@ public sealed class DreamCommandTests : IDisposable
     [Fact]
     public void Dream_writes_an_image_of_the_requested_size_and_the_objective_rises()
     {
-        // 32 / 2^4 = 2 is below the 4 pixels the mini-vgg's pools need: that octave is dropped.
-        var run = CliRun.Of(Args("--layer", "relu1_2", "--size", "40,32", "--octaves", "5", "--octave-scale", "2", "--iterations", "6"));
+        // 32 / 2^5 = 1 is below the 2 pixels the first pool, on the way to relu2_1, needs: that octave is dropped.
+        var run = CliRun.Of(Args("--layer", "relu1_2", "--size", "40,32", "--octaves", "6", "--octave-scale", "2", "--iterations", "6"));
         Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("4 of 5 octaves fit", run.Output);
+        Assert.Contains("5 of 6 octaves fit", run.Output);
         using (var stream = File.OpenRead(_folder.File("out/shirt-dream.png")))
         {
             var image = ImageResult.FromStream(stream, ColorComponents.Grey);
@@ -39,6 +39,20 @@ public sealed class DreamCommandTests : IDisposable
         Assert.True(match.Success, run.Output);
         var (before, after) = (float.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), float.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
         Assert.True(after > 1.2f * before, $"objective {before} -> {after}");
+    }
+
+    [Fact]
+    public void Sizes_a_network_refuses_are_snapped_to_ones_it_accepts()
+    {
+        var weights = _folder.File("block.h5");
+        TestWeights.AsymmetricBlock().Write(weights);
+        var run = CliRun.Of("dream", Image(), "--weights", weights, "--layer", "block", "--size", "31,45", "--octaves", "3",
+            "--iterations", "2", "--device", "cpu", "--quiet", "--out", _folder.File("out"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("dream: 31x45 does not fit this cntk-block up to block (square sizes that fit: multiples of 2 from 2 (2, 4, 6, 8, ...)): dreaming at 32x46", run.Output);
+        using var stream = File.OpenRead(_folder.File("out/shirt-dream.png"));
+        var image = ImageResult.FromStream(stream, ColorComponents.RedGreenBlue);
+        Assert.Equal((46, 32), (image.Width, image.Height));
     }
 
     [Fact]
@@ -54,7 +68,7 @@ public sealed class DreamCommandTests : IDisposable
     [InlineData("--octave-scale", "1", "--octave-scale must be above 1, got 1")]
     [InlineData("--octave-scale", "0.5", "--octave-scale must be above 1, got 0.5")]
     [InlineData("--size", "12x4", "--size must be H or H,W")]
-    [InlineData("--size", "3", "size 3x3 is too small for this mini-vgg: it needs at least 4x4")]
+    [InlineData("--size", "1", "size 1x1 is too small for this mini-vgg: it needs at least 2x2")]
     public void Bad_settings_are_one_line(string option, string value, string message) =>
         CliRun.Of(Args(option, value)).AssertOneLineError(message);
 
