@@ -1,4 +1,7 @@
 using System.CommandLine;
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets;
+using DeepVis.WeightsConverter.Conversion;
 using DeepVis.WeightsConverter.Models;
 
 namespace DeepVis.Cli;
@@ -8,15 +11,25 @@ public static class Options
 {
     public static Option<string> Weights() => new("--weights")
     {
-        Description = WeightsDescription,
+        Description = "the network's weights: DeepVis HDF5 (make one with 'deepvis convert'), an ONNX model, or a model name from 'deepvis models list'",
         Required = true,
     };
 
-    public const string WeightsDescription =
-        "the network's weights: a DeepVis HDF5 file (make one with 'deepvis convert') or a model name from 'deepvis models list'";
+    /// <summary>
+    /// The network <paramref name="weights"/> names: a DeepVis HDF5 file, an ONNX model converted in
+    /// memory (what it assumes about normalization is said on <paramref name="notes"/>), or a model
+    /// fetched by 'deepvis models get'.
+    /// </summary>
+    public static Network LoadNetwork(Device device, string weights, TextWriter notes)
+    {
+        var path = WeightsPath(weights);
+        return Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? Network.Build(device, ModelConverter.Convert(path, new ConvertOptions(), notes))
+            : Network.Load(device, path);
+    }
 
-    /// <summary>The weights file <paramref name="weights"/> names: a file's path, else a fetched model's name ('deepvis models').</summary>
-    public static string WeightsFile(string weights) =>
+    /// <summary>The file <paramref name="weights"/> names: its own path, else a fetched model's file.</summary>
+    private static string WeightsPath(string weights) =>
         File.Exists(weights) ? weights : ModelStore.Default.Resolve(weights) ?? throw new UserException(
             $"weights file '{weights}' does not exist, nor is it a model name ({string.Join(", ", KnownModels.All.Select(m => m.Name))})");
 

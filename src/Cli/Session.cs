@@ -15,7 +15,7 @@ public sealed class CommonOptions
 {
     public Option<string?> Weights { get; } = new("--weights")
     {
-        Description = "DeepVis HDF5 weights or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
+        Description = "DeepVis HDF5 weights, an ONNX model, or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
     };
 
     public Option<string?> Device { get; } = App.DeviceOption();
@@ -52,7 +52,7 @@ public sealed class CommonOptions
         try
         {
             var weights = result.GetValue(Weights);
-            var network = weights is null ? DefaultModel.Load(device) : Network.Load(device, Options.WeightsFile(weights));
+            var network = weights is null ? DefaultModel.Load(device) : Options.LoadNetwork(device, weights, output);
             return new Session(device, network, new Random(result.GetValue(Seed)), outDir, saveEvery,
                 new ProgressDisplay(output, result.GetValue(Quiet)), output);
         }

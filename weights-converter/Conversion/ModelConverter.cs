@@ -3,32 +3,35 @@ using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
 using DeepVis.Nets.Zoo;
+using DeepVis.WeightsConverter.Onnx;
 
 namespace DeepVis.WeightsConverter.Conversion;
 
 /// <summary>
-/// Turns a torchvision state-dict .pth or a Keras applications .h5 into the project's HDF5 weights,
-/// checked by assembling the network before anything is written.
+/// Turns a torchvision state-dict .pth, a Keras applications .h5 or an ONNX model into the project's
+/// HDF5 weights, checked by assembling the network before anything is written.
 /// </summary>
 public static class ModelConverter
 {
     private static readonly byte[] Hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
 
     /// <summary>Converts <paramref name="input"/> and writes <paramref name="output"/>; on any failure no output file is left.</summary>
-    public static WeightsFile ConvertFile(string input, string output, ConvertOptions options)
+    public static WeightsFile ConvertFile(string input, string output, ConvertOptions options, TextWriter? notes = null)
     {
         if (Path.GetFullPath(input) == Path.GetFullPath(output))
             throw new WeightsFormatException($"{output}: the output would overwrite the input; choose another path");
-        var file = Convert(input, options);
+        var file = Convert(input, options, notes);
         using (var device = Device.Open("cpu"))
         using (Network.Build(device, file)) { }
         file.Write(output);
         return file;
     }
 
-    public static WeightsFile Convert(string input, ConvertOptions options)
+    /// <param name="notes">Where to say what was assumed (an ONNX model's normalization when none is given).</param>
+    public static WeightsFile Convert(string input, ConvertOptions options, TextWriter? notes = null)
     {
         if (!File.Exists(input)) throw new WeightsFormatException($"{input}: no such file");
+        if (IsOnnx(input)) return FromOnnx(input, options, notes);
         var (arch, tensors, keras) = IsHdf5(input) ? FromKeras(input, options) : FromTorch(input, options);
         var channels = tensors.First(t => t.Shape.Length == 4).Shape[1];
         var classCount = ClassCount(arch, tensors);
@@ -49,8 +52,35 @@ public static class ModelConverter
             Std = Checked(options.Std, channels, "--std", input) ?? info.Std,
             DefaultSize = options.Size ?? arch switch { "mini-vgg" => 28, "inception_v3" => 299, _ => info.DefaultSize },
         };
-        return new WeightsFile(info, tensors);
+        return new WeightsFile(Preprocessing(info, options), tensors);
     }
+
+    /// <summary>An ONNX model carries its graph; it says nothing about its input's normalization, so the options (or 0, 1, range 1, RGB) do.</summary>
+    private static WeightsFile FromOnnx(string input, ConvertOptions options, TextWriter? notes)
+    {
+        var file = OnnxImporter.Import(input);
+        var info = file.Info;
+        var channels = info.InputChannels;
+        if (options.Mean is null && options.Std is null && options.Scale is null && !options.Bgr)
+            notes?.WriteLine($"{input}: an ONNX file does not say how its input is normalized; assuming mean 0, std 1, pixels 0..1, RGB " +
+                "(give --mean, --std, --scale and --bgr to convert to say otherwise)");
+        info = info with
+        {
+            Mean = Checked(options.Mean, channels, "--mean", input) ?? info.Mean,
+            Std = Checked(options.Std, channels, "--std", input) ?? info.Std,
+            DefaultSize = options.Size ?? info.DefaultSize,
+            Classes = Classes(options.Classes, info.ClassCount, input),
+        };
+        return new WeightsFile(Preprocessing(info, options), file.Tensors);
+    }
+
+    private static ModelInfo Preprocessing(ModelInfo info, ConvertOptions options) => info with
+    {
+        InputRange = options.Scale ?? info.InputRange,
+        ColorOrder = options.Bgr ? "BGR" : info.ColorOrder,
+    };
+
+    private static bool IsOnnx(string path) => Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
 
     private static (string, List<WeightTensor>, bool) FromTorch(string input, ConvertOptions options)
     {

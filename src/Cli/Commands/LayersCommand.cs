@@ -19,7 +19,7 @@ public static class LayersCommand
         command.SetAction(result =>
         {
             using var dev = Device.Open(result.GetValue(device));
-            using var network = Network.Load(dev, Options.WeightsFile(result.GetValue(weights)!));
+            using var network = Options.LoadNetwork(dev, result.GetValue(weights)!, output);
             var side = result.GetValue(size) ?? network.Info.DefaultSize;
             if (side < 1) throw new UserException($"--size must be a positive number of pixels, got {side}");
             Print(network, side, output);

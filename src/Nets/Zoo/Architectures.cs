@@ -51,7 +51,8 @@ public static class Architectures
     {
         var layout = (graph is null ? Find(arch, tensors) : StoredGraph.Layout(StoredGraph.Parse(graph, arch), arch))
             ?? throw new WeightsException($"unknown architecture '{arch}'; known: {string.Join(", ", Names)}");
-        var hasTop = layout.Classifier.SelectMany(s => s.TensorNames).Any(tensors.ContainsKey);
+        // A stored graph is the whole model as its file has it: no classifier to detect, and its own 'avgpool' stays.
+        var hasTop = graph is not null || layout.Classifier.SelectMany(s => s.TensorNames).Any(tensors.ContainsKey);
         var specs = hasTop ? [.. layout.Features, .. layout.Classifier] : layout.Features.Where(s => s.Address != "avgpool").ToList();
         return [.. specs.Select((s, i) => s.Inputs is null ? s with { Inputs = [i == 0 ? Network.InputName : specs[i - 1].Address] } : s)];
     }
