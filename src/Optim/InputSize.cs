@@ -32,7 +32,8 @@ public static class InputSize
     public static int Nearest(IReadOnlyList<int> sides, int side) =>
         sides.OrderBy(s => Math.Abs(s - side)).ThenByDescending(s => s).First();
 
-    private static bool Fits(Network network, int side, IReadOnlyCollection<NetworkLayer>? targets)
+    /// <summary>Whether every node up to <paramref name="targets"/> (all when null) accepts a square input of <paramref name="side"/>.</summary>
+    public static bool Fits(Network network, int side, IReadOnlyCollection<NetworkLayer>? targets)
     {
         try
         {

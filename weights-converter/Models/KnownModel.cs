@@ -34,7 +34,7 @@ public static class KnownModels
         "60 MB",
         "MIT",
         "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx",
-        new ModelInfo("resnet18-imagenet", 3, [103.06262f, 115.902885f, 123.15163f], [1f, 1f, 1f], 224, 512, "BGR", 255f),
+        new ModelInfo("resnet18-imagenet", 3, [103.062622f, 115.902885f, 123.151634f], [1f, 1f, 1f], 224, 512, "BGR", 255f),
         ResNet18Aliases());
 
     public static IReadOnlyList<KnownModel> All { get; } = [ResNet18ImageNet];

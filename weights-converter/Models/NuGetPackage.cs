@@ -10,10 +10,22 @@ namespace DeepVis.WeightsConverter.Models;
 /// </summary>
 public static class NuGetPackage
 {
-    /// <summary>Restores <paramref name="id"/> at exactly <paramref name="version"/>, the project in <paramref name="workFolder"/>; returns the package's folder.</summary>
+    /// <summary>Restores <paramref name="id"/> at exactly <paramref name="version"/> through a project in <paramref name="workFolder"/> (removed after); returns the package's folder.</summary>
     public static string Restore(string id, string version, string workFolder)
     {
         Directory.CreateDirectory(workFolder);
+        try
+        {
+            return RestoreIn(workFolder, id, version);
+        }
+        finally
+        {
+            Directory.Delete(workFolder, recursive: true);
+        }
+    }
+
+    private static string RestoreIn(string workFolder, string id, string version)
+    {
         var project = Path.Combine(workFolder, "restore.csproj");
         File.WriteAllText(project, $"""
             <Project Sdk="Microsoft.NET.Sdk">

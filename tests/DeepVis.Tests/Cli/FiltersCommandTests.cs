@@ -66,7 +66,7 @@ public sealed class FiltersCommandTests : IDisposable
 
     [Fact]
     public void A_size_below_what_the_pools_need_is_one_line() =>
-        CliRun.Of(Args("--layer", "conv1_1", "--size", "3")).AssertOneLineError("--size 3 is too small for this mini-vgg: it needs at least 4");
+        CliRun.Of(Args("--layer", "relu2_1", "--size", "1")).AssertOneLineError("--size 1 is too small for this mini-vgg: it needs at least 2");
 
     public void Dispose() => _folder.Dispose();
 }
