@@ -13,11 +13,14 @@ internal static class ConstantFolding
     /// <summary>The ops folded here, for the importer's list of what it supports.</summary>
     public static readonly string[] Ops = ["Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Reshape", "Slice", "Transpose", "Cast", "ConstantOfShape", "Identity"];
 
-    /// <summary>The node's output, when <paramref name="inputs"/> (null where absent) make it a constant; null otherwise.</summary>
+    /// <summary>The node's output from its constant <paramref name="inputs"/> (null where an optional one is absent); null for an op not folded here.</summary>
     public static OnnxConstant? Fold(NodeProto node, OnnxConstant?[] inputs, OnnxAttributes attributes, int opset)
     {
-        if (inputs.Any(i => i is null) && node.OpType != "Constant") return null;
-        var x = inputs.Length > 0 ? inputs[0]! : null;
+        // Absent optional inputs are null here; the required ones must be there.
+        var required = node.OpType switch { "Constant" => 0, "Gather" or "Reshape" => 2, "Slice" => opset >= 10 ? 3 : 1, _ => 1 };
+        if (inputs.Length < required || inputs.Take(required).Any(i => i is null))
+            throw new OnnxException($"{node.OpType} needs {required} input{(required == 1 ? "" : "s")}, got {inputs.Count(i => i is not null)}");
+        var x = inputs.Length > 0 ? inputs[0] : null;
         return node.OpType switch
         {
             "Constant" => attributes.Constant(),
@@ -27,7 +30,7 @@ internal static class ConstantFolding
             "Gather" => Gather(x!, inputs[1]!, (int)attributes.Int("axis", 0)),
             "Unsqueeze" => Unsqueeze(x!, opset >= 13 && inputs.Length > 1 ? Ints(inputs[1]!) : attributes.Ints("axes")),
             "Squeeze" => Squeeze(x!, opset >= 13 && inputs.Length > 1 ? Ints(inputs[1]!) : attributes.IntsOrNull("axes")),
-            "Concat" => Concat(inputs!, (int)attributes.Int("axis", 0)),
+            "Concat" => Concat([.. inputs.OfType<OnnxConstant>()], (int)attributes.Int("axis", 0)),
             "Reshape" => Reshape(x!, inputs[1]!),
             "Slice" => Slice(x!, inputs, attributes, opset),
             "Transpose" => Transpose(x!, attributes.IntsOrNull("perm")),

@@ -36,10 +36,13 @@ internal static class OnnxAddresses
             addresses[i] = Unique(address, taken);
         }
 
+        var readers = drafts.Select(_ => new List<int>()).ToArray();
+        for (var j = 0; j < drafts.Count; j++)
+            foreach (var i in drafts[j].Inputs.Where(i => i >= 0)) readers[i].Add(j);
         foreach (var (path, list) in members)
         {
             var inside = list.ToHashSet();
-            var exits = list.Where(i => graphOutputs.Contains(i) || Enumerable.Range(0, drafts.Count).Any(j => !inside.Contains(j) && drafts[j].Inputs.Contains(i))).ToList();
+            var exits = list.Where(i => graphOutputs.Contains(i) || readers[i].Any(j => !inside.Contains(j))).ToList();
             if (exits.Count == 1 && addresses[exits[0]] != path) drafts[exits[0]].Aliases.Add(path);
         }
         foreach (var (draft, i) in drafts.Select((d, i) => (d, i)))

@@ -44,10 +44,12 @@ internal static class OnnxImporter
             {
                 ops.Map(node);
             }
-            catch (OnnxException e)
+            catch (Exception e) when (e is OnnxException or IndexOutOfRangeException or ArgumentException or NullReferenceException)
             {
+                // The others mean a node without the inputs or attributes its op requires.
+                var what = e is OnnxException ? e.Message : $"malformed (an input or attribute its op requires is missing: {WeightsFormatException.OneLine(e.Message)})";
                 var name = node.Name.Length > 0 ? node.Name : node.Output.FirstOrDefault() ?? "";
-                throw WeightsFormatException.For(path, $"node '{name}' ({node.OpType}): {e.Message}");
+                throw WeightsFormatException.For(path, $"node '{name}' ({node.OpType}): {what}");
             }
         }
         if (ops.Drafts.Count == 0) throw WeightsFormatException.For(path, "the graph has no node DeepVis can run");
@@ -102,7 +104,8 @@ internal static class OnnxImporter
         var input = inputs[0];
         var tensor = input.Type?.TensorType;
         var dims = tensor?.Shape?.Dim.Select(d => d.HasDimValue ? d.DimValue : (long?)null).ToArray();
-        if (tensor is null || tensor.ElemType != (int)TensorProto.Types.DataType.Float || dims is not { Length: 4 } || dims[1] is not > 0)
+        if (tensor is null || tensor.ElemType != (int)TensorProto.Types.DataType.Float || dims is not { Length: 4 } || dims[1] is not (> 0 and <= 4096)
+            || dims[2] is <= 0 or > 65536 || dims[3] is <= 0 or > 65536)
             throw WeightsFormatException.For(path, $"input '{input.Name}' is not a float tensor [N, C, H, W] with a known channel count; DeepVis runs image models");
         return (input.Name, dims[0], [(int)dims[1]!.Value, (int)(dims[2] ?? 224), (int)(dims[3] ?? 224)]);
     }

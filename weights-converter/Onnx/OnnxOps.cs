@@ -8,7 +8,7 @@ namespace DeepVis.WeightsConverter.Onnx;
 /// convolution or average pool that reads it; MatMul plus a constant Add becomes one Linear; a final
 /// Softmax is dropped. Anything else is an <see cref="OnnxException"/> saying what is supported.
 /// </summary>
-internal sealed class OnnxOps
+internal sealed partial class OnnxOps
 {
     /// <summary>The ops that become layers, for the refusal of any other.</summary>
     public static readonly string[] Mapped =
@@ -53,6 +53,7 @@ internal sealed class OnnxOps
     {
         _node = node;
         _attributes = new OnnxAttributes(node, _folder);
+        if (node.Output.Count == 0 || node.Output[0].Length == 0) throw new OnnxException("the node has no output");
         var inputs = node.Input.Select(Find).ToArray();
         if (Fold(inputs)) return;
         switch (node.OpType)
@@ -100,8 +101,9 @@ internal sealed class OnnxOps
         }
         else
         {
-            var constants = inputs.Select(i => i is ConstValue c ? c.Constant : null).ToArray();
-            if (inputs.Where((i, k) => i is not null && constants[k] is null).Any()) return false;
+            // Only when every input present is a constant; absent optional inputs stay null.
+            if (inputs.Any(i => i is not null and not ConstValue)) return false;
+            var constants = inputs.Select(i => (i as ConstValue)?.Constant).ToArray();
             result = ConstantFolding.Fold(_node, constants, _attributes, _opset);
         }
         if (result is null) return false;
@@ -152,107 +154,6 @@ internal sealed class OnnxOps
         return shape.Length == 3 ? (x, shape) : throw new OnnxException($"its input has item shape [{string.Join(", ", shape)}]; {_node.OpType} takes [C, H, W]");
     }
 
-    /// <summary>Kernel, strides, dilations and pads [top, left, bottom, right] of a convolution or pool, auto_pad resolved for the input size.</summary>
-    private (int[] Kernel, int[] Strides, int[] Dilations, int[] Pads) Window(int[] input, int[]? kernel)
-    {
-        long[] Pair(string name, long fallback) => _attributes.IntsOrNull(name) is { } v
-            ? v.Length == 2 ? v : throw new OnnxException($"attribute '{name}' has {v.Length} values; DeepVis runs 2-D {_node.OpType} only")
-            : [fallback, fallback];
-        int[] k = kernel ?? [.. Pair("kernel_shape", 0).Select(v => (int)v)];
-        if (k.Any(v => v < 1)) throw new OnnxException("attribute 'kernel_shape' is missing or not positive");
-        int[] s = [.. Pair("strides", 1).Select(v => (int)v)];
-        int[] d = [.. Pair("dilations", 1).Select(v => (int)v)];
-        var pads = _attributes.IntsOrNull("pads") is { } p
-            ? p.Length == 4 && p.All(v => v >= 0) ? p.Select(v => (int)v).ToArray() : throw new OnnxException($"attribute 'pads' [{string.Join(", ", p)}] is not 4 non-negative values")
-            : new int[4];
-        var autoPad = _attributes.String("auto_pad", "NOTSET");
-        switch (autoPad)
-        {
-            case "NOTSET": break;
-            case "VALID": pads = new int[4]; break;
-            case "SAME_UPPER" or "SAME_LOWER":
-                var (top, bottom) = OnnxShapes.Same(input[1], k[0], s[0], d[0], autoPad == "SAME_UPPER");
-                var (left, right) = OnnxShapes.Same(input[2], k[1], s[1], d[1], autoPad == "SAME_UPPER");
-                pads = [top, left, bottom, right];
-                break;
-            default: throw new OnnxException($"auto_pad '{autoPad}' is not supported; DeepVis honours NOTSET, VALID, SAME_UPPER and SAME_LOWER");
-        }
-        return (k, s, d, pads);
-    }
-
-    private static double[] D(params int[] values) => [.. values.Select(v => (double)v)];
-
-    private void Conv(Value?[] inputs)
-    {
-        _attributes.OnlyThese("kernel_shape", "strides", "dilations", "pads", "auto_pad", "group");
-        var (x, padding) = inputs[0] is PaddedValue p ? (p.Draft, p.Pads) : (Computed(inputs[0]), new int[4]);
-        var shape = ShapeOf(x);
-        if (shape.Length != 3) throw new OnnxException($"its input has item shape [{string.Join(", ", shape)}]; Conv takes [C, H, W]");
-        var weight = Constant(inputs.ElementAtOrDefault(1), "the weight");
-        var group = (int)_attributes.Int("group", 1);
-        if (weight.Shape.Length != 4 || group < 1 || weight.Shape[1] * group != shape[0] || weight.Shape[0] % group != 0)
-            throw new OnnxException($"weight {weight.ShapeText} with group {group} does not fit {shape[0]} input channels; DeepVis runs 2-D convolutions, weight [out, in / group, kh, kw]");
-        int[] padded = [shape[0], shape[1] + padding[0] + padding[2], shape[2] + padding[1] + padding[3]];
-        var (k, s, d, pads) = Window(padded, [weight.Shape[2], weight.Shape[3]]);
-        if (_attributes.IntsOrNull("kernel_shape") is { } declared && !declared.SequenceEqual([k[0], k[1]]))
-            throw new OnnxException($"kernel_shape [{string.Join(", ", declared)}] disagrees with the weight {weight.ShapeText}");
-        pads = [.. pads.Zip(padding, (a, b) => a + b)];
-        int[] output = [weight.Shape[0], OnnxShapes.Side(shape[1], k[0], s[0], pads[0], pads[2], d[0], false), OnnxShapes.Side(shape[2], k[1], s[1], pads[1], pads[3], d[1], false)];
-        var draft = new Draft("Conv", _node, [x], output);
-        draft.Attributes["kernel"] = D(k);
-        draft.Attributes["stride"] = D(s);
-        draft.Attributes["pads"] = D(pads);
-        draft.Attributes["dilation"] = D(d);
-        draft.Tensors["weight"] = weight;
-        if (inputs.ElementAtOrDefault(2) is { } bias)
-        {
-            var b = Constant(bias, "the bias");
-            draft.Tensors["bias"] = b.Count == weight.Shape[0] ? b with { Shape = [b.Count] } : throw new OnnxException($"bias {b.ShapeText} does not fit {weight.Shape[0]} output channels");
-        }
-        AutoPadNote(draft, s);
-        Add(draft);
-    }
-
-    private void AutoPadNote(Draft draft, int[] strides)
-    {
-        var mode = _attributes.String("auto_pad", "NOTSET");
-        if (mode.StartsWith("SAME") && strides.Any(v => v > 1))
-            draft.Notes.Add($"auto_pad {mode} resolved for a {_inputShape[1]}x{_inputShape[2]} network input");
-    }
-
-    private void Pool(string op, Value?[] inputs)
-    {
-        var average = op == "AveragePool";
-        _attributes.OnlyThese(average ? ["kernel_shape", "strides", "pads", "auto_pad", "ceil_mode", "count_include_pad"]
-            : ["kernel_shape", "strides", "pads", "auto_pad", "ceil_mode", "dilations", "storage_order"]);
-        var countPad = _attributes.Int("count_include_pad", 0) != 0;
-        int x;
-        var padding = new int[4];
-        if (inputs[0] is PaddedValue p && average)
-        {
-            // Zeros padded before the pool count in its averages: the same as count_include_pad over pool pads.
-            if (!countPad && _attributes.IntsOrNull("pads") is { } own && own.Any(v => v != 0))
-                throw new OnnxException("a Pad before an AveragePool that has pads of its own and count_include_pad 0 is not supported");
-            (x, padding, countPad) = (p.Draft, p.Pads, true);
-        }
-        else x = Image(inputs[0]).Draft;
-        var shape = ShapeOf(x);
-        int[] padded = [shape[0], shape[1] + padding[0] + padding[2], shape[2] + padding[1] + padding[3]];
-        var (k, s, d, pads) = Window(padded, null);
-        if (d.Any(v => v != 1)) throw new OnnxException($"dilations [{string.Join(", ", d)}] are not supported; DeepVis pools without dilation");
-        pads = [.. pads.Zip(padding, (a, b) => a + b)];
-        var ceil = _attributes.Int("ceil_mode", 0) != 0;
-        int[] output = [shape[0], OnnxShapes.Side(shape[1], k[0], s[0], pads[0], pads[2], 1, ceil), OnnxShapes.Side(shape[2], k[1], s[1], pads[1], pads[3], 1, ceil)];
-        var draft = new Draft(op, _node, [x], output);
-        draft.Attributes["kernel"] = D(k);
-        draft.Attributes["stride"] = D(s);
-        draft.Attributes["pads"] = D(pads);
-        draft.Attributes["ceil"] = D(ceil ? 1 : 0);
-        if (average) draft.Attributes["count_include_pad"] = D(countPad ? 1 : 0);
-        AutoPadNote(draft, s);
-        Add(draft);
-    }
-
     private void Clip(Value?[] inputs)
     {
         var x = Computed(inputs[0]);
@@ -270,54 +171,6 @@ internal sealed class OnnxOps
             if (inputs.ElementAtOrDefault(2) is { } max) draft.Attributes["max"] = [Constant(max, "the maximum").Scalar("the maximum")];
         }
         Add(draft);
-    }
-
-    private void Add(Value?[] inputs)
-    {
-        _attributes.OnlyThese();
-        if (inputs.Length == 2 && inputs.Count(i => i is ConstValue) == 1)
-        {
-            BiasAdd(inputs[0] as NodeValue ?? inputs[1] as NodeValue, Constant(inputs[0] as ConstValue ?? inputs[1], "the addend"));
-            return;
-        }
-        Sum(inputs);
-    }
-
-    /// <summary>A constant added to a convolution's or MatMul's output that nothing else reads becomes its bias.</summary>
-    private void BiasAdd(NodeValue? value, OnnxConstant bias)
-    {
-        var producer = value is { Draft: >= 0 } ? _drafts[value.Draft] : null;
-        var onlyReader = value is not null && _readers.GetValueOrDefault(_node.Input.First(i => _values.GetValueOrDefault(i) == value)) == 1;
-        var channels = producer?.Shape[0];
-        var fits = producer is not null && onlyReader && !producer.Tensors.ContainsKey("bias") && bias.Count == channels
-            && bias.Shape.Count(d => d != 1) <= 1 && (producer.AwaitsBias || producer.Op == "Conv");
-        if (!fits)
-            throw new OnnxException($"adds a constant {bias.ShapeText}; DeepVis takes a constant Add only as the per-channel bias of the Conv or MatMul before it");
-        producer!.Tensors["bias"] = bias with { Shape = [bias.Count] };
-        producer.AwaitsBias = false;
-        producer.Node = _node;
-        Output(value!);
-    }
-
-    private void Sum(Value?[] inputs)
-    {
-        _attributes.OnlyThese();
-        var xs = inputs.Select(i => Computed(i, "an addend")).ToArray();
-        if (xs.Length == 1)
-        {
-            Output(new NodeValue(xs[0]));
-            return;
-        }
-        if (xs.Any(x => !ShapeOf(x).SequenceEqual(ShapeOf(xs[0]))))
-            throw new OnnxException($"adds item shapes {string.Join(" and ", xs.Select(x => "[" + string.Join(", ", ShapeOf(x)) + "]"))}; DeepVis adds values of one shape, without broadcasting");
-        // Three or more addends become a chain of two-input adds; the last one answers to the node's name.
-        var sum = xs[0];
-        for (var k = 1; k < xs.Length; k++)
-        {
-            _drafts.Add(new Draft("Add", _node, [sum, xs[k]], ShapeOf(xs[0])) { Suffix = k < xs.Length - 1 ? $"_part{k}" : "" });
-            sum = _drafts.Count - 1;
-        }
-        Output(new NodeValue(sum));
     }
 
     private void Concat(Value?[] inputs)
@@ -377,52 +230,6 @@ internal sealed class OnnxOps
         throw new OnnxException($"reshapes item shape [{string.Join(", ", item)}] to [{string.Join(", ", dims.Select(d => d?.ToString() ?? "N"))}]; DeepVis folds only a Reshape to [N, -1] (a flatten) or to the same shape");
     }
 
-    private void Gemm(Value?[] inputs)
-    {
-        _attributes.OnlyThese("alpha", "beta", "transA", "transB");
-        if (_attributes.Int("transA", 0) != 0) throw new OnnxException("transA 1 is not supported; DeepVis maps Gemm with the computed value as A to a linear layer");
-        var b = Constant(inputs.ElementAtOrDefault(1), "B");
-        var weight = Linear(inputs[0], b, _attributes.Int("transB", 0) != 0, (float)_attributes.Float("alpha", 1));
-        if (inputs.ElementAtOrDefault(2) is { } c)
-        {
-            var bias = Constant(c, "C");
-            var outputs = weight.Shape[0];
-            var beta = (float)_attributes.Float("beta", 1);
-            var values = bias.AsFloats("C");
-            if (values.Length != outputs && values.Length != 1) throw new OnnxException($"C {bias.ShapeText} is not a bias for {outputs} outputs");
-            _drafts[^1].Tensors["bias"] = OnnxConstant.Of([.. Enumerable.Range(0, outputs).Select(o => beta * values[values.Length == 1 ? 0 : o])], outputs);
-        }
-        else _drafts[^1].Tensors["bias"] = OnnxConstant.Of(new float[weight.Shape[0]], weight.Shape[0]);
-    }
-
-    private void MatMul(Value?[] inputs)
-    {
-        _attributes.OnlyThese();
-        Linear(inputs[0], Constant(inputs.ElementAtOrDefault(1), "the second factor"), false, 1f);
-        _drafts[^1].AwaitsBias = true;
-    }
-
-    /// <summary>A Linear draft for x · B (B [in, out]) or x · Bᵀ (transposed: B [out, in]); its weight is [out, in] scaled by alpha.</summary>
-    private OnnxConstant Linear(Value? input, OnnxConstant b, bool transposed, float alpha)
-    {
-        var x = Computed(input);
-        var features = ShapeOf(x);
-        if (features.Length != 1) throw new OnnxException($"its input has item shape [{string.Join(", ", features)}]; DeepVis maps {_node.OpType} on flat features only");
-        if (b.Shape.Length != 2) throw new OnnxException($"the constant factor has shape {b.ShapeText}; DeepVis maps {_node.OpType} with a 2-D constant");
-        var (outputs, inputsCount) = transposed ? (b.Shape[0], b.Shape[1]) : (b.Shape[1], b.Shape[0]);
-        if (inputsCount != features[0]) throw new OnnxException($"the constant factor {b.ShapeText} does not fit {features[0]} input features");
-        var values = b.AsFloats("the weight");
-        var weight = new float[outputs * inputsCount];
-        for (var o = 0; o < outputs; o++)
-            for (var i = 0; i < inputsCount; i++)
-                weight[o * inputsCount + i] = alpha * values[transposed ? o * inputsCount + i : i * outputs + o];
-        var tensor = OnnxConstant.Of(weight, outputs, inputsCount);
-        var draft = new Draft("Linear", _node, [x], [outputs]);
-        draft.Tensors["weight"] = tensor;
-        Add(draft);
-        return tensor;
-    }
-
     private void BatchNorm(Value?[] inputs)
     {
         _attributes.OnlyThese("epsilon", "momentum", "spatial", "training_mode");
@@ -438,31 +245,6 @@ internal sealed class OnnxOps
         }
         draft.Attributes["eps"] = [_attributes.Float("epsilon", 1e-5)];
         Add(draft);
-    }
-
-    /// <summary>Zero padding of height and width only: kept as pads for the Conv or AveragePool that reads it.</summary>
-    private void Pad(Value?[] inputs)
-    {
-        var x = Image(inputs[0]).Draft;
-        long[] pads;
-        double value;
-        if (_opset < 11)
-        {
-            _attributes.OnlyThese("mode", "pads", "value");
-            pads = _attributes.Ints("pads");
-            value = _attributes.Float("value", 0);
-        }
-        else
-        {
-            _attributes.OnlyThese("mode");
-            if (inputs.Length > 3) throw new OnnxException("the axes input is not supported; DeepVis pads height and width of [N, C, H, W]");
-            pads = [.. Constant(inputs.ElementAtOrDefault(1), "the pads").AsIntegers().Select(p => p ?? -1)];
-            value = inputs.ElementAtOrDefault(2) is { } v ? Constant(v, "the pad value").Scalar("the pad value") : 0;
-        }
-        var mode = _attributes.String("mode", "constant");
-        if (mode != "constant" || value != 0 || pads.Length != 8 || pads.Any(p => p < 0) || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0)
-            throw new OnnxException($"mode '{mode}', value {value}, pads [{string.Join(", ", pads)}] are not supported; DeepVis takes non-negative zero padding of H and W into the next Conv or AveragePool");
-        Output(new PaddedValue(x, [(int)pads[2], (int)pads[3], (int)pads[6], (int)pads[7]]));
     }
 
     private void Dropout(Value?[] inputs)

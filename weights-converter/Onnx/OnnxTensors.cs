@@ -48,11 +48,14 @@ internal static class OnnxTensors
         var entries = tensor.ExternalData.ToDictionary(e => e.Key, e => e.Value);
         if (!entries.TryGetValue("location", out var location) || location.Length == 0)
             throw new OnnxException($"tensor '{tensor.Name}' is stored externally but names no location");
-        var folder = Path.GetFullPath(modelFolder);
+        var folder = Path.GetFullPath(modelFolder).TrimEnd(Path.DirectorySeparatorChar);
         var path = Path.GetFullPath(Path.Combine(folder, location));
-        if (Path.IsPathRooted(location) || !path.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (Path.IsPathRooted(location) || !path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new OnnxException($"tensor '{tensor.Name}' names external data '{location}' outside the model's folder; DeepVis reads only files beside the model");
         if (!File.Exists(path)) throw new OnnxException($"tensor '{tensor.Name}': external data file '{location}' does not exist beside the model");
+        // A link beside the model must not lead out of its folder either.
+        if (new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target && !target.FullName.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new OnnxException($"tensor '{tensor.Name}' names external data '{location}', a link to a file outside the model's folder; DeepVis reads only files beside the model");
         long Number(string key, long fallback) =>
             !entries.TryGetValue(key, out var text) ? fallback
             : long.TryParse(text, out var n) && n >= 0 ? n : throw new OnnxException($"tensor '{tensor.Name}': external data {key} '{text}' is not a byte count");
