@@ -51,7 +51,7 @@ public static class KnownModels
         "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx",
         63_653_533,
         "e2552f19db2dfdb01b3669537b6a0f1b44da38d18279535492ed5dfc2ef1ff8f",
-        new ModelInfo("resnet18-imagenet", 3, [103.062622f, 115.902885f, 123.151634f], [1f, 1f, 1f], 224, 512, "BGR", 255f),
+        new ModelInfo("resnet18-imagenet", 3, [103.062622f, 115.902885f, 123.151634f], [1f, 1f, 1f], 224, 0, "BGR", 255f),
         ResNet18Aliases());
 
     public static IReadOnlyList<KnownModel> All { get; } = [ResNet18ImageNet];

