@@ -49,6 +49,16 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public void An_unknown_model_or_one_not_fetched_is_one_line()
+    {
+        CliRun.Of("models", "get", "vgg99").AssertOneLineError("unknown model 'vgg99'; known: resnet18-imagenet");
+        using var models = new EnvironmentVariable("DEEPVIS_MODELS", _folder.Path);
+        CliRun.Of("layers", "--weights", "resnet18-imagenet").AssertOneLineError(
+            $"model 'resnet18-imagenet' has not been fetched into {_folder.Path}: run 'deepvis models get resnet18-imagenet'");
+        Assert.Contains($"not fetched (would be {_folder.File("resnet18-imagenet.h5")})", CliRun.Of("models", "list").Output);
+    }
+
+    [Fact]
     public void The_aliases_name_the_stem_every_block_and_every_stage()
     {
         var aliases = KnownModels.ResNet18ImageNet.Aliases;

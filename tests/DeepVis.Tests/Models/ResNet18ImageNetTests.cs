@@ -96,20 +96,11 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     [Fact]
     public void The_model_name_works_as_weights_where_DEEPVIS_MODELS_points()
     {
-        var before = Environment.GetEnvironmentVariable("DEEPVIS_MODELS");
-        try
-        {
-            Environment.SetEnvironmentVariable("DEEPVIS_MODELS", fetched.Folder);
-            var list = CliRun.Of("models", "list");
-            Assert.Contains($"fetched: {fetched.Weights}", list.Output);
-            var run = CliRun.Of("layers", "--weights", "resnet18-imagenet", "--device", "cpu");
-            Assert.True(run.ExitCode == 0, run.Error);
-            Assert.Contains("layer4.2", run.Output);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("DEEPVIS_MODELS", before);
-        }
+        using var models = new EnvironmentVariable("DEEPVIS_MODELS", fetched.Folder);
+        Assert.Contains($"fetched: {fetched.Weights}", CliRun.Of("models", "list").Output);
+        var run = CliRun.Of("layers", "--weights", "resnet18-imagenet", "--device", "cpu");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("layer4.2", run.Output);
     }
 
     [Fact]
