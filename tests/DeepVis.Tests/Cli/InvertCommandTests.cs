@@ -108,12 +108,20 @@ public sealed class InvertCommandTests : IDisposable
     [InlineData("--blur", "3:10,4:20", "blur size must be a positive odd number, got 4")]
     [InlineData("--blur", "3-10", "--blur expects SIZE:EVERY pairs")]
     [InlineData("--blur", "57:10", "a 57x57 blur does not fit a 28x28 image")]
-    [InlineData("--size", "2", "input size 2x2 does not fit mini-vgg")]
     [InlineData("--size", "0,5", "--size must be H or H,W")]
     public void An_option_out_of_range_is_one_line(string option, string value, string message)
     {
         Invert(Png("a.png"), "--layer", "conv1_1", option, value).AssertOneLineError(message);
         Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFiles(_folder.File("out")).Any());
+    }
+
+    [Fact]
+    public void A_size_the_layers_refuse_is_one_line_naming_the_sizes_that_fit()
+    {
+        var weights = _folder.File("block.h5");
+        TestWeights.AsymmetricBlock().Write(weights);
+        CliRun.Of("invert", Png("a.png"), "--weights", weights, "--layer", "block", "--size", "31", "--no-blur", "--out", _folder.File("out"))
+            .AssertOneLineError("input size 31x31 does not fit cntk-block up to block", "square sizes that fit: multiples of 2 from 2");
     }
 
     [Fact]

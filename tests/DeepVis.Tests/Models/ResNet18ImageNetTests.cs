@@ -129,9 +129,27 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     }
 
     [Fact]
-    public void A_size_that_does_not_fit_says_which_do() =>
-        CliRun.Of("filters", "--weights", fetched.Weights, "--layer", "layer4", "--filter-end", "0", "--size", "100", "--iterations", "1", "--out", _out.Path)
-            .AssertOneLineError("--size 100 does not fit this resnet18-imagenet up to layer4", "square sizes that fit: 32, 33, 34, 35, 64, 65, 66, 67, ...");
+    public void Invert_of_a_photo_at_a_stage_brings_the_feature_loss_well_below_that_of_a_blank_image()
+    {
+        var run = CliRun.Of("invert", Fixtures.Path("resnet18-imagenet-chelsea-224.png"), "--weights", fetched.Weights, "--layer", "layer2",
+            "--iterations", "10", "--quiet", "--out", _out.Path);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var match = Regex.Match(run.Output, @"feature loss (\S+),");
+        Assert.True(match.Success, run.Output);
+        var loss = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        // Features all zero would give 0.5.
+        Assert.True(loss < 0.35, run.Output);
+    }
+
+    [Theory]
+    [InlineData("filters", "--size 100 does not fit this resnet18-imagenet up to layer4")]
+    [InlineData("invert", "input size 100x100 does not fit resnet18-imagenet up to layer4")]
+    public void A_size_that_does_not_fit_says_which_do(string verb, string message)
+    {
+        string[] image = verb == "invert" ? [Fixtures.Repo("samples/chelsea.png")] : ["--filter-end", "0"];
+        CliRun.Of([verb, .. image, "--weights", fetched.Weights, "--layer", "layer4", "--size", "100", "--iterations", "1", "--out", _out.Path])
+            .AssertOneLineError(message, "square sizes that fit: 32, 33, 34, 35, 64, 65, 66, 67, ...");
+    }
 
     private static float[] Floats(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetSingle())];
 
