@@ -14,8 +14,11 @@ public sealed record NetworkLayer(int Index, string Address, IReadOnlyList<strin
     /// <summary>What the address means where that needs saying (a ReLU module called twice, a folded BatchNorm).</summary>
     public string? Note { get; init; }
 
-    /// <summary>The friendliest name, for file names and reports: the first alias (relu1_1), else the address.</summary>
-    public string Name => Aliases.Count > 0 ? Aliases[0] : Address;
+    /// <summary>
+    /// The friendliest name, for file names and reports: the first alias (relu1_1) that can be part of a
+    /// file name (an imported ONNX node also answers to names like /layer1/layer1.0/relu/Relu), else the address.
+    /// </summary>
+    public string Name => Aliases.FirstOrDefault(a => a.IndexOfAny(['/', '\\', ':']) < 0) ?? Address;
 }
 
 /// <summary>

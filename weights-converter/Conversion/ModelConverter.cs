@@ -62,6 +62,8 @@ public static class ModelConverter
     /// </summary>
     private static WeightsFile FromOnnx(string input, ConvertOptions options, TextWriter? notes)
     {
+        if (options.Arch is not null)
+            throw new WeightsFormatException($"{input}: --arch does not apply to an ONNX model, which carries its own graph");
         var file = OnnxImporter.Import(input);
         var known = KnownModels.Recognize(input);
         if (known is not null) file = known.Apply(file);

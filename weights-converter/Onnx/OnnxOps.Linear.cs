@@ -94,7 +94,7 @@ internal sealed partial class OnnxOps
         var tensor = OnnxConstant.Of(weight, outputs, inputsCount);
         var draft = new Draft("Linear", _node, [x], [outputs]);
         draft.Tensors["weight"] = tensor;
-        Add(draft);
+        Emit(draft);
         return tensor;
     }
 }

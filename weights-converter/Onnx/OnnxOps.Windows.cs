@@ -63,7 +63,7 @@ internal sealed partial class OnnxOps
             draft.Tensors["bias"] = b.Count == weight.Shape[0] ? b with { Shape = [b.Count] } : throw new OnnxException($"bias {b.ShapeText} does not fit {weight.Shape[0]} output channels");
         }
         AutoPadNote(draft, s);
-        Add(draft);
+        Emit(draft);
     }
 
     private void AutoPadNote(Draft draft, int[] strides)
@@ -103,7 +103,7 @@ internal sealed partial class OnnxOps
         draft.Attributes["ceil"] = D(ceil ? 1 : 0);
         if (average) draft.Attributes["count_include_pad"] = D(countPad ? 1 : 0);
         AutoPadNote(draft, s);
-        Add(draft);
+        Emit(draft);
     }
 
     /// <summary>Zero padding of height and width only: kept as pads for the Conv or AveragePool that reads it.</summary>

@@ -119,23 +119,21 @@ internal sealed partial class OnnxOps
         _values[_node.Output[0]] = value;
     }
 
-    private int Add(Draft draft)
+    /// <summary>Appends the draft; the node's output is its value.</summary>
+    private void Emit(Draft draft)
     {
         _drafts.Add(draft);
         Output(new NodeValue(_drafts.Count - 1));
-        return _drafts.Count - 1;
     }
 
-    private int Computed(Value? value, string what = "its input")
+    /// <summary>The draft a computed input comes from; a constant, a pending Pad or a missing input is an error.</summary>
+    private int Computed(Value? value, string what = "its input") => value switch
     {
-        return value switch
-        {
-            NodeValue v => v.Draft,
-            PaddedValue => throw new OnnxException($"{what} is a Pad, which DeepVis takes only into a following Conv or AveragePool"),
-            null => throw new OnnxException($"{what} is missing"),
-            _ => throw new OnnxException($"{what} is a constant; DeepVis runs {_node.OpType} on computed values only"),
-        };
-    }
+        NodeValue v => v.Draft,
+        PaddedValue => throw new OnnxException($"{what} is a Pad, which DeepVis takes only into a following Conv or AveragePool"),
+        null => throw new OnnxException($"{what} is missing"),
+        _ => throw new OnnxException($"{what} is a constant; DeepVis runs {_node.OpType} on computed values only"),
+    };
 
     private static OnnxConstant Constant(Value? value, string what) =>
         value is ConstValue c ? c.Constant : throw new OnnxException($"{what} must be a constant (an initializer or Constant node)");
@@ -144,7 +142,7 @@ internal sealed partial class OnnxOps
     {
         _attributes.OnlyThese();
         var x = Computed(inputs[0]);
-        Add(new Draft(op, _node, [x], shape?.Invoke(ShapeOf(x)) ?? ShapeOf(x)));
+        Emit(new Draft(op, _node, [x], shape?.Invoke(ShapeOf(x)) ?? ShapeOf(x)));
     }
 
     private (int Draft, int[] Shape) Image(Value? value)
@@ -170,7 +168,7 @@ internal sealed partial class OnnxOps
             if (inputs.ElementAtOrDefault(1) is { } min) draft.Attributes["min"] = [Constant(min, "the minimum").Scalar("the minimum")];
             if (inputs.ElementAtOrDefault(2) is { } max) draft.Attributes["max"] = [Constant(max, "the maximum").Scalar("the maximum")];
         }
-        Add(draft);
+        Emit(draft);
     }
 
     private void Concat(Value?[] inputs)
@@ -183,7 +181,7 @@ internal sealed partial class OnnxOps
         if (axis != 1 && axis != 1 - rank) throw new OnnxException($"axis {axis} is not supported; DeepVis concatenates along channels (axis 1)");
         if (shapes.Any(s => s.Length != shapes[0].Length || !s.Skip(1).SequenceEqual(shapes[0].Skip(1))))
             throw new OnnxException("its inputs differ in more than their channels");
-        Add(new Draft("Concat", _node, xs, [shapes.Sum(s => s[0]), .. shapes[0].Skip(1)]));
+        Emit(new Draft("Concat", _node, xs, [shapes.Sum(s => s[0]), .. shapes[0].Skip(1)]));
     }
 
     private void Flatten(Value?[] inputs)
@@ -192,7 +190,7 @@ internal sealed partial class OnnxOps
         var x = Computed(inputs[0]);
         var axis = _attributes.Int("axis", 1);
         if (axis != 1 && axis != -ShapeOf(x).Length) throw new OnnxException($"axis {axis} is not supported; DeepVis flattens everything but the batch (axis 1)");
-        Add(new Draft("Flatten", _node, [x], [OnnxShapes.Count(ShapeOf(x))]));
+        Emit(new Draft("Flatten", _node, [x], [OnnxShapes.Count(ShapeOf(x))]));
     }
 
     /// <summary>A Reshape that keeps the batch and flattens the rest (x.view(n, -1)) is a Flatten; one that changes nothing is skipped.</summary>
@@ -222,7 +220,7 @@ internal sealed partial class OnnxOps
                 }
                 if (itemDims.Length == 1)
                 {
-                    Add(new Draft("Flatten", _node, [x], [count]));
+                    Emit(new Draft("Flatten", _node, [x], [count]));
                     return;
                 }
             }
@@ -244,14 +242,14 @@ internal sealed partial class OnnxOps
             draft.Tensors[names[k]] = t.Count == shape[0] ? t with { Shape = [t.Count] } : throw new OnnxException($"{names[k]} {t.ShapeText} does not fit {shape[0]} channels");
         }
         draft.Attributes["eps"] = [_attributes.Float("epsilon", 1e-5)];
-        Add(draft);
+        Emit(draft);
     }
 
     private void Dropout(Value?[] inputs)
     {
         _attributes.OnlyThese("ratio", "is_test", "seed");
         var x = Computed(inputs[0]);
-        Add(new Draft("Dropout", _node, [x], ShapeOf(x)));
+        Emit(new Draft("Dropout", _node, [x], ShapeOf(x)));
     }
 
     /// <summary>A final Softmax is dropped: visualizations work on the logits before it, which answer to 'logits'.</summary>
@@ -280,6 +278,6 @@ internal sealed partial class OnnxOps
         draft.Attributes["alpha"] = [_attributes.Float("alpha", 1e-4)];
         draft.Attributes["beta"] = [_attributes.Float("beta", 0.75)];
         draft.Attributes["bias"] = [_attributes.Float("bias", 1)];
-        Add(draft);
+        Emit(draft);
     }
 }

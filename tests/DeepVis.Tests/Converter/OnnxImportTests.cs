@@ -57,6 +57,16 @@ public sealed class OnnxImportTests : IDisposable
         Assert.Equal([1, 4, expected, expected], network.OutputShapes(1, side, side)[0]);
     }
 
+    [Theory]
+    [InlineData(new long[] { 1, -1 })] // the batch the file declares
+    [InlineData(new long[] { 0, -1 })] // copied from the input
+    [InlineData(new long[] { -1, 48 })] // inferred
+    public void A_reshape_that_keeps_the_batch_and_flattens_the_rest_is_a_flatten(long[] target)
+    {
+        var graph = Graph(Import(OnnxModel([1, 3, 4, 4], 13, [Longs("t", target)], Node("Relu", "r", ["x"], "r"), Node("Reshape", "view", ["r", "t"], "y"))));
+        Assert.Equal(["Relu", "Flatten"], graph.Select(n => n.Op));
+    }
+
     [Fact]
     public void Gemm_alpha_beta_and_an_untransposed_weight_become_a_linear_layer()
     {
@@ -129,6 +139,15 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public void Verbs_run_on_an_onnx_file_and_name_their_files_by_address()
+    {
+        var run = CliRun.Of("filters", "--weights", Fixtures.Path("mobilenet_v2-narrow-opset13.onnx"), "--layer", "/features/features.0/features.0.0/Conv",
+            "--filter-end", "1", "--iterations", "2", "--device", "cpu", "--out", _folder.Path, "--quiet");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(File.Exists(_folder.File("features.0.0-filter-0001.png")), run.Output);
+    }
+
+    [Fact]
     public void Convert_writes_the_given_preprocessing()
     {
         var output = _folder.File("r.h5");
@@ -140,6 +159,8 @@ public sealed class OnnxImportTests : IDisposable
         Assert.Equal((255f, "BGR"), (info.InputRange, info.ColorOrder));
         Assert.NotNull(info.Graph);
         CliRun.Of("convert", Fixtures.Path("ops-opset13.onnx"), "--out", _folder.File("s.h5"), "--scale", "100").AssertOneLineError("--scale must be 1 or 255");
+        CliRun.Of("convert", Fixtures.Path("ops-opset13.onnx"), "--out", _folder.File("s.h5"), "--arch", "resnet18").AssertOneLineError("--arch does not apply to an ONNX model");
+        Assert.False(File.Exists(_folder.File("s.h5")));
     }
 
     [Fact]
