@@ -9,7 +9,7 @@ dotnet build src/Cli -c Release -v quiet -nologo
 deepvis() { dotnet src/Cli/bin/Release/net10.0/deepvis.dll "$@"; }
 
 deepvis models get resnet18-imagenet
-deepvis dream samples/chelsea.png --weights resnet18-imagenet --layer layer3 --out "$out" --quiet
+deepvis dream samples/photos/chelsea.png --weights resnet18-imagenet --layer layer3 --out "$out" --quiet
 deepvis filters --weights resnet18-imagenet --layer layer3 --filter-start 0 --filter-end 11 --size 128 --out "$out" --quiet
 
 /usr/bin/python3 - "$out" docs/gallery <<'PY'
@@ -24,7 +24,7 @@ def save(image, name):
     image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(f"{gallery}/{name}.png", optimize=True)
 
 
-photo, dream = Image.open("samples/chelsea.png").convert("RGB"), Image.open(f"{out}/chelsea-dream.png").convert("RGB")
+photo, dream = Image.open("samples/photos/chelsea.png").convert("RGB"), Image.open(f"{out}/chelsea-dream.png").convert("RGB")
 strip = Image.new("RGB", (photo.width + dream.width + 12, max(photo.height, dream.height) + 8), (128, 128, 128))
 strip.paste(photo, (4, 4))
 strip.paste(dream, (photo.width + 8, 4))

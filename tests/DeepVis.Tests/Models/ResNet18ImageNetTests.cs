@@ -106,7 +106,7 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     [Fact]
     public void Dream_on_a_photo_snaps_its_size_and_raises_the_objective()
     {
-        var run = CliRun.Of("dream", Fixtures.Repo("samples/chelsea.png"), "--weights", fetched.Weights, "--layer", "layer3",
+        var run = CliRun.Of("dream", Fixtures.Repo("samples/photos/chelsea.png"), "--weights", fetched.Weights, "--layer", "layer3",
             "--size", "70,100", "--octaves", "2", "--iterations", "4", "--quiet", "--out", _out.Path);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("dream: 70x100 does not fit this resnet18-imagenet up to layer3", run.Output);
@@ -146,7 +146,7 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     [InlineData("invert", "input size 100x100 does not fit resnet18-imagenet up to layer4")]
     public void A_size_that_does_not_fit_says_which_do(string verb, string message)
     {
-        string[] image = verb == "invert" ? [Fixtures.Repo("samples/chelsea.png")] : ["--filter-end", "0"];
+        string[] image = verb == "invert" ? [Fixtures.Repo("samples/photos/chelsea.png")] : ["--filter-end", "0"];
         CliRun.Of([verb, .. image, "--weights", fetched.Weights, "--layer", "layer4", "--size", "100", "--iterations", "1", "--out", _out.Path])
             .AssertOneLineError(message, "square sizes that fit: 32, 33, 34, 35, 64, 65, 66, 67, ...");
     }
