@@ -6,6 +6,7 @@ using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
 using DeepVis.WeightsConverter;
+using DeepVis.WeightsConverter.Models;
 
 namespace DeepVis.Cli;
 
@@ -31,6 +32,7 @@ public static class App
             BenchCommand.Create(output),
             InvertCommand.Create(output),
             QualityCommand.Create(output),
+            ModelsCommand.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -44,7 +46,7 @@ public static class App
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DeviceException or ShapeException or UserException or WeightsException or WeightsFormatException or LayerNotFoundException)
+        catch (Exception e) when (e is DeviceException or ShapeException or UserException or WeightsException or WeightsFormatException or LayerNotFoundException or ModelFetchException)
         {
             error.WriteLine($"deepvis: error: {e.Message}");
             return UserErrorExitCode;

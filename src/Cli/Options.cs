@@ -2,6 +2,7 @@ using System.CommandLine;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.WeightsConverter.Conversion;
+using DeepVis.WeightsConverter.Models;
 
 namespace DeepVis.Cli;
 
@@ -10,21 +11,27 @@ public static class Options
 {
     public static Option<string> Weights() => new("--weights")
     {
-        Description = "the network's weights: DeepVis HDF5 (make one with 'deepvis convert') or an ONNX model",
+        Description = "the network's weights: DeepVis HDF5 (make one with 'deepvis convert'), an ONNX model, or a model name from 'deepvis models list'",
         Required = true,
     };
 
     /// <summary>
-    /// The network in the weights file at <paramref name="path"/>: DeepVis HDF5, or an ONNX model
-    /// converted in memory (what it assumes about normalization is said on <paramref name="notes"/>).
+    /// The network <paramref name="weights"/> names: a DeepVis HDF5 file, an ONNX model converted in
+    /// memory (what it assumes about normalization is said on <paramref name="notes"/>), or a model
+    /// fetched by 'deepvis models get'.
     /// </summary>
-    public static Network LoadNetwork(Device device, string path, TextWriter notes)
+    public static Network LoadNetwork(Device device, string weights, TextWriter notes)
     {
-        ExistingFile(path, "weights file");
+        var path = WeightsPath(weights);
         return Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)
             ? Network.Build(device, ModelConverter.Convert(path, new ConvertOptions(), notes))
             : Network.Load(device, path);
     }
+
+    /// <summary>The file <paramref name="weights"/> names: its own path, else a fetched model's file.</summary>
+    private static string WeightsPath(string weights) =>
+        File.Exists(weights) ? weights : ModelStore.Default.Resolve(weights) ?? throw new UserException(
+            $"weights file '{weights}' does not exist, nor is it a model name ({string.Join(", ", KnownModels.All.Select(m => m.Name))})");
 
     /// <summary>The path itself when the file exists, else a one-line error naming it.</summary>
     public static string ExistingFile(string path, string what) =>

@@ -15,7 +15,7 @@ public sealed class CommonOptions
 {
     public Option<string?> Weights { get; } = new("--weights")
     {
-        Description = "DeepVis HDF5 weights or an ONNX model (default: the embedded Fashion-MNIST mini-vgg)",
+        Description = "DeepVis HDF5 weights, an ONNX model, or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
     };
 
     public Option<string?> Device { get; } = App.DeviceOption();

@@ -3,6 +3,7 @@ using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
 using DeepVis.Nets.Zoo;
+using DeepVis.WeightsConverter.Models;
 using DeepVis.WeightsConverter.Onnx;
 
 namespace DeepVis.WeightsConverter.Conversion;
@@ -55,15 +56,20 @@ public static class ModelConverter
         return new WeightsFile(Preprocessing(info, options), tensors);
     }
 
-    /// <summary>An ONNX model carries its graph; it says nothing about its input's normalization, so the options (or 0, 1, range 1, RGB) do.</summary>
+    /// <summary>
+    /// An ONNX model carries its graph but not its input's normalization: a known model's file
+    /// (<see cref="KnownModels"/>) gets its own, any other the options' (or 0, 1, range 1, RGB).
+    /// </summary>
     private static WeightsFile FromOnnx(string input, ConvertOptions options, TextWriter? notes)
     {
         if (options.Arch is not null)
             throw new WeightsFormatException($"{input}: --arch does not apply to an ONNX model, which carries its own graph");
         var file = OnnxImporter.Import(input);
+        var known = KnownModels.Recognize(input);
+        if (known is not null) file = known.Apply(file);
         var info = file.Info;
         var channels = info.InputChannels;
-        if (options.Mean is null && options.Std is null && options.Scale is null && !options.Bgr)
+        if (known is null && options.Mean is null && options.Std is null && options.Scale is null && !options.Bgr)
             notes?.WriteLine($"{input}: an ONNX file does not say how its input is normalized; assuming mean 0, std 1, pixels 0..1, RGB " +
                 "(give --mean, --std, --scale and --bgr to convert to say otherwise)");
         info = info with

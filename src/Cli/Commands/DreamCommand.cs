@@ -44,15 +44,22 @@ public static class DreamCommand
             using var session = common.Open(result, output);
             var network = session.Network;
             var targets = result.GetValue(layers)!.Select(network.Resolve).ToList();
-            var (height, width) = requested ?? OwnSize(imagePath, network.Info.InputChannels);
+            var (askedH, askedW) = requested ?? OwnSize(imagePath, network.Info.InputChannels);
             var minimum = InputSize.Minimum(network, targets);
-            if (height < minimum || width < minimum)
-                throw new UserException($"size {height}x{width} is too small for this {network.Info.Arch}: it needs at least {minimum}x{minimum}");
+            if (askedH < minimum || askedW < minimum)
+                throw new UserException($"size {askedH}x{askedW} is too small for this {network.Info.Arch}: it needs at least {minimum}x{minimum}");
+            // Every octave is snapped to sides the layers accept (all sides for most networks).
+            var sides = InputSize.Sides(network, targets, 2 * Math.Max(askedH, askedW));
+            var (height, width) = (InputSize.Nearest(sides, askedH), InputSize.Nearest(sides, askedW));
+            if ((height, width) != (askedH, askedW))
+                output.WriteLine($"dream: {askedH}x{askedW} does not fit this {network.Info.Arch} up to {string.Join(", ", targets.Select(t => t.Name))} " +
+                    $"(square sizes that fit: {network.SizesThatFit(targets)}): dreaming at {height}x{width}");
             var stem = Path.GetFileNameWithoutExtension(imagePath);
             var name = $"{stem}-dream.png";
             var outPath = Options.WritableOutput(session.OutPath(name), imagePath);
 
-            var sizes = Octaves.Sizes(height, width, octaveCount, scale, minimum);
+            var sizes = Octaves.Sizes(height, width, octaveCount, scale, minimum)
+                .Select(o => (H: InputSize.Nearest(sides, o.H), W: InputSize.Nearest(sides, o.W))).Distinct().ToList();
             if (sizes.Count < octaveCount)
                 output.WriteLine($"dream: {sizes.Count} of {octaveCount} octaves fit: this {network.Info.Arch} needs at least {minimum}x{minimum}");
             var shift = result.GetValue(jitter) ?? Math.Max(1, (int)Math.Round(32.0 * Math.Min(height, width) / 224));

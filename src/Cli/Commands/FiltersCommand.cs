@@ -62,6 +62,8 @@ public static class FiltersCommand
             var pixels = result.GetValue(size) ?? network.Info.DefaultSize;
             var minimum = InputSize.Minimum(network, [target]);
             if (pixels < minimum) throw new UserException($"--size {pixels} is too small for this {network.Info.Arch}: it needs at least {minimum}");
+            if (!InputSize.Fits(network, pixels, [target]))
+                throw new UserException($"--size {pixels} does not fit this {network.Info.Arch} up to {target.Name}: square sizes that fit: {network.SizesThatFit([target])}");
             var name = target.Name;
             var count = FilterMaximization.Count(network, target, pixels);
             var kind = network.OutputShapes(1, pixels, pixels, [target])[target.Index].Length == 4 ? "channels" : "units";

@@ -305,7 +305,8 @@ public static class InvertCommand
         }
         catch (ShapeException e)
         {
-            throw new UserException($"input size {height}x{width} does not fit {network.Info.Arch}: {e.Message}");
+            throw new UserException($"input size {height}x{width} does not fit {network.Info.Arch} up to {target.Name}: {e.Message}; " +
+                $"square sizes that fit: {network.SizesThatFit([target])}");
         }
     }
 

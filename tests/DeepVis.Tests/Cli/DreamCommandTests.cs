@@ -42,6 +42,20 @@ public sealed class DreamCommandTests : IDisposable
     }
 
     [Fact]
+    public void Sizes_a_network_refuses_are_snapped_to_ones_it_accepts()
+    {
+        var weights = _folder.File("block.h5");
+        TestWeights.AsymmetricBlock().Write(weights);
+        var run = CliRun.Of("dream", Image(), "--weights", weights, "--layer", "block", "--size", "31,45", "--octaves", "3",
+            "--iterations", "2", "--device", "cpu", "--quiet", "--out", _folder.File("out"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("dream: 31x45 does not fit this cntk-block up to block (square sizes that fit: multiples of 2 from 2 (2, 4, 6, 8, ...)): dreaming at 32x46", run.Output);
+        using var stream = File.OpenRead(_folder.File("out/shirt-dream.png"));
+        var image = ImageResult.FromStream(stream, ColorComponents.RedGreenBlue);
+        Assert.Equal((46, 32), (image.Width, image.Height));
+    }
+
+    [Fact]
     public void A_missing_image_is_one_line() =>
         CliRun.Of("dream", _folder.File("none.png"), "--weights", _folder.MiniVgg(), "--layer", "relu2_1").AssertOneLineError("image", "none.png", "does not exist");
 

@@ -243,6 +243,15 @@ public sealed class InvertCommandTests : IDisposable
         Invert(Png("a.png"), "--layer", "pool2", "--size", "3").AssertOneLineError("input size 3x3 does not fit mini-vgg");
 
     [Fact]
+    public void A_size_the_layers_refuse_is_one_line_naming_the_sizes_that_fit()
+    {
+        var weights = _folder.File("block.h5");
+        TestWeights.AsymmetricBlock().Write(weights);
+        CliRun.Of("invert", Png("a.png"), "--weights", weights, "--layer", "block", "--size", "31", "--no-blur", "--out", _folder.File("out"))
+            .AssertOneLineError("input size 31x31 does not fit cntk-block up to block", "square sizes that fit: multiples of 2 from 2");
+    }
+
+    [Fact]
     public void An_output_folder_that_is_a_file_is_one_line()
     {
         var file = _folder.File("taken");

@@ -1,4 +1,6 @@
+using DeepVis.Nets;
 using DeepVis.Nets.Weights;
+using DeepVis.Nets.Zoo;
 
 namespace DeepVis.Tests.Support;
 
@@ -25,6 +27,27 @@ public static class TestWeights
             T("classifier.0.weight", 16, 8 * 49), T("classifier.0.bias", 16),
             T("classifier.3.weight", 10, 16), T("classifier.3.bias", 10),
         ]);
+    }
+
+    /// <summary>
+    /// CNTK's downsampling residual block as a stored graph (RGB, 4 channels): a 3x3 stride-2
+    /// convolution padded only before (pads [1, 1, 0, 0]) added to a 1x1 stride-2 shortcut. The two
+    /// agree only on even sides, as the real ResNet-18's stages agree only on multiples of 32.
+    /// </summary>
+    public static WeightsFile AsymmetricBlock()
+    {
+        var rng = new Random(3);
+        WeightTensor T(string name, params int[] shape) =>
+            new(name, shape, [.. Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(_ => (float)(rng.NextDouble() - 0.5))]);
+        GraphNode[] nodes =
+        [
+            new("main", "Conv", [Network.InputName], null, new Dictionary<string, double[]> { ["kernel"] = [3, 3], ["stride"] = [2, 2], ["pads"] = [1, 1, 0, 0] }),
+            new("shortcut", "Conv", [Network.InputName], null, new Dictionary<string, double[]> { ["kernel"] = [1, 1], ["stride"] = [2, 2] }),
+            new("sum", "Add", ["main", "shortcut"], ["block"]),
+            new("relu", "Relu", ["sum"]),
+        ];
+        var info = new ModelInfo("cntk-block", 3, [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f], 32, 0, Graph: StoredGraph.Serialize(nodes));
+        return new WeightsFile(info, [T("main.weight", 4, 3, 3, 3), T("main.bias", 4), T("shortcut.weight", 4, 3, 1, 1), T("shortcut.bias", 4)]);
     }
 
     /// <summary>The same file with one tensor replaced (or removed when <paramref name="shape"/> is null).</summary>
