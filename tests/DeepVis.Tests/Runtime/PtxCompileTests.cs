@@ -58,6 +58,7 @@ public sealed class PtxCompileTests : IDisposable
                      (typeof(Add), "ForwardKernel"),
                      (typeof(Concat), "ForwardKernel"), (typeof(Concat), "BackwardKernel"),
                      (typeof(Clip), "ForwardKernel"), (typeof(Clip), "BackwardKernel"),
+                     (typeof(DeepVis.Kernels.Update.Adam), "ApplyKernel"),
                  })
             Assert.Contains(kernels, m => m.DeclaringType == type && m.Name == name);
         Assert.True(kernels.Count >= 47, $"found only {kernels.Count} kernels");
