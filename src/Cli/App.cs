@@ -31,6 +31,7 @@ public static class App
             BenchCommand.Create(output),
             InvertCommand.Create(output),
             QualityCommand.Create(output),
+            RenderCommand.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
