@@ -32,6 +32,7 @@ public static class App
             InvertCommand.Create(output),
             QualityCommand.Create(output),
             RenderCommand.Create(output),
+            RenderQualityCommand.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

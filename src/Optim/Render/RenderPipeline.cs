@@ -30,8 +30,7 @@ public sealed class RenderPipeline : IStepHook
         _parameters = new ImageParameterization(device, imageShape, parameterization, info.ColorOrder == "BGR");
         _steps = steps;
         _update = update;
-        // A pixel p in 0..1 enters the network as (p * range - mean) / std = (p - mean / range) / (std / range).
-        _normalization = new ChannelStats(device, [.. info.Mean.Select(m => m / info.InputRange)], [.. info.Std.Select(s => s / info.InputRange)]);
+        _normalization = PixelInput.Normalization(device, info);
         if (!transforms.IsEmpty)
         {
             _maps = transforms.Upload(device, steps, imageShape[0], imageShape[2], imageShape[3], random);

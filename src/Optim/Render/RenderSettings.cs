@@ -15,10 +15,11 @@ public enum RenderOptimizer
 
 /// <summary>
 /// A Lucid-style render: square images of <paramref name="Size"/> pixels, <paramref name="Steps"/>
-/// updates, the parameterization, the transforms each step and the update rule with its rate.
+/// updates, the parameterization, the transforms each step, the update rule with its rate, and for how
+/// many first steps ReLUs pass Lucid's redirected gradient (<see cref="Steps.RedirectedRelu"/>).
 /// </summary>
 public sealed record RenderSettings(int Size, int Steps, ParameterizationSettings Parameterization, TransformChain Transforms,
-    RenderOptimizer Optimizer, float LearningRate)
+    RenderOptimizer Optimizer, float LearningRate, int RedirectedSteps = Steps.RedirectedRelu.DefaultSteps)
 {
     public const int DefaultSteps = 512;
 
@@ -33,6 +34,7 @@ public sealed record RenderSettings(int Size, int Steps, ParameterizationSetting
         Size < 1 ? $"--size must be at least 1, got {Size}"
         : Steps < 1 ? $"--steps must be at least 1, got {Steps}"
         : !(LearningRate > 0) || !float.IsFinite(LearningRate) ? $"--lr must be positive, got {LearningRate}"
+        : RedirectedSteps < 0 ? $"redirected ReLU steps must not be negative, got {RedirectedSteps}"
         : !(Parameterization.Decay >= 0) ? $"the spectral decay must not be negative, got {Parameterization.Decay}"
         : null;
 }

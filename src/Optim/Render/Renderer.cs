@@ -30,7 +30,7 @@ public static class Renderer
             : new NormalizedStep(device, batch, settings.LearningRate);
         var pipeline = new RenderPipeline(device, network.Info, shape, settings.Parameterization, settings.Transforms, settings.Steps, update, random);
         var objectives = ObjectiveBuilder.Build(network, objective, batch, settings.Size, settings.Size);
-        using var optimizer = new ImageOptimizer(network, shape, objectives, [pipeline]);
+        using var optimizer = new ImageOptimizer(network, shape, objectives, [new RedirectedRelu(network, settings.RedirectedSteps), pipeline]);
         if (startPixels is not null) pipeline.Parameters.StartFrom(startPixels);
         var start = Values(optimizer, pipeline, objectives[0].Layer);
         (run ?? ((o, _) => o.Run(settings.Steps, settings.Steps, random)))(optimizer, pipeline);

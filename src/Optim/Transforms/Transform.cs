@@ -35,6 +35,14 @@ public abstract record Transform
         public override string Text => $"jitter:{Pixels}";
     }
 
+    /// <summary>A fixed shift of the content by (<paramref name="X"/>, <paramref name="Y"/>) pixels, the same size (for measuring robustness).</summary>
+    public sealed record Shift(int X, int Y) : Transform
+    {
+        public override (int, int, AffineMap) Draw(int height, int width, Random random) => (height, width, AffineMap.Shift(-X, -Y));
+
+        public override string Text => $"shift:{X}/{Y}";
+    }
+
     /// <summary>Lucid's random_scale: a bilinear resize by one of <paramref name="Factors"/> (half-pixel centres).</summary>
     public sealed record Scale(IReadOnlyList<double> Factors) : Transform
     {

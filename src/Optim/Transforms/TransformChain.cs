@@ -56,7 +56,7 @@ public sealed record TransformChain(IReadOnlyList<Transform> Transforms)
     }
 
     /// <summary>
-    /// "standard", "none", or a comma-separated list of pad:N, jitter:N, scale:A/B/..., scale:LO-HI
+    /// "standard", "none", or a comma-separated list of pad:N, jitter:N, shift:X/Y, scale:A/B/..., scale:LO-HI
     /// (11 even steps), rotate:D (every whole degree in -D..D) or rotate:A/B/....
     /// </summary>
     public static TransformChain Parse(string text)
@@ -72,19 +72,29 @@ public sealed record TransformChain(IReadOnlyList<Transform> Transforms)
         var parts = item.Trim().Split(':', 2);
         var name = parts[0].ToLowerInvariant();
         if (parts.Length != 2 || parts[1].Length == 0)
-            throw new FormatException($"transform '{item.Trim()}' needs a value after ':' (pad:N, jitter:N, scale:LO-HI, rotate:D)");
+            throw new FormatException($"transform '{item.Trim()}' needs a value after ':' (pad:N, jitter:N, shift:X/Y, scale:LO-HI, rotate:D)");
         var value = parts[1];
         return name switch
         {
             "pad" => new Transform.Pad(Whole(value, item, 0)),
             "jitter" => new Transform.Jitter(Whole(value, item, 0)),
+            "shift" => Shift(value, item),
             "scale" => new Transform.Scale(Values(value, item, range: (lo, hi) =>
                 [.. Enumerable.Range(0, 11).Select(i => lo + (hi - lo) * i / 10)], minimum: 0.1)),
             "rotate" => new Transform.Rotate(value.Contains('/')
                 ? Values(value, item, null, double.NegativeInfinity)
                 : [.. Enumerable.Range(-Whole(value, item, 0), 2 * Whole(value, item, 0) + 1).Select(d => (double)d)]),
-            _ => throw new FormatException($"unknown transform '{parts[0]}' in '{item.Trim()}': expected pad, jitter, scale or rotate"),
+            _ => throw new FormatException($"unknown transform '{parts[0]}' in '{item.Trim()}': expected pad, jitter, shift, scale or rotate"),
         };
+    }
+
+    private static Transform.Shift Shift(string value, string item)
+    {
+        var parts = value.Split('/');
+        int Signed(string s) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
+            ? v : throw new FormatException($"transform '{item.Trim()}': '{s}' is not a whole number");
+        return parts.Length == 2 ? new Transform.Shift(Signed(parts[0]), Signed(parts[1]))
+            : throw new FormatException($"transform '{item.Trim()}': a shift is X/Y pixels");
     }
 
     private static int Whole(string value, string item, int minimum) =>

@@ -56,7 +56,15 @@ public sealed class TransformChainTests
         Assert.Equal(2, map.A0, 9);
     }
 
+    [Fact]
+    public void Shift_moves_the_content()
+    {
+        var map = TransformChain.Parse("shift:8/-2").Draw(20, 20, new Random(1));
+        Assert.Equal((2.0, 7.0), map.Apply(10, 5));
+    }
+
     [Theory]
+    [InlineData("shift:3", "a shift is X/Y")]
     [InlineData("pad", "needs a value")]
     [InlineData("pad:x", "'x' is not a whole number")]
     [InlineData("spin:3", "unknown transform 'spin'")]
