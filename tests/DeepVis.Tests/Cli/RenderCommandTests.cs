@@ -94,4 +94,19 @@ public sealed class RenderCommandTests : IDisposable
         var run = CliRun.Of(Args("--objective", $"direction(conv1_1, {file})", "--steps", "2"));
         run.AssertOneLineError("has 3 values, conv1_1 has");
     }
+
+    [Fact]
+    public void Render_quality_measures_both_recipes_on_any_weights()
+    {
+        var weights = _folder.File("resnet.h5");
+        Assert.Equal(0, CliRun.Of("convert", Fixtures.Path("resnet18-narrow.pth"), "--out", weights).ExitCode);
+        var report = _folder.File("quality.md");
+        var run = CliRun.Of("render-quality", "--weights", weights, "--device", "cpu", "--quiet", "--out", _folder.File("out"),
+            "--layers", "layer1", "layer2", "--channels", "2", "--size", "32", "--steps", "4", "--photos", Fixtures.Repo("samples"), "--report", report);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var rows = File.ReadAllLines(report).Where(l => l.StartsWith("| layer", StringComparison.Ordinal) && !l.StartsWith("| layer |", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Matches(@"^\| layer\d\S* \| .+ \| (\d+\.\d\d|n/a) \(\d channels\) \| (\d+\.\d\d|n/a) \| \d\.\d\d \|$", r));
+        Assert.Contains("fft+decorrelate, standard transforms, Adam 0.05", run.Output);
+    }
 }
