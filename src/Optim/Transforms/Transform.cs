@@ -54,7 +54,11 @@ public abstract record Transform
             return (h, w, new AffineMap(sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5));
         }
 
-        public override string Text => $"scale:{string.Join("/", Factors.Select(Number))}";
+        /// <summary>LO-HI when the factors are the eleven even steps that form parses to, else the list.</summary>
+        public override string Text =>
+            Factors.Count == 11 && Factors.Select((f, i) => Math.Abs(f - (Factors[0] + (Factors[10] - Factors[0]) * i / 10)) < 1e-9).All(b => b)
+                ? $"scale:{Number(Factors[0])}-{Number(Factors[10])}"
+                : $"scale:{string.Join("/", Factors.Select(Number))}";
     }
 
     /// <summary>Lucid's random_rotate: a rotation about the centre by one of <paramref name="Degrees"/>.</summary>
@@ -68,6 +72,10 @@ public abstract record Transform
             return (height, width, new AffineMap(c, -s, cx - c * cx + s * cy, s, c, cy - s * cx - c * cy));
         }
 
-        public override string Text => $"rotate:{string.Join("/", Degrees.Select(Number))}";
+        /// <summary>D when the angles are every whole degree in -D..D, else the list.</summary>
+        public override string Text =>
+            Degrees.Count % 2 == 1 && Degrees.Select((d, i) => d == i - Degrees.Count / 2).All(b => b)
+                ? $"rotate:{Degrees.Count / 2}"
+                : $"rotate:{string.Join("/", Degrees.Select(Number))}";
     }
 }

@@ -7,8 +7,25 @@ public sealed class TransformChainTests
     [Fact]
     public void Standard_is_lucids_standard_transforms()
     {
-        Assert.Equal("pad:12,jitter:8,scale:0.9/0.92/0.94/0.96/0.98/1/1.02/1.04/1.06/1.08/1.1,rotate:" +
-            string.Join("/", Enumerable.Range(-10, 21)) + ",jitter:4", TransformChain.Standard.Text);
+        var standard = TransformChain.Standard.Transforms;
+        Assert.Equal(new Transform.Pad(12), standard[0]);
+        Assert.Equal(new Transform.Jitter(8), standard[1]);
+        Assert.Equal([0.9, 0.92, 0.94, 0.96, 0.98, 1, 1.02, 1.04, 1.06, 1.08, 1.1], ((Transform.Scale)standard[2]).Factors, (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal(Enumerable.Range(-10, 21).Select(d => (double)d), ((Transform.Rotate)standard[3]).Degrees);
+        Assert.Equal(new Transform.Jitter(4), standard[4]);
+        Assert.Equal("pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4", TransformChain.Standard.Text);
+    }
+
+    [Fact]
+    public void Text_parses_back_to_the_same_transforms()
+    {
+        foreach (var text in new[] { "pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4", "scale:0.5/2,rotate:-5/7,shift:3/-1" })
+        {
+            var chain = TransformChain.Parse(text);
+            Assert.Equal(text, chain.Text);
+            var again = TransformChain.Parse(chain.Text);
+            Assert.Equal(chain.Draw(30, 30, new Random(2)), again.Draw(30, 30, new Random(2)));
+        }
     }
 
     [Fact]
