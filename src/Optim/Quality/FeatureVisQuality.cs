@@ -23,25 +23,36 @@ public static class FeatureVisQuality
     ];
 
     /// <summary>Each image's mean of its own channel, channels[n], at the layer, for normalized inputs [N, C, H, W].</summary>
-    public static float[] ChannelMeans(Network network, NetworkLayer layer, Tensor inputs, IReadOnlyList<int> channels)
-    {
-        using var workspace = new Workspace(network, [.. inputs.Shape], layer);
-        inputs.CopyTo(workspace.Input);
-        workspace.Forward();
-        var output = workspace.OutputOf(layer.Index);
-        var values = output.ToArray();
-        var (c, plane) = (output.Shape[1], output.ItemLength / output.Shape[1]);
-        return [.. channels.Select((channel, n) => (float)values.AsSpan((n * c + channel) * plane, plane).ToArray().Average())];
-    }
+    public static float[] ChannelMeans(Network network, NetworkLayer layer, Tensor inputs, IReadOnlyList<int> channels) =>
+        Means(Outputs(network, layer, inputs), channels);
 
     /// <summary>Channel means of pixel images (0..1, the network's channel order).</summary>
-    public static float[] PixelChannelMeans(Network network, NetworkLayer layer, float[] pixels, int[] shape, IReadOnlyList<int> channels)
+    public static float[] PixelChannelMeans(Network network, NetworkLayer layer, float[] pixels, int[] shape, IReadOnlyList<int> channels) =>
+        Means(PixelOutputs(network, layer, pixels, shape), channels);
+
+    /// <summary>The layer's output for pixel images (0..1, the network's channel order) [N, C, H, W].</summary>
+    public static (float[] Values, int[] Shape) PixelOutputs(Network network, NetworkLayer layer, float[] pixels, int[] shape)
     {
         using var normalization = PixelInput.Normalization(network.Device, network.Info);
         using var image = Tensor.FromArray(network.Device, pixels, shape);
         using var input = new Tensor(network.Device, shape);
         Normalize.Forward(image, normalization, input);
-        return ChannelMeans(network, layer, input, channels);
+        return Outputs(network, layer, input);
+    }
+
+    private static (float[] Values, int[] Shape) Outputs(Network network, NetworkLayer layer, Tensor inputs)
+    {
+        using var workspace = new Workspace(network, [.. inputs.Shape], layer);
+        inputs.CopyTo(workspace.Input);
+        workspace.Forward();
+        var output = workspace.OutputOf(layer.Index);
+        return (output.ToArray(), [.. output.Shape]);
+    }
+
+    private static float[] Means((float[] Values, int[] Shape) output, IReadOnlyList<int> channels)
+    {
+        var (c, plane) = (output.Shape[1], output.Values.Length / output.Shape[0] / output.Shape[1]);
+        return [.. channels.Select((channel, n) => output.Values.AsSpan((n * c + channel) * plane, plane).ToArray().Average())];
     }
 
     /// <summary>

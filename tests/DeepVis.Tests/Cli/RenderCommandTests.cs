@@ -58,6 +58,21 @@ public sealed class RenderCommandTests : IDisposable
         Assert.True(File.Exists(_folder.File("out/conv2_1-filters-0-2.png")));
     }
 
+    [Fact]
+    public void Class_takes_the_render_machinery_as_options()
+    {
+        var run = CliRun.Of(["class", "--device", "cpu", "--quiet", "--out", _folder.File("out"), "--class", "trouser", "bag",
+            "--param", "fft", "--transforms", "jitter:2", "--iterations", "128", "--background", "0,0,0"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        foreach (var name in new[] { "1 'trouser'", "8 'bag'" })
+        {
+            var match = Regex.Match(run.Output, $@"class {name}: logit \S+, probability (\S+) ->");
+            Assert.True(match.Success, run.Output);
+            Assert.True(float.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) > 0.9f, run.Output);
+        }
+        Assert.True(File.Exists(_folder.File("out/class-1-trouser.png")));
+    }
+
     [Theory]
     [InlineData("conv2_2:3 + 0.5*", "at position 17 expected a term")]
     [InlineData("conv2_2 3", "at position 9 expected ':'")]
