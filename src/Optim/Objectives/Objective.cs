@@ -17,10 +17,14 @@ public abstract record ObjectiveTerm(string Layer)
         public override string ToString() => $"neuron({Layer}:{Index})";
     }
 
-    /// <summary>The mean over positions of the dot product of the channel vector with a direction read from a file.</summary>
-    public sealed record Direction(string Layer, string File) : ObjectiveTerm(Layer)
+    /// <summary>
+    /// The mean over positions of the dot product of the channel vector with a direction read from a
+    /// file, times max(0.1, cosine)^<paramref name="CosinePower"/> when that is not 0 (Lucid's direction with cossim_pow).
+    /// </summary>
+    public sealed record Direction(string Layer, string File, double CosinePower = 0) : ObjectiveTerm(Layer)
     {
-        public override string ToString() => $"direction({Layer}, {File})";
+        public override string ToString() =>
+            CosinePower == 0 ? $"direction({Layer}, {File})" : $"direction({Layer}, {File}, {CosinePower.ToString("G6", CultureInfo.InvariantCulture)})";
     }
 
     /// <summary>Lucid's diversity: the summed cosine similarity of the batch's Gram matrices at the layer (to be subtracted).</summary>
@@ -59,7 +63,7 @@ public sealed record Objective(IReadOnlyList<WeightedTerm> Terms)
 
     public static Objective Neuron(string layer, int index) => Of(new ObjectiveTerm.Neuron(layer, index));
 
-    public static Objective Direction(string layer, string file) => Of(new ObjectiveTerm.Direction(layer, file));
+    public static Objective Direction(string layer, string file, double cosinePower = 0) => Of(new ObjectiveTerm.Direction(layer, file, cosinePower));
 
     public static Objective Diversity(string layer) => Of(new ObjectiveTerm.Diversity(layer));
 

@@ -34,6 +34,12 @@ public static class ObjectiveBuilder
                     if (term.Batch is not null) throw new ObjectiveException($"{term}: diversity compares the whole batch, it takes no '@' image");
                     result.Add(new DiversityObjective(layer, network.Device, shape, (float)term.Weight));
                     break;
+                case ObjectiveTerm.Direction { CosinePower: > 0 } d:
+                    var vector = ReadVector(d.File);
+                    if (vector.Length != shape[1])
+                        throw new ObjectiveException($"{term}: the direction has {vector.Length} values, {d.Layer} has {shape[1]} channels");
+                    result.Add(new DirectionCosineObjective(layer, network.Device, shape, vector, (float)d.CosinePower, (float)term.Weight, term.Batch));
+                    break;
                 case ObjectiveTerm.DeepDream:
                     var weights = dreams.TryGetValue(layer.Index, out var w) ? w : dreams[layer.Index] = new float[batch];
                     foreach (var n in items) weights[n] += (float)term.Weight;

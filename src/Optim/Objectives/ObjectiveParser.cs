@@ -5,7 +5,7 @@ namespace DeepVis.Optim.Objectives;
 /// <summary>
 /// Parses objective expressions: sums and differences of terms, each optionally scaled by numbers,
 /// negated, parenthesized or limited to one batch image with <c>@N</c>. Terms:
-/// <c>LAYER:CHANNEL</c>, <c>neuron(LAYER:CHANNEL)</c>, <c>direction(LAYER, FILE)</c>,
+/// <c>LAYER:CHANNEL</c>, <c>neuron(LAYER:CHANNEL)</c>, <c>direction(LAYER, FILE[, COSINE_POWER])</c>,
 /// <c>diversity(LAYER)</c>, <c>dream(LAYER)</c>. A mistake is one line naming the position (from 1)
 /// and what was expected there.
 /// </summary>
@@ -123,10 +123,13 @@ public sealed class ObjectiveParser
                 Expect(',');
                 SkipSpace();
                 var start = _pos;
-                while (_pos < _text.Length && _text[_pos] != ')') _pos++;
+                while (_pos < _text.Length && _text[_pos] is not (')' or ',')) _pos++;
                 var file = _text[start.._pos].Trim();
                 if (file.Length == 0) throw Error(start, "the path of a direction file");
-                return new ObjectiveTerm.Direction(layer, file);
+                if (!Peek(',')) return new ObjectiveTerm.Direction(layer, file);
+                _pos++;
+                SkipSpace();
+                return new ObjectiveTerm.Direction(layer, file, Number());
             case "diversity":
                 return new ObjectiveTerm.Diversity(layer);
             default:

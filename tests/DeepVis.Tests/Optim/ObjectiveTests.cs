@@ -26,8 +26,8 @@ public sealed class ObjectiveTests(DeviceFixture fixture)
     [Fact]
     public void Parser_reads_every_term_and_operator()
     {
-        var parsed = ObjectiveParser.Parse("-(neuron(conv1:2) - 2*3*dream(pool1))@1 + direction(fc1, dir.txt)*1e-1 + fc2:4");
-        Assert.Equal("-1*neuron(conv1:2)@1 + 6*dream(pool1)@1 + 0.1*direction(fc1, dir.txt) + fc2:4", parsed.ToString());
+        var parsed = ObjectiveParser.Parse("-(neuron(conv1:2) - 2*3*dream(pool1))@1 + direction(fc1, dir.txt)*1e-1 + fc2:4 + direction(c, d/e.txt, 2)");
+        Assert.Equal("-1*neuron(conv1:2)@1 + 6*dream(pool1)@1 + 0.1*direction(fc1, dir.txt) + fc2:4 + direction(c, d/e.txt, 2)", parsed.ToString());
     }
 
     [Theory]

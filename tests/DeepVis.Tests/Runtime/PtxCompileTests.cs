@@ -66,6 +66,9 @@ public sealed class PtxCompileTests : IDisposable
                      (typeof(SpectralScale), "ApplyKernel"), (typeof(ColorDecorrelation), "ApplyKernel"),
                      (typeof(Sigmoid), "ForwardKernel"), (typeof(Sigmoid), "BackwardKernel"),
                      (typeof(AffineSample), "ForwardKernel"), (typeof(AffineSample), "BackwardKernel"),
+                     (typeof(Gram), "ForwardKernel"), (typeof(Gram), "BackwardKernel"), (typeof(Diversity), "PairsKernel"),
+                     (typeof(Diversity), "GramGradientKernel"), (typeof(DirectionCosine), "ValuesKernel"), (typeof(DirectionCosine), "AddGradientKernel"),
+                     (typeof(Relu), "RedirectedKernel"),
                  })
             Assert.Contains(kernels, m => m.DeclaringType == type && m.Name == name);
         Assert.True(kernels.Count >= 57, $"found only {kernels.Count} kernels");
