@@ -25,11 +25,12 @@ public static class Renderer
         if (settings.Problem() is { } problem) throw new ArgumentException(problem);
         var device = network.Device;
         int[] shape = [batch, network.Info.InputChannels, settings.Size, settings.Size];
+        // First what can fail on the user's input, before any device memory is taken.
+        var objectives = ObjectiveBuilder.Build(network, objective, batch, settings.Size, settings.Size);
         IStepHook update = settings.Optimizer == RenderOptimizer.Adam
             ? new AdamStep(device, ParameterShape(shape, settings), new LearningRateSchedule(settings.LearningRate))
             : new NormalizedStep(device, batch, settings.LearningRate);
         var pipeline = new RenderPipeline(device, network.Info, shape, settings.Parameterization, settings.Transforms, settings.Steps, update, random);
-        var objectives = ObjectiveBuilder.Build(network, objective, batch, settings.Size, settings.Size);
         using var optimizer = new ImageOptimizer(network, shape, objectives, [new RedirectedRelu(network, settings.RedirectedSteps), pipeline]);
         if (startPixels is not null) pipeline.Parameters.StartFrom(startPixels);
         var start = Values(optimizer, pipeline, objectives[0].Layer);
