@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DeepVis.Kernels.Cpu;
 using DeepVis.Kernels.Runtime;
 
@@ -6,8 +7,12 @@ namespace DeepVis.Kernels.Image;
 /// <summary>Dft2d on the cpu device: the same two passes, one plane per work item, twiddles from a table.</summary>
 public static partial class Dft2d
 {
-    /// <summary>cos and sin of 2 pi j / n for j in [0, n).</summary>
-    private static (float[] Cos, float[] Sin) Twiddles(int n)
+    private static readonly ConcurrentDictionary<int, (float[] Cos, float[] Sin)> TwiddleTables = new();
+
+    /// <summary>cos and sin of 2 pi j / n for j in [0, n), made once per n (a render's loop allocates nothing).</summary>
+    private static (float[] Cos, float[] Sin) Twiddles(int n) => TwiddleTables.GetOrAdd(n, MakeTwiddles);
+
+    private static (float[] Cos, float[] Sin) MakeTwiddles(int n)
     {
         var (cos, sin) = (new float[n], new float[n]);
         for (var j = 0; j < n; j++)
