@@ -86,6 +86,34 @@ public sealed class ObjectiveTests(DeviceFixture fixture)
     }
 
     [Fact]
+    public void Direction_with_a_cosine_power_is_the_dot_where_the_activation_points_along_it()
+    {
+        using var network = Network.Build(fixture.Device, TestWeights.MiniVgg());
+        var layer = network.Resolve("conv1_2");
+        var shape = network.OutputShapes(2, 3, 3, [layer])[layer.Index];
+        var direction = Enumerable.Range(0, shape[1]).Select(c => (float)(c % 3 - 1) + 0.5f).ToArray();
+        var file = Path.Combine(Path.GetTempPath(), $"direction-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(file, string.Join("\n", direction.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        try
+        {
+            var objectives = ObjectiveBuilder.Build(network, ObjectiveParser.Parse($"2*direction(conv1_2, {file}, 3)@1"), 2, 3, 3);
+            // Image 1 is 4 v everywhere: cosine 1, so the value is 4 |v|^2 at every position; image 0 is not in the term.
+            var activation = new float[shape.Aggregate(1, (a, b) => a * b)];
+            var item = activation.Length / 2;
+            for (var i = item; i < activation.Length; i++) activation[i] = 4 * direction[(i - item) / 9];
+            using var tensor = Tensor.FromArray(fixture.Device, activation, shape);
+            var loss = Assert.Single(objectives).Loss(tensor);
+            var expected = -2 * 4 * direction.Sum(v => v * v);
+            Assert.Equal(0f, loss[0]);
+            Assert.True(Math.Abs(loss[1] - expected) < 1e-3 * Math.Abs(expected), $"loss {loss[1]}, expected {expected}");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Linear_terms_at_one_layer_sum_into_one_weighted_mask()
     {
         using var network = Network.Build(fixture.Device, TestWeights.MiniVgg());
