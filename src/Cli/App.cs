@@ -33,6 +33,8 @@ public static class App
             InvertCommand.Create(output),
             QualityCommand.Create(output),
             ModelsCommand.Create(output),
+            RenderCommand.Create(output),
+            RenderQualityCommand.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,8 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using DeepVis.Cli.Images;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Optim;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Quality;
+using DeepVis.Optim.Render;
 
 namespace DeepVis.Cli.Commands;
 
@@ -65,6 +69,8 @@ public static class ClassCommand
         {
             classes, size, octaves, iterations, stepSize, l2, background, jitter, bilateral, sigmaSpace, sigmaRange, bilateralEvery, tv, tvWeight, tvEvery,
         };
+        var render = new RenderOptions();
+        render.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
         {
@@ -91,6 +97,13 @@ public static class ClassCommand
             if (twice is not null) throw new UserException($"class {ClassLookup.Describe(twice.Key, info.Classes)} is given twice");
             RequireSizesFit(session.Network, settings);
             var names = indexes.Select(i => ClassLookup.FileName(i, info.Classes)).ToList();
+            if (render.Given(result))
+            {
+                var renderSize = settings.Size ?? info.DefaultSize;
+                var renderSettings = render.Settings(result, renderSize, result.GetValue(iterations) ?? RenderSettings.DefaultSteps, info.InputChannels);
+                RenderClasses(session, indexes, names, renderSettings, settings.Background);
+                return 0;
+            }
             var images = ClassVisualization.Run(session.Network, indexes, settings, session.Random, (optimizer, o, octave) =>
                 session.Optimize(optimizer, octave.Iterations, $"octave {o + 1}/{settings.Octaves.Count} ({optimizer.Image.H}x{optimizer.Image.W})",
                     n => $"{names[n]}-octave{o + 1}"));
@@ -104,6 +117,35 @@ public static class ClassCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The classes as one Lucid-style render (the class options' --param, --transforms, ...): image n
+    /// maximizes logit indexes[n], from --background when given; probabilities from the rendered images.
+    /// </summary>
+    private static void RenderClasses(Session session, List<int> indexes, List<string> names, RenderSettings settings, float[]? background)
+    {
+        var network = session.Network;
+        var info = network.Info;
+        var logits = network.Layers[^1];
+        var objective = indexes.Select((c, n) => Objective.Channel(logits.Address, c).At(n)).Aggregate((a, b) => a + b);
+        var plane = settings.Size * settings.Size;
+        float[]? start = background is null ? null
+            : [.. Enumerable.Range(0, indexes.Count * info.InputChannels * plane).Select(i => background[Math.Min(i / plane % info.InputChannels, background.Length - 1)])];
+        var rendered = Renderer.Run(network, objective, indexes.Count, settings, session.Random, start, (optimizer, _) =>
+            session.Progress.Track("render", report => optimizer.Run(settings.Steps, Math.Max(1, settings.Steps / 50), session.Random, report)));
+        var (values, _) = FeatureVisQuality.PixelOutputs(network, logits, rendered.Pixels, rendered.Shape);
+        for (var n = 0; n < indexes.Count; n++)
+        {
+            var scores = values.AsSpan(n * info.ClassCount, info.ClassCount).ToArray();
+            var largest = scores.Max();
+            var probability = Math.Exp(scores[indexes[n]] - largest) / scores.Sum(v => Math.Exp(v - largest));
+            var predicted = Array.IndexOf(scores, largest);
+            ImageSaver.SavePng(RenderOptions.Picture(rendered, n, info), session.OutPath(names[n] + ".png"));
+            var other = predicted == indexes[n] ? "" : $", predicted {ClassLookup.Describe(predicted, info.Classes)}";
+            session.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"class {ClassLookup.Describe(indexes[n], info.Classes)}: "
+                + $"logit {scores[indexes[n]]:F3}, probability {probability:F4}{other} -> {session.OutPath(names[n] + ".png")}"));
+        }
     }
 
     private static IReadOnlyList<Octave> Schedule(string? octaves, int? iterations)

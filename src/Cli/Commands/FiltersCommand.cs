@@ -2,6 +2,8 @@ using System.CommandLine;
 using DeepVis.Cli.Images;
 using Device = DeepVis.Kernels.Runtime.Device;
 using DeepVis.Optim;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Render;
 
 namespace DeepVis.Cli.Commands;
 
@@ -17,6 +19,7 @@ public static class FiltersCommand
     public static Command Create(TextWriter output)
     {
         var common = new CommonOptions();
+        var render = new RenderOptions();
         var layer = new Option<string>("--layer")
         {
             Description = "layer whose filters to visualize: a convolution, ReLU or pool (channels) or a linear layer (units)",
@@ -42,6 +45,7 @@ public static class FiltersCommand
         {
             layer, start, end, size, iterations, stepSize, batch, decay, blurEvery, blurSigma,
         };
+        render.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
         {
@@ -77,21 +81,33 @@ public static class FiltersCommand
             output.WriteLine($"filters: {name} {kind} {first}-{last} at {pixels}x{pixels}, batches of {batchSize} " +
                 $"({perFilter / 1024.0 / 1024.0:F2} MiB each, budget {budget >> 20} MiB)");
 
-            var settings = new FilterSettings(pixels, steps, InputSize.PixelLevels(network.Info, step), decayFactor, blurPeriod, sigma);
             string FileName(int filter) => $"{name}-filter-{filter:D4}";
             var sheet = new ContactSheet([.. filters.Select(f => f.ToString())], network.Info.InputChannels, pixels, pixels);
-            var activations = FilterMaximization.Run(network, target, filters, batchSize, settings, session.Random,
-                (optimizer, chunk) => session.Optimize(optimizer, steps, $"filters {chunk[0]}-{chunk[^1]}", n => FileName(chunk[n])),
-                (chunk, images) =>
-                {
-                    var data = images.ToArray();
-                    for (var n = 0; n < chunk.Count; n++)
+            void Place(int filter, PlanarImage tile)
+            {
+                ImageSaver.SavePng(tile, session.OutPath(FileName(filter) + ".png"));
+                sheet.Place(filter - first, tile);
+            }
+            IReadOnlyList<FilterActivation> activations;
+            // Lucid's recipe when asked for, and by default on models large enough for its transforms.
+            if (render.Given(result) || pixels >= LucidSize)
+            {
+                var renderSettings = render.Settings(result, pixels, steps, network.Info.InputChannels);
+                output.WriteLine($"filters: {renderSettings.Parameterization.Name}, transforms {renderSettings.Transforms.Text}, " +
+                    $"{renderSettings.Optimizer.ToString().ToLowerInvariant()} at {renderSettings.LearningRate}");
+                activations = RenderFilters(session, target.Address, filters, batchSize, renderSettings, Place);
+            }
+            else
+            {
+                var settings = new FilterSettings(pixels, steps, InputSize.PixelLevels(network.Info, step), decayFactor, blurPeriod, sigma);
+                activations = FilterMaximization.Run(network, target, filters, batchSize, settings, session.Random,
+                    (optimizer, chunk) => session.Optimize(optimizer, steps, $"filters {chunk[0]}-{chunk[^1]}", n => FileName(chunk[n])),
+                    (chunk, images) =>
                     {
-                        var tile = ImageSaver.ToPixels(data, n, images.C, images.H, images.W, network.Info);
-                        ImageSaver.SavePng(tile, session.OutPath(FileName(chunk[n]) + ".png"));
-                        sheet.Place(chunk[n] - first, tile);
-                    }
-                });
+                        var data = images.ToArray();
+                        for (var n = 0; n < chunk.Count; n++) Place(chunk[n], ImageSaver.ToPixels(data, n, images.C, images.H, images.W, network.Info));
+                    });
+            }
             foreach (var a in activations)
                 output.WriteLine($"filter {a.Filter}: mean activation {a.Start:G4} -> {a.End:G4}");
             var sheetPath = session.OutPath($"{name}-filters-{first}-{last}.png");
@@ -100,6 +116,29 @@ public static class FiltersCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>From this image size on, filters are rendered with Lucid's recipe unless the options say otherwise.</summary>
+    public const int LucidSize = 64;
+
+    /// <summary>Each batch of filters as one render: image n maximizes its filter's mean, <c>layer:f@n</c>.</summary>
+    private static List<FilterActivation> RenderFilters(Session session, string layer, List<int> filters, int batch, RenderSettings settings,
+        Action<int, PlanarImage> place)
+    {
+        var activations = new List<FilterActivation>();
+        foreach (var chunk in filters.Chunk(batch))
+        {
+            var objective = chunk.Select((f, n) => Objective.Channel(layer, f).At(n)).Aggregate((a, b) => a + b);
+            var rendered = Renderer.Run(session.Network, objective, chunk.Length, settings, session.Random, run: (optimizer, _) =>
+                session.Progress.Track($"filters {chunk[0]}-{chunk[^1]}", report =>
+                    optimizer.Run(settings.Steps, Math.Max(1, settings.Steps / 50), session.Random, report)));
+            for (var n = 0; n < chunk.Length; n++)
+            {
+                place(chunk[n], RenderOptions.Picture(rendered, n, session.Network.Info));
+                activations.Add(new FilterActivation(chunk[n], rendered.Start[n], rendered.End[n]));
+            }
+        }
+        return activations;
     }
 
     /// <summary>Half the device's memory when it reports it, else a fixed budget (the CPU accelerator reports none that means anything).</summary>

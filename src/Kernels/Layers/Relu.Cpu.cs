@@ -34,4 +34,16 @@ public static partial class Relu
             for (; i < length; i++) dxs[i] = xs[i] > 0f ? dys[i] : 0f;
         });
     }
+
+    /// <summary>One batch item per work item: the vanishing test, then the choice per element.</summary>
+    private static void CpuRedirected(Tensor x, Tensor dy, Tensor dx) =>
+        CpuParallel.For(x.Device, x.N, 2L * x.ItemLength, n =>
+        {
+            var xs = x.Span.Slice(n * x.ItemLength, x.ItemLength);
+            var dys = dy.Span.Slice(n * x.ItemLength, x.ItemLength);
+            var dxs = dx.Span.Slice(n * x.ItemLength, x.ItemLength);
+            var vanished = true;
+            for (var i = 0; i < xs.Length && vanished; i++) vanished = !(xs[i] > 0f && dys[i] != 0f);
+            for (var i = 0; i < xs.Length; i++) dxs[i] = Redirect(xs[i], dys[i], vanished);
+        });
 }

@@ -1,6 +1,8 @@
 using DeepVis.Kernels.Runtime;
 using ILGPU;
+using DeepVis.Kernels.Image;
 using ILGPU.Algorithms;
+using ILGPU.Algorithms.ScanReduceOperations;
 using ILGPU.Runtime;
 
 namespace DeepVis.Kernels.Layers;
@@ -16,6 +18,13 @@ public enum ReluGradient
     /// units in the first steps of activation maximization, where most units start negative.
     /// </summary>
     PassThrough,
+
+    /// <summary>
+    /// Lucid's redirected ReLU: the true gradient, except for a batch item whose true gradient vanishes
+    /// entirely; there the gradient passes wherever it would not push an already negative input lower
+    /// (x &lt; 0 and d loss / dy &gt; 0 is still blocked), so optimization can leave a dead start.
+    /// </summary>
+    Redirected,
 }
 
 /// <summary>ReLU: y = max(x, 0). Forward and backward-to-input kernels.</summary>
@@ -28,6 +37,9 @@ public static partial class Relu
 
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> Backward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BackwardKernel);
+
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> Redirected =
+            a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RedirectedKernel);
     }
 
     /// <summary>y = max(x, 0); <paramref name="y"/> may be <paramref name="x"/> (in place).</summary>
@@ -43,12 +55,34 @@ public static partial class Relu
     {
         dy.RequireShape("relu output gradient", [.. x.Shape]);
         dx.RequireShape("relu input gradient", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuBackward(x, dy, dx, mode);
+        if (mode == ReluGradient.Redirected)
+        {
+            if (x.Device.RunsOnHost) CpuRedirected(x, dy, dx);
+            else x.Device.Kernels(a => new Loaded(a)).Redirected(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
+                x.View, dy.View, dx.View, x.ItemLength);
+        }
+        else if (x.Device.RunsOnHost) CpuBackward(x, dy, dx, mode);
         else x.Device.Kernels(a => new Loaded(a)).Backward(x.Length, x.View, dy.View, dx.View, (int)mode);
     }
 
     private static void ForwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> y) =>
         y[i] = XMath.Max(x[i], 0f);
+
+    /// <summary>One group per batch item: whether its true gradient vanishes (a group sum), then the choice per element.</summary>
+    private static void RedirectedKernel(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, int itemLength)
+    {
+        var scratch = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
+        var start = Grid.IdxX * itemLength;
+        var sum = 0f;
+        for (var i = Group.IdxX; i < itemLength; i += Group.DimX)
+            if (x[start + i] > 0f) sum += XMath.Abs(dy[start + i]);
+        var vanished = GroupReduce.Reduce<float, AddFloat>(scratch, sum) == 0f;
+        for (var i = Group.IdxX; i < itemLength; i += Group.DimX)
+            dx[start + i] = Redirect(x[start + i], dy[start + i], vanished);
+    }
+
+    private static float Redirect(float x, float dy, bool vanished) =>
+        x > 0f || (vanished && !(x < 0f && dy > 0f)) ? dy : 0f;
 
     private static void BackwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, int mode) =>
         dx[i] = mode == (int)ReluGradient.PassThrough || x[i] > 0f ? dy[i] : 0f;

@@ -42,6 +42,10 @@ public sealed class MaskObjective : IObjective
         return new MaskObjective(layer, Tensor.FromArray(device, mask, outputShape));
     }
 
+    /// <summary>Item n maximizes &lt;output[n], mask[n]&gt; for any mask of the layer's output shape (weighted sums of terms).</summary>
+    public static MaskObjective FromMask(Device device, NetworkLayer layer, int[] outputShape, float[] mask) =>
+        new(layer, Tensor.FromArray(device, mask, outputShape));
+
     public void AddGradient(Tensor activation, Tensor gradient) => Arithmetic.Axpy(-1f, _mask, gradient);
 
     public float[] Loss(Tensor activation)

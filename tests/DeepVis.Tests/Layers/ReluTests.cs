@@ -47,6 +47,28 @@ public abstract class ReluTests(DeviceFixture fixture, Implementation implementa
     }
 
     [Fact]
+    public void Redirected_backward_changes_only_items_whose_gradient_vanishes()
+    {
+        var shape = RandomShape();
+        shape[0] = 3;
+        var length = shape.Aggregate(1, (a, b) => a * b);
+        var item = length / 3;
+        // Item 0 is all negative (its true gradient vanishes), items 1 and 2 are mixed.
+        var x = Uniform(length);
+        for (var i = 0; i < item; i++) x[i] = -Math.Abs(x[i]) - 0.1f;
+        x[item] = 0.5f;
+        x[2 * item] = 0.5f;
+        var dy = Uniform(length);
+        dy[item] = dy[2 * item] = 1f;
+        var dx = Poisoned(shape);
+        Relu.Backward(Upload(x, shape), Upload(dy, shape), dx, ReluGradient.Redirected);
+        var expected = ReluReference.Redirected(ToDouble(x), ToDouble(dy), item);
+        AssertClose(expected, dx.ToArray(), 0, "redirected relu backward");
+        Assert.Contains(expected.Take(item), v => v != 0);
+        Assert.Equal(ReluReference.Backward(ToDouble(x), ToDouble(dy), false).Skip(item), expected.Skip(item));
+    }
+
+    [Fact]
     public void Backward_matches_finite_differences()
     {
         var shape = RandomShape();

@@ -1,4 +1,5 @@
 using System.Reflection;
+using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Layers;
 using ILGPU;
 using ILGPU.Algorithms;
@@ -59,9 +60,18 @@ public sealed class PtxCompileTests : IDisposable
                      (typeof(Concat), "ForwardKernel"), (typeof(Concat), "BackwardKernel"),
                      (typeof(Clip), "ForwardKernel"), (typeof(Clip), "BackwardKernel"),
                      (typeof(DeepVis.Kernels.Update.Adam), "ApplyKernel"),
+                     // Feature visualization (render): spectral images, colour, squashing, transforms.
+                     (typeof(Dft2d), "SynthesizeColumnsKernel"), (typeof(Dft2d), "SynthesizeRowsKernel"),
+                     (typeof(Dft2d), "AnalyzeRowsKernel"), (typeof(Dft2d), "AnalyzeColumnsKernel"),
+                     (typeof(SpectralScale), "ApplyKernel"), (typeof(ColorDecorrelation), "ApplyKernel"),
+                     (typeof(Sigmoid), "ForwardKernel"), (typeof(Sigmoid), "BackwardKernel"),
+                     (typeof(AffineSample), "ForwardKernel"), (typeof(AffineSample), "BackwardKernel"),
+                     (typeof(Gram), "ForwardKernel"), (typeof(Gram), "BackwardKernel"), (typeof(Diversity), "PairsKernel"),
+                     (typeof(Diversity), "GramGradientKernel"), (typeof(DirectionCosine), "ValuesKernel"), (typeof(DirectionCosine), "AddGradientKernel"),
+                     (typeof(Relu), "RedirectedKernel"),
                  })
             Assert.Contains(kernels, m => m.DeclaringType == type && m.Name == name);
-        Assert.True(kernels.Count >= 47, $"found only {kernels.Count} kernels");
+        Assert.True(kernels.Count >= 57, $"found only {kernels.Count} kernels");
         var failures = new List<string>();
         foreach (var kernel in kernels)
         {

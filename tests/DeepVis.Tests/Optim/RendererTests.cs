@@ -1,0 +1,40 @@
+using DeepVis.Nets;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Parameterization;
+using DeepVis.Optim.Render;
+using DeepVis.Optim.Transforms;
+using DeepVis.Tests.Support;
+
+namespace DeepVis.Tests.Optim;
+
+/// <summary>Lucid-style renders on the embedded Fashion-MNIST mini-vgg raise the channel they target.</summary>
+public sealed class RendererTests(DeviceFixture fixture)
+{
+    [Theory]
+    [InlineData(false, "none", RenderOptimizer.Adam)]
+    [InlineData(true, "standard", RenderOptimizer.Adam)]
+    [InlineData(true, "jitter:2", RenderOptimizer.Normalized)]
+    public void Render_raises_each_images_channel(bool fourier, string transforms, RenderOptimizer optimizer)
+    {
+        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        var objective = Objective.Channel("conv2_2", 3).At(0) + Objective.Channel("conv2_2", 9).At(1);
+        var settings = new RenderSettings(28, 128, new ParameterizationSettings(fourier, false), TransformChain.Parse(transforms), optimizer, 0.05f);
+        var result = Renderer.Run(network, objective, 2, settings, new Random(3));
+        Assert.Equal(2 * 28 * 28, result.Pixels.Length);
+        Assert.All(result.Pixels, p => Assert.InRange(p, 0f, 1f));
+        for (var n = 0; n < 2; n++)
+            Assert.True(result.End[n] > result.Start[n] + 0.3f,
+                $"image {n}: channel mean {result.Start[n]} -> {result.End[n]}");
+    }
+
+    [Fact]
+    public void Starting_from_an_image_reproduces_it()
+    {
+        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        var random = new Random(4);
+        var pixels = Enumerable.Range(0, 28 * 28).Select(_ => (float)(0.05 + 0.9 * random.NextDouble())).ToArray();
+        var settings = new RenderSettings(28, 1, new ParameterizationSettings(true, false), TransformChain.None, RenderOptimizer.Adam, 1e-9f);
+        var result = Renderer.Run(network, Objective.Channel("conv1_1", 0), 1, settings, random, pixels);
+        Assert.All(result.Pixels.Zip(pixels), p => Assert.True(Math.Abs(p.First - p.Second) < 1e-3, $"{p.First} for {p.Second}"));
+    }
+}
