@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Regenerates the README's ResNet-18 inversion strip and table: inverts a shipped photo at 224x224
+# from the stem and each stage's output of the real ImageNet ResNet-18, with the `exact` and
+# `mahendran` presets (their default steps), and prints PSNR and SSIM per layer as a Markdown table.
+# About 10 minutes on a 2-core CPU.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+dotnet build src/Cli -c Release -v quiet -nologo
+deepvis() { dotnet src/Cli/bin/Release/net10.0/deepvis.dll "$@"; }
+
+deepvis models get resnet18-imagenet
+photo=samples/photos/chelsea.png
+layers="stem layer1 layer2 layer3 layer4"
+for preset in exact mahendran; do
+  for layer in $layers; do
+    deepvis invert "$photo" --weights resnet18-imagenet --layer "$layer" --size 224 --preset "$preset" \
+      --seed 0 --out "$out/$preset" --quiet | tee "$out/$preset-$layer.txt"
+  done
+done
+
+/usr/bin/python3 - "$out" docs/gallery "$photo" $layers <<'PY'
+import re
+import sys
+from PIL import Image
+
+out, gallery, photo, layers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+presets = ["exact", "mahendran"]
+numbers = {}
+for preset in presets:
+    for layer in layers:
+        text = open(f"{out}/{preset}-{layer}.txt").read()
+        m = re.search(r"feature loss (\S+), psnr (\S+) dB, ssim (\S+)", text)
+        numbers[preset, layer] = (float(m.group(2)), float(m.group(3)))
+print("| layer | " + " | ".join(f"{p} PSNR (dB) | {p} SSIM" for p in presets) + " |")
+print("| --- |" + " --- | --- |" * len(presets))
+for layer in layers:
+    print(f"| `{layer}` | " + " | ".join(f"{numbers[p, layer][0]:.1f} | {numbers[p, layer][1]:.2f}" for p in presets) + " |")
+
+side, gap = 224, 4
+original = Image.open(photo).convert("RGB").resize((side, side), Image.BILINEAR)
+strip = Image.new("RGB", (gap + (side + gap) * (len(layers) + 1), gap + (side + gap) * len(presets)), (128, 128, 128))
+stem = photo.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+for row, preset in enumerate(presets):
+    y = gap + row * (side + gap)
+    strip.paste(original, (gap, y))
+    for col, layer in enumerate(layers, start=1):
+        strip.paste(Image.open(f"{out}/{preset}/{stem}-{layer}.png").convert("RGB"), (gap + col * (side + gap), y))
+strip.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(f"{gallery}/resnet18-invert-chelsea.png", optimize=True)
+PY
