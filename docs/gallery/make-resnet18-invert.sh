@@ -2,15 +2,8 @@
 # Regenerates the README's ResNet-18 inversion strip and table: inverts a shipped photo at 224x224
 # from the stem and each stage's output of the real ImageNet ResNet-18, with the `exact` and
 # `mahendran` presets (their default steps), and prints PSNR and SSIM per layer as a Markdown table.
-# About 10 minutes on a 2-core CPU.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-dotnet build src/Cli -c Release -v quiet -nologo
-deepvis() { dotnet src/Cli/bin/Release/net10.0/deepvis.dll "$@"; }
-
-deepvis models get resnet18-imagenet
+# About 2 minutes on a 2-core CPU.
+source "$(dirname "$0")/resnet18-setup.sh"
 photo=samples/photos/chelsea.png
 layers="stem layer1 layer2 layer3 layer4"
 for preset in exact mahendran; do

@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the README's ResNet-18 pictures: fetches the real ImageNet ResNet-18 (once, through
 # NuGet), dreams on a shipped photo and visualizes layer3 channels. About 5 minutes on a 2-core CPU.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-dotnet build src/Cli -c Release -v quiet -nologo
-deepvis() { dotnet src/Cli/bin/Release/net10.0/deepvis.dll "$@"; }
-
-deepvis models get resnet18-imagenet
+source "$(dirname "$0")/resnet18-setup.sh"
 deepvis dream samples/photos/chelsea.png --weights resnet18-imagenet --layer layer3 --out "$out" --quiet
 deepvis filters --weights resnet18-imagenet --layer layer3 --filter-start 0 --filter-end 11 --size 128 --out "$out" --quiet
 
