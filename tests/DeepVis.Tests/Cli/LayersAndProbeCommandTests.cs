@@ -20,6 +20,18 @@ public sealed class LayersAndProbeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Layers_at_a_size_later_layers_cannot_take_lists_the_shapes_that_fit()
+    {
+        var run = CliRun.Of("layers", "--weights", _folder.MiniVgg(), "--size", "3", "--device", "cpu");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("5 ") && l.Contains("features.5") && l.Contains("[1, 8, 1, 1]"));
+        Assert.Contains(lines, l => l.StartsWith("9 ") && l.Contains("features.9") && l.Contains("does not fit"));
+        Assert.Contains(lines, l => l.StartsWith("14 ") && l.Contains("classifier.3") && l.Contains("does not fit"));
+        Assert.Contains("the first: features.9:", run.Output);
+    }
+
+    [Fact]
     public void Layers_with_a_missing_weights_file_is_one_line()
     {
         CliRun.Of("layers", "--weights", _folder.File("none.h5")).AssertOneLineError("none.h5", "does not exist");
