@@ -62,12 +62,6 @@ public readonly record struct Pool2dSettings(
     }
 
     /// <summary>
-    /// PyTorch's pooling_output_shape (dilation 1) with symmetric padding <paramref name="padding"/>.
-    /// </summary>
-    public static int OutputSize(int input, int kernel, int stride, int padding, bool ceilMode) =>
-        OutputSize(input, kernel, stride, padding, padding, ceilMode);
-
-    /// <summary>
     /// PyTorch's pooling_output_shape (dilation 1) generalized to different padding before and after:
     /// span = in + begin + end - k (+ stride - 1 with ceil mode), size = floor(span / stride) + 1, less one
     /// with ceil mode when that last window would start at or past the end of input plus leading padding.

@@ -95,8 +95,7 @@ public sealed class Tensor : IDisposable
     public void CopyTo(Tensor destination)
     {
         destination.RequireShape("copy destination", _shape);
-        if (Device.RunsOnHost) Span.CopyTo(destination.Span);
-        else Buffer.View.CopyTo(Device.Accelerator.DefaultStream, destination.View);
+        CopyElementsTo(destination);
     }
 
     /// <summary>Copies the elements into a tensor of another shape with the same number of elements (a reshape).</summary>

@@ -35,13 +35,7 @@ public sealed class ConcatLayer : ILayer
     public string Details => "channels";
     public long ParameterCount => 0;
 
-    public int[] OutputShape(IReadOnlyList<int[]> inputs)
-    {
-        if (inputs.Count == 0 || inputs.Any(s => s.Length != 4 || s[0] != inputs[0][0] || s[2] != inputs[0][2] || s[3] != inputs[0][3]))
-            throw new ShapeException(
-                $"Concat: expected NCHW inputs that differ only in channels, got {string.Join(", ", inputs.Select(s => Tensor.Format(s)))}");
-        return [inputs[0][0], inputs.Sum(s => s[1]), inputs[0][2], inputs[0][3]];
-    }
+    public int[] OutputShape(IReadOnlyList<int[]> inputs) => Concat.OutputShape(inputs);
 
     public void Forward(IReadOnlyList<Tensor> inputs, Tensor y) => Concat.Forward(inputs, y);
     public void Backward(IReadOnlyList<Tensor> inputs, Tensor y, Tensor dy, IReadOnlyList<Tensor> dxs) => Concat.BackwardInput(dy, dxs);

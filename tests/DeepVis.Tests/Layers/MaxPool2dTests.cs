@@ -243,7 +243,7 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
     [InlineData(2, 3, 2, 1, true, 2)]
     public void Output_size_matches_pytorch(int input, int kernel, int stride, int pad, bool ceil, int expected)
     {
-        Assert.Equal(expected, Pool2dSettings.OutputSize(input, kernel, stride, pad, ceil));
+        Assert.Equal(expected, Pool2dSettings.OutputSize(input, kernel, stride, pad, pad, ceil));
         Assert.Equal([3, 4, expected, expected], MaxPool2d.OutputShape([3, 4, input, input], new Pool2dSettings(kernel, stride, pad, ceil)));
     }
 
