@@ -162,22 +162,24 @@ public sealed class Network : IDisposable
         return shapes;
     }
 
+    /// <summary>Whether every node up to the targets accepts an input of height x width.</summary>
+    public bool Fits(int height, int width, IReadOnlyCollection<NetworkLayer> targets)
+    {
+        try
+        {
+            OutputShapes(1, height, width, targets);
+            return true;
+        }
+        catch (ShapeException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The square input sizes up to <paramref name="limit"/> that every node up to the targets accepts, described briefly.</summary>
     public string SizesThatFit(IReadOnlyCollection<NetworkLayer> targets, int limit = 1024)
     {
-        var fits = new List<int>();
-        for (var size = 1; size <= limit; size++)
-        {
-            try
-            {
-                OutputShapes(1, size, size, targets);
-                fits.Add(size);
-            }
-            catch (ShapeException)
-            {
-                // this size does not fit: try the next
-            }
-        }
+        var fits = Enumerable.Range(1, limit).Where(size => Fits(size, size, targets)).ToList();
         if (fits.Count == 0) return $"none up to {limit}x{limit}";
         var step = fits.Count > 1 ? fits[1] - fits[0] : 0;
         var regular = fits.Count > 2 && fits.Zip(fits.Skip(1), (a, b) => b - a).All(d => d == step);

@@ -16,6 +16,7 @@ public sealed record InversionResult(float[] Images, float[] Loss);
 /// </summary>
 public sealed class Inversion : IDisposable
 {
+    private readonly Network _network;
     private readonly NetworkLayer _layer;
     private readonly InversionSettings _settings;
     private readonly FeatureMatchObjective _objective;
@@ -28,6 +29,7 @@ public sealed class Inversion : IDisposable
     {
         if (settings.Problem(shape[2], shape[3]) is { } problem) throw new ArgumentException(problem, nameof(settings));
         var device = network.Device;
+        _network = network;
         _layer = layer;
         _settings = settings;
         _objective = new FeatureMatchObjective(layer, device, network.OutputShapes(shape[0], shape[2], shape[3], [layer])[layer.Index]);
@@ -48,17 +50,20 @@ public sealed class Inversion : IDisposable
     }
 
     /// <summary>
-    /// Matches the features of <paramref name="originals"/> from a fresh start (noise or mean), for the full
-    /// iteration count; with several restarts from fresh noise, each image keeps its run of lowest feature loss.
+    /// Matches the features of <paramref name="originals"/> from a fresh start (noise or mean, or the
+    /// coarser levels' result), for the full iteration count; with several restarts from fresh noise, each
+    /// image keeps its run of lowest feature loss.
     /// </summary>
     public InversionResult Invert(float[] originals, Random random, Action<Progress>? progress = null, Action<int>? afterStep = null)
     {
-        Retarget(originals);
+        var coarse = _settings.CoarseToFine > 1 ? CoarserSize() : null;
         InversionResult? best = null;
         for (var restart = 0; restart < _settings.Restarts; restart++)
         {
-            if (_settings.Start == InversionStart.Mean) Image.Fill(0f);
+            if (coarse is { } size) StartCoarse(originals, size, random, progress);
+            else if (_settings.Start == InversionStart.Mean) Image.Fill(0f);
             else Image.CopyFrom(Noise(Image.Length, _settings.NoiseStd, random));
+            Retarget(originals);
             var run = Descend(_settings.Iterations, random, progress, afterStep);
             best = best is null ? run : Better(best, run);
         }
@@ -79,6 +84,34 @@ public sealed class Inversion : IDisposable
             Array.Copy(b.Images, n * length, images, n * length, length);
         }
         return new InversionResult(images, loss);
+    }
+
+    /// <summary>
+    /// The largest size at about half this one (aspect kept) that the network takes up to the layer, or
+    /// null when none from half down to a quarter fits (a network that needs one exact size).
+    /// </summary>
+    private (int H, int W)? CoarserSize()
+    {
+        var (h, w) = (Image.Shape[2], Image.Shape[3]);
+        for (var side = h / 2; side >= Math.Max(1, h / 4); side--)
+        {
+            var width = Math.Max(1, (int)Math.Round((double)side * w / h));
+            if (_network.Fits(side, width, [_layer])) return (side, width);
+        }
+        return null;
+    }
+
+    /// <summary>Inverts the originals resized to the coarser size (itself coarse-to-fine, one level fewer) and starts from that result upsampled.</summary>
+    private void StartCoarse(float[] originals, (int H, int W) size, Random random, Action<Progress>? progress)
+    {
+        var device = _network.Device;
+        int[] shape = [Image.Shape[0], Image.Shape[1], size.H, size.W];
+        using var full = Tensor.FromArray(device, originals, [.. Image.Shape]);
+        using var small = new Tensor(device, shape);
+        Resize.Forward(full, small);
+        using var coarse = new Inversion(_network, _layer, shape, _settings with { CoarseToFine = _settings.CoarseToFine - 1, Restarts = 1 });
+        coarse.Invert(small.ToArray(), random, progress);
+        Resize.Forward(coarse.Image, Image);
     }
 
     /// <summary>Matches the features of <paramref name="originals"/> starting from the current images, for the warm iteration count.</summary>

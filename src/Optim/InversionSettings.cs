@@ -84,6 +84,13 @@ public sealed record InversionSettings
     /// <summary>Runs from fresh noise per inversion; each image keeps the run of lowest feature loss (1: a single run).</summary>
     public int Restarts { get; init; } = 1;
 
+    /// <summary>
+    /// Resolutions optimized in turn, coarsest first, each about half the next (the largest size below
+    /// that the network takes up to the layer) and upsampled to start the next; each runs the iterations.
+    /// 1: the full size only.
+    /// </summary>
+    public int CoarseToFine { get; init; } = 1;
+
     /// <summary>Standard deviation of the starting noise in normalized units (1: the dataset's own spread).</summary>
     public float NoiseStd { get; init; } = 1f;
 
@@ -114,6 +121,7 @@ public sealed record InversionSettings
         if (!(AlphaNormWeight >= 0f) || !float.IsFinite(AlphaNormWeight)) return $"alpha norm weight must be >= 0, got {AlphaNormWeight}";
         if (!(Alpha >= 1f) || !float.IsFinite(Alpha)) return $"alpha must be >= 1, got {Alpha}";
         if (Restarts < 1) return $"restarts must be at least 1, got {Restarts}";
+        if (CoarseToFine is < 1 or > 4) return $"coarse-to-fine levels must lie in 1..4, got {CoarseToFine}";
         if (Restarts > 1 && Start == InversionStart.Mean) return "restarts need the noise start: from the mean image every run is the same";
         if (!(NoiseStd >= 0f) || !float.IsFinite(NoiseStd)) return $"noise std must be >= 0, got {NoiseStd}";
         if (ReportEvery < 1) return $"report interval must be at least 1, got {ReportEvery}";

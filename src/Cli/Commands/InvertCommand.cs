@@ -45,7 +45,7 @@ public static class InvertCommand
         var preset = new Option<string>("--preset")
         {
             Description = $"starting settings, which the options below override: {InversionPresets.Mahendran} (default: Mahendran & Vedaldi's TV and " +
-                "alpha-norm priors with momentum: close to the original at early layers and still a natural-looking image at deep ones, " +
+                "alpha-norm priors, TV stronger the deeper the layer, with momentum: close to the original at early layers and still a natural-looking image at deep ones, " +
                 $"where matching the features alone gives noise), {InversionPresets.Exact} (Adam on the features alone, pixels kept in 0..1: the " +
                 $"most faithful reconstruction at early layers) or {InversionPresets.Blur} (the first seed tool's descent with periodic blurs: " +
                 "smooth, blurry images)",
@@ -87,6 +87,12 @@ public static class InvertCommand
                 "on the default model 4 raised the mean PSNR at relu2_1 from 14.0 to 14.7 dB, little elsewhere (docs/quality.md; default 1)",
             DefaultValueFactory = _ => 1,
         };
+        var coarseToFine = new Option<int>("--coarse-to-fine")
+        {
+            Description = "resolutions optimized in turn, coarsest first, each about half the next, upsampled to start the next, " +
+                "each for --iterations (a movie: its first frame); 1..4 (default 1: the full size only)",
+            DefaultValueFactory = _ => 1,
+        };
         var movieOut = new Option<string?>("--movie-out")
         {
             Description = "for a movie: also write the result as this GIF or MP4 (MP4 needs ffmpeg on PATH); default: a GIF or MP4 input " +
@@ -97,7 +103,7 @@ public static class InvertCommand
         var command = new Command("invert", "Re-create images from their features at a layer (Mahendran & Vedaldi feature inversion).")
         {
             images, layer, preset, init, iterations, warm, optimizer, rate, schedule, momentum, blur, noBlur, gradClip, imageClip, clamp,
-            tv, alphaWeight, alpha, restarts, movieOut, size, verbose,
+            tv, alphaWeight, alpha, restarts, coarseToFine, movieOut, size, verbose,
         };
         common.AddTo(command);
         command.SetAction(result =>
@@ -118,7 +124,7 @@ public static class InvertCommand
             var target = network.Resolve(result.GetValue(layer)!);
             var (height, width) = Options.ImageSize(result.GetValue(size), network.Info.DefaultSize);
             var shapes = OutputShapes(network, target, height, width);
-            var settings = InversionPresets.For(presetName, network.Info, height, width)!;
+            var settings = InversionPresets.For(presetName, network.Info, height, width, shapes[target.Index])!;
             // What the command line names overrides the preset.
             settings = settings with
             {
@@ -136,6 +142,7 @@ public static class InvertCommand
                 AlphaNormWeight = result.GetValue(alphaWeight) ?? settings.AlphaNormWeight,
                 Alpha = result.GetValue(alpha) ?? settings.Alpha,
                 Restarts = result.GetValue(restarts),
+                CoarseToFine = result.GetValue(coarseToFine),
                 Start = result.GetValue(init) is { } start ? (start == "mean" ? InversionStart.Mean : InversionStart.Noise) : settings.Start,
             };
             settings = settings with { ReportEvery = isVerbose ? 10 : Math.Max(1, settings.Iterations / 50) };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DeepVis.Cli.Images;
 using DeepVis.Cli.Quality;
+using DeepVis.Nets;
 using DeepVis.Optim;
 
 namespace DeepVis.Cli.Commands;
@@ -17,6 +18,9 @@ public static class QualityCommand
 
     /// <summary>Random restarts of the extra inversion table.</summary>
     private const int QualityRestarts = 4;
+
+    /// <summary>Resolutions of the coarse-to-fine inversion table (28 and 14 on the default model).</summary>
+    private const int QualityLevels = 2;
 
     public static readonly string[] Parts = ["class", "invert", "filters"];
 
@@ -83,24 +87,28 @@ public static class QualityCommand
                 var (h, w) = (info.DefaultSize, info.DefaultSize);
                 int[] shape = [sampleFiles.Length, info.InputChannels, h, w];
                 var originals = session.LoadImages(sampleFiles, h, w);
-                // Each preset, and the default one with random restarts (the deep layers gain from them).
-                var variants = InversionPresets.Names.Select(p => (Name: p, Preset: p, Restarts: 1))
-                    .Append(($"{InversionPresets.Default} --restarts {QualityRestarts}", InversionPresets.Default, QualityRestarts));
-                foreach (var (name, preset, restarts) in variants)
+                // Each preset, and the default one with random restarts and coarse-to-fine (options for the deep layers).
+                var variants = InversionPresets.Names.Select(p => (Name: p, Preset: p, Restarts: 1, Levels: 1))
+                    .Append(($"{InversionPresets.Default} --restarts {QualityRestarts}", InversionPresets.Default, QualityRestarts, 1))
+                    .Append(($"{InversionPresets.Default} --coarse-to-fine {QualityLevels}", InversionPresets.Default, 1, QualityLevels));
+                var layers = QualityMeasures.ConvOutputs(network);
+                var layerShapes = network.OutputShapes(1, h, w, layers);
+                // A preset may weigh its priors by the layer's depth.
+                InversionSettings Preset(string preset, NetworkLayer layer) => InversionPresets.For(preset, info, h, w, layerShapes[layer.Index])!;
+                foreach (var (name, preset, restarts, levels) in variants)
                 {
-                    var settings = InversionPresets.For(preset, info, h, w)! with
-                    {
-                        Iterations = iterations, Restarts = restarts, ReportEvery = Math.Max(1, iterations / 50),
-                    };
-                    var rows = QualityMeasures.ConvOutputs(network).Select(layer => session.Progress.Track($"invert {name} {layer.Name}",
-                        progress => QualityMeasures.Inversion(network, originals, shape, layer, settings, new Random(seed), progress))).ToList();
+                    var rows = layers.Select(layer => session.Progress.Track($"invert {name} {layer.Name}",
+                        progress => QualityMeasures.Inversion(network, originals, shape, layer, Preset(preset, layer) with
+                        {
+                            Iterations = iterations, Restarts = restarts, CoarseToFine = levels, ReportEvery = Math.Max(1, iterations / 50),
+                        }, new Random(seed), progress))).ToList();
                     markdown.AddInversions(name, rows, sampleFiles.Length, iterations);
                     if (name == InversionPresets.Exact) markdown.AddInversionGoals(rows);
                 }
                 var movie = QualityMeasures.ShiftedMovie(originals[..(info.InputChannels * h * w)], info.InputChannels, h, w, MovieFrames);
-                var movieSettings = InversionPresets.For(InversionPresets.Default, info, h, w)! with { Iterations = iterations };
-                var coherence = QualityMeasures.ConvOutputs(network).Select(layer => session.Progress.Track($"movie {layer.Name}",
-                    _ => QualityMeasures.Coherence(network, movie, [1, info.InputChannels, h, w], layer, movieSettings, new Random(seed)))).ToList();
+                var coherence = layers.Select(layer => session.Progress.Track($"movie {layer.Name}",
+                    _ => QualityMeasures.Coherence(network, movie, [1, info.InputChannels, h, w], layer,
+                        Preset(InversionPresets.Default, layer) with { Iterations = iterations }, new Random(seed)))).ToList();
                 markdown.AddCoherence(InversionPresets.Default,
                     $"A movie of {MovieFrames} frames, {Path.GetFileName(sampleFiles[0])} moved right one pixel per frame,", coherence);
             }

@@ -148,6 +148,16 @@ public sealed class InvertCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_mp4_ffmpeg_cannot_decode_is_one_line()
+    {
+        Assert.SkipWhen(Ffmpeg.Find() is null, "ffmpeg is not on PATH");
+        var mp4 = _folder.File("broken.mp4");
+        File.WriteAllBytes(mp4, [0, 0, 0, 24, .. "ftypmp42"u8.ToArray(), .. Enumerable.Range(0, 64).Select(i => (byte)(i * 37))]);
+        Invert(mp4, "--layer", "conv1_1").AssertOneLineError("broken.mp4", "cannot be read", "ffmpeg");
+        Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFileSystemEntries(_folder.File("out")).Any());
+    }
+
+    [Fact]
     public void Movie_out_without_exactly_one_movie_is_one_line() =>
         Invert(Png("a.png"), "--layer", "conv1_1", "--movie-out", _folder.File("a.gif")).AssertOneLineError("--movie-out needs exactly one movie", "got 0");
 

@@ -42,10 +42,10 @@ public sealed class QualityCommandTests : IDisposable
         Assert.Equal(10, classRows.Count);
         Assert.All(classRows, r => Assert.Matches(@"^\| \d 'class \d' \| \d\.\d{4}( \(predicted [^)]+\))? \| \d\.\d{4}( \(predicted [^)]+\))? \|$", r));
         Assert.Single(rows, r => r.StartsWith("| **lowest** |"));
-        // Inversion rows (one table per preset), movie coherence and filter rows: one per convolution output of the mini-vgg, the ReLU after it.
+        // Inversion rows (one table per preset and option), movie coherence and filter rows: one per convolution output of the mini-vgg, the ReLU after it.
         string[] layers = ["relu1_1", "relu1_2", "relu2_1", "relu2_2"];
-        Assert.Equal([.. layers, .. layers, .. layers, .. layers], rows.Where(r => r.Contains("dB") is false && r.Contains(" to ")).Select(r => r.Split('|')[1].Trim()));
-        foreach (var preset in new[] { "blur", "mahendran", "exact", "mahendran --restarts 4" }) Assert.Contains($"## Feature inversion: --preset {preset}\n", report);
+        Assert.Equal([.. layers, .. layers, .. layers, .. layers, .. layers], rows.Where(r => r.Contains("dB") is false && r.Contains(" to ")).Select(r => r.Split('|')[1].Trim()));
+        foreach (var preset in new[] { "blur", "mahendran", "exact", "mahendran --restarts 4", "mahendran --coarse-to-fine 2" }) Assert.Contains($"## Feature inversion: --preset {preset}\n", report);
         Assert.Matches(@"Goals of the exact preset: relu1_1: lowest PSNR [0-9.]+ dB, goal 40 dB: (met|missed)\.", report);
         Assert.Contains("## Movie coherence: preset mahendran", report);
         Assert.Equal(layers, rows.Where(r => r.Count(c => c == '|') == 5 && !r.Contains(" to ") && !r.Contains('%') && r.Contains("relu"))

@@ -68,7 +68,7 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
         using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
         var files = Directory.GetFiles(Fixtures.Repo("samples"), "*.png").Order().ToArray();
         var originals = files.SelectMany(f => network.Info.Normalize(ImageLoader.Load(f, 1).Data, 28 * 28)).ToArray();
-        var settings = InversionPresets.For(InversionPresets.Exact, network.Info, 28, 28)!;
+        var settings = InversionPresets.For(InversionPresets.Exact, network.Info, 28, 28, [1, 16, 28, 28])!;
         Assert.Equal(200, settings.Iterations);
         var rows = new[] { "relu1_1", "relu1_2", "relu2_2" }.Select(layer =>
             QualityMeasures.Inversion(network, originals, [files.Length, 1, 28, 28], network.Resolve(layer), settings, new Random(0))).ToList();

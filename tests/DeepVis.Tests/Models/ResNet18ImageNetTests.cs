@@ -132,7 +132,7 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
     public void Invert_of_a_photo_at_a_stage_brings_the_feature_loss_well_below_that_of_a_blank_image()
     {
         var run = CliRun.Of("invert", Fixtures.Path("resnet18-imagenet-chelsea-224.png"), "--weights", fetched.Weights, "--layer", "layer2",
-            "--iterations", "10", "--quiet", "--out", _out.Path);
+            "--iterations", "20", "--quiet", "--out", _out.Path);
         Assert.True(run.ExitCode == 0, run.Error);
         var match = Regex.Match(run.Output, @"feature loss (\S+),");
         Assert.True(match.Success, run.Output);

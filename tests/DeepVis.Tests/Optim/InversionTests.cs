@@ -1,5 +1,6 @@
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Weights;
 using DeepVis.Optim;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Quality;
@@ -90,7 +91,7 @@ public sealed class InversionTests(DeviceFixture fixture) : IDisposable
         Assert.True(Tv(tv) < 0.5 * Tv(plain), $"total variation: {Tv(plain):G4} plain, {Tv(tv):G4} with the TV prior");
     }
 
-    private InversionSettings Preset(string name) => InversionPresets.For(name, _network.Info, 28, 28)!;
+    private InversionSettings Preset(string name) => InversionPresets.For(name, _network.Info, 28, 28, [1, 16, 28, 28])!;
 
     [Fact]
     public void The_exact_preset_keeps_every_pixel_displayable()
@@ -112,6 +113,28 @@ public sealed class InversionTests(DeviceFixture fixture) : IDisposable
             return Math.Pow(x[i * 28 + j + 1] - x[i * 28 + j], 2) + Math.Pow(x[j * 28 + i] - x[(j + 1) * 28 + i], 2);
         });
         Assert.True(Tv(priors) < 0.5 * Tv(plain), $"total variation: {Tv(priors):G4} with the priors, {Tv(plain):G4} without");
+    }
+
+    /// <summary>
+    /// On a 0..255 model without std division the mahendran preset must move pixels by the same share of
+    /// the range as on a 0..1 model (it once stayed at the grey start there), and its TV weight must grow
+    /// with the layer's downsampling past 2 while the alpha-norm weight stays.
+    /// </summary>
+    [Fact]
+    public void The_mahendran_preset_scales_with_the_pixel_range_and_smooths_more_at_deeper_layers()
+    {
+        var unit = new ModelInfo("a", 3, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], 224, 10);
+        var bytes = new ModelInfo("b", 3, [123.7f, 116.3f, 103.5f], [1f, 1f, 1f], 224, 10, "BGR", 255f);
+        InversionSettings At(ModelInfo info, int side) =>
+            InversionPresets.For(InversionPresets.Mahendran, info, 224, 224, [1, 64, side, side])!;
+        var (a, b) = (At(unit, 112), At(bytes, 112));
+        static float Range(ModelInfo info) => info.InputRange / info.Std.Average();
+        Assert.Equal(a.LearningRate / Range(unit), b.LearningRate / Range(bytes), 1e-6f);
+        Assert.Equal(a.NoiseStd / Range(unit), b.NoiseStd / Range(bytes), 1e-6f);
+        Assert.Equal(At(unit, 224).TvWeight, a.TvWeight);
+        Assert.Equal(16 * a.TvWeight, At(unit, 7).TvWeight, a.TvWeight * 1e-4f);
+        Assert.Equal(a.AlphaNormWeight, At(unit, 7).AlphaNormWeight);
+        Assert.Equal(112 * a.TvWeight, InversionPresets.For(InversionPresets.Mahendran, unit, 224, 224, [1, 1000])!.TvWeight, a.TvWeight * 1e-4f);
     }
 
     [Fact]
@@ -152,6 +175,27 @@ public sealed class InversionTests(DeviceFixture fixture) : IDisposable
         Assert.Contains("restarts need the noise start", (settings with { Restarts = 2, Start = InversionStart.Mean }).Problem());
     }
 
+    /// <summary>
+    /// Coarse-to-fine runs the iterations at 14x14 on the resized originals first, then at 28x28 from that
+    /// result upsampled: the full size's first report is already far below where a run from noise is then.
+    /// </summary>
+    [Fact]
+    public void Coarse_to_fine_starts_the_full_size_from_the_coarse_result()
+    {
+        var original = Disk(12, 15).Normalized;
+        var settings = Preset(InversionPresets.Exact) with { Iterations = 20, ReportEvery = 5 };
+        var plain = new List<Progress>();
+        var coarse = new List<Progress>();
+        var single = Invert("relu1_2", original, 1, settings, plain.Add);
+        var twoLevels = Invert("relu1_2", original, 1, settings with { CoarseToFine = 2 }, coarse.Add);
+        Assert.Equal(4, plain.Count);
+        Assert.Equal(8, coarse.Count);
+        Assert.True(coarse[4].Loss[0] < 0.25f * plain[0].Loss[0],
+            $"loss 5 steps into the full size: {coarse[4].Loss[0]:G3} after the coarse level, {plain[0].Loss[0]:G3} from noise");
+        Assert.True(twoLevels.Loss[0] < single.Loss[0], $"final loss {twoLevels.Loss[0]:G3} coarse-to-fine, {single.Loss[0]:G3} plain");
+        Assert.Contains("coarse-to-fine levels must lie in 1..4, got 0", (settings with { CoarseToFine = 0 }).Problem());
+    }
+
     [Fact]
     public void Feature_match_loss_is_normalized_per_image_by_the_targets_energy()
     {
@@ -178,8 +222,8 @@ public sealed class InversionTests(DeviceFixture fixture) : IDisposable
         Assert.Contains("a 7x7 blur does not fit a 3x20 image", valid.Problem(3, 20));
         Assert.Contains("a schedule needs the momentum or adam optimizer", (valid with { Schedule = LearningRateSchedule.Cosine }).Problem());
         Assert.Contains("momentum must lie in [0, 1), got 1", (valid with { Optimizer = InversionOptimizer.Momentum, Momentum = 1 }).Problem());
-        Assert.All(InversionPresets.Names, name => Assert.Null(InversionPresets.For(name, _network.Info, 28, 28)!.Problem(28, 28)));
-        Assert.Null(InversionPresets.For("vivid", _network.Info, 28, 28));
+        Assert.All(InversionPresets.Names, name => Assert.Null(Preset(name).Problem(28, 28)));
+        Assert.Null(InversionPresets.For("vivid", _network.Info, 28, 28, [1, 16, 28, 28]));
         Assert.Throws<ArgumentException>(() => new Inversion(_network, _network.Resolve("conv1_1"), [1, 1, 28, 28], valid with { Alpha = 0.5f }));
     }
 
