@@ -3,6 +3,7 @@ using DeepVis.Nets.Layers;
 using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Quality;
+using DeepVis.Optim.Render;
 
 namespace DeepVis.Cli.Quality;
 
@@ -38,10 +39,22 @@ public static class QualityMeasures
     ];
 
     /// <summary>One class visualization per class of the model, all in one batch.</summary>
-    public static IReadOnlyList<ClassQuality> Classes(Network network, ClassSettings settings, Random random, ClassVisualization.OctaveRunner? run = null)
+    public static IReadOnlyList<ClassQuality> Classes(Network network, ClassSettings settings, Random random, ClassVisualization.OctaveRunner? run = null) =>
+        Qualities(ClassVisualization.Run(network, [.. Enumerable.Range(0, network.Info.ClassCount)], settings, random, run));
+
+    /// <summary>Each image's probability for its class and the predicted class, as the network that judged them sees it.</summary>
+    public static IReadOnlyList<ClassQuality> Qualities(ClassImages images) =>
+        [.. images.Classes.Select((c, n) => new ClassQuality(c, images.Probability(n), images.Predicted(n)))];
+
+    /// <summary>
+    /// A second network's view of a model's class images (issue 15's transfer test): the images as pixels
+    /// clamped to 0..1, as they are saved, classified by <paramref name="judge"/>.
+    /// </summary>
+    public static IReadOnlyList<ClassQuality> Judged(Network model, Network judge, ClassImages images)
     {
-        var images = ClassVisualization.Run(network, [.. Enumerable.Range(0, network.Info.ClassCount)], settings, random, run);
-        return [.. images.Classes.Select((c, n) => new ClassQuality(c, images.Probability(n), images.Predicted(n)))];
+        var (c, h, w) = (images.Shape[1], images.Shape[2], images.Shape[3]);
+        var pixels = PixelInput.Pixels(images.Images, c, h * w, model.Info);
+        return Qualities(ClassVisualization.Classify(judge, pixels, images.Shape, images.Classes));
     }
 
     /// <summary>Inverts the batch at the layer and compares each result with its original in pixels (0..1 after denormalizing and clamping).</summary>
