@@ -55,9 +55,13 @@ public sealed class QualityReport
         Line("|---|" + string.Concat(columns.Select(_ => "---:|")));
         for (var i = 0; i < columns[0].Judged.Count; i++)
             Line($"| {ClassLookup.Describe(columns[0].Judged[i].Class, _info.Classes)} | " + string.Join(" | ", columns.Select(c => Cell(c.Judged[i]))) + " |");
-        static string Count(IReadOnlyList<ClassQuality> q) => $"{q.Count(c => c.Predicted == c.Class)}/{q.Count}";
-        Line("| **recognized by the judge** | " + string.Join(" | ", columns.Select(c => $"**{Count(c.Judged)}**")) + " |");
-        Line("| recognized by the model | " + string.Join(" | ", columns.Select(c => Count(c.Own))) + " |");
+        static int Recognized(IReadOnlyList<ClassQuality> q) => q.Count(c => c.Predicted == c.Class);
+        Line("| **recognized by the judge** | " + string.Join(" | ", columns.Select(c => $"**{Recognized(c.Judged)}/{c.Judged.Count}**")) + " |");
+        Line("| recognized by the model | " + string.Join(" | ", columns.Select(c => $"{Recognized(c.Own)}/{c.Own.Count}")) + " |");
+        var best = columns.Max(c => Recognized(c.Judged));
+        var leaders = string.Join(", ", columns.Where(c => Recognized(c.Judged) == best).Select(c => c.Recipe));
+        Line();
+        Line(best == columns[0].Judged.Count ? $"The judge recognizes every image of {leaders}." : $"No recipe reaches the goal; the judge recognizes most ({best}) of {leaders}.");
     }
 
     public void AddInversions(string preset, IReadOnlyList<InversionQuality> rows, int images, int iterations)

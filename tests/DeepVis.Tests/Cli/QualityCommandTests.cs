@@ -90,6 +90,8 @@ public sealed class QualityCommandTests : IDisposable
         for (var column = 0; column < 4; column++)
             Assert.Equal($"{judged.Count(r => !r[column].Contains("predicted"))}/10", recognized[column]);
         Assert.Equal(recognized, byModel);
+        var most = recognized.Max(c => int.Parse(c.Split('/')[0]));
+        Assert.Contains(most == 10 ? "The judge recognizes every image of `" : $"No recipe reaches the goal; the judge recognizes most ({most}) of `", report);
     }
 
     [Fact]
