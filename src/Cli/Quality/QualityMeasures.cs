@@ -23,8 +23,8 @@ public sealed record FilterQuality(string Layer, int Filters, int Rose)
 }
 
 /// <summary>
-/// The three measurements of <c>deepvis quality</c>, each over the algorithm the verb runs with its
-/// defaults: class visualization (every class of the model), inversion and filter maximization at
+/// The measurements of <c>deepvis quality</c>, each over the algorithm the verb runs with its
+/// defaults: class images as the model and a judge see them, inversion and filter maximization at
 /// the output of every convolution (its ReLU where one follows).
 /// </summary>
 public static class QualityMeasures
@@ -37,10 +37,6 @@ public static class QualityMeasures
         .. network.Layers.Where(l => l.Layer is Conv2dLayer).Select(conv =>
             network.Layers.FirstOrDefault(l => l.Inputs.SequenceEqual([conv.Index]) && l.Layer is ReluLayer or ClipLayer) ?? conv),
     ];
-
-    /// <summary>One class visualization per class of the model, all in one batch.</summary>
-    public static IReadOnlyList<ClassQuality> Classes(Network network, ClassSettings settings, Random random, ClassVisualization.OctaveRunner? run = null) =>
-        Qualities(ClassVisualization.Run(network, [.. Enumerable.Range(0, network.Info.ClassCount)], settings, random, run));
 
     /// <summary>Each image's probability for its class and the predicted class, as the network that judged them sees it.</summary>
     public static IReadOnlyList<ClassQuality> Qualities(ClassImages images) =>
