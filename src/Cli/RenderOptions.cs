@@ -7,7 +7,7 @@ namespace DeepVis.Cli;
 
 /// <summary>
 /// The options of a Lucid-style render that <c>render</c>, <c>filters</c> and <c>class</c> share:
-/// parameterization, colour decorrelation, transforms, optimizer and learning rate.
+/// parameterization, colour decorrelation, pixel range, transforms, optimizer and learning rate.
 /// </summary>
 public sealed class RenderOptions
 {
@@ -16,6 +16,11 @@ public sealed class RenderOptions
     public Option<bool?> Decorrelate { get; } = new("--decorrelate")
     {
         Description = "decorrelate colours with Lucid's ImageNet colour matrix (default: on for colour models)",
+    };
+
+    public Option<string?> Range { get; } = new("--range")
+    {
+        Description = "how values become pixels: sigmoid (Lucid's, the default) or clamp (the gradient passed inside 0..1, zero outside)",
     };
 
     public Option<string?> Transforms { get; } = new("--transforms")
@@ -33,12 +38,13 @@ public sealed class RenderOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Param, Decorrelate, Transforms, Optimizer, LearningRate }) command.Options.Add(option);
+        foreach (var option in new Option[] { Param, Decorrelate, Range, Transforms, Optimizer, LearningRate }) command.Options.Add(option);
     }
 
     /// <summary>Whether the command line asked for any of the render machinery.</summary>
     public bool Given(ParseResult result) =>
-        result.GetValue(Param) is not null || result.GetValue(Decorrelate) is not null || result.GetValue(Transforms) is not null;
+        result.GetValue(Param) is not null || result.GetValue(Decorrelate) is not null || result.GetValue(Range) is not null
+        || result.GetValue(Transforms) is not null;
 
     /// <summary>The settings the options describe (Lucid's recipe where not given); a bad value is a <see cref="UserException"/>.</summary>
     public RenderSettings Settings(ParseResult result, int size, int steps, int channels)
@@ -52,6 +58,12 @@ public sealed class RenderOptions
         var decorrelate = result.GetValue(Decorrelate) ?? channels == 3;
         if (decorrelate && channels != 3)
             throw new UserException($"--decorrelate needs a colour model; this one has {channels} channel{(channels == 1 ? "" : "s")}");
+        var range = result.GetValue(Range)?.ToLowerInvariant() switch
+        {
+            null or "sigmoid" => PixelRange.Sigmoid,
+            "clamp" => PixelRange.Clamp,
+            var other => throw new UserException($"--range must be sigmoid or clamp, got '{other}'"),
+        };
         TransformChain transforms;
         try
         {
@@ -67,7 +79,7 @@ public sealed class RenderOptions
             "normalized" => RenderOptimizer.Normalized,
             var other => throw new UserException($"--optimizer must be adam or normalized, got '{other}'"),
         };
-        var settings = new RenderSettings(size, steps, new ParameterizationSettings(fourier, decorrelate), transforms, optimizer, result.GetValue(LearningRate));
+        var settings = new RenderSettings(size, steps, new ParameterizationSettings(fourier, decorrelate, Range: range), transforms, optimizer, result.GetValue(LearningRate));
         if (settings.Problem() is { } problem) throw new UserException(problem);
         return settings;
     }

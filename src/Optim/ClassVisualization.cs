@@ -3,6 +3,8 @@ using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
 using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Quality;
+using DeepVis.Optim.Render;
 using DeepVis.Optim.Steps;
 
 namespace DeepVis.Optim;
@@ -99,16 +101,50 @@ public static class ClassVisualization
         return hooks;
     }
 
+    /// <summary>
+    /// Lucid-style class images (<c>class --param ...</c>): item n of one render maximizes the logit of
+    /// classes[n], from the background colour when given; the network's logits for the rendered images.
+    /// </summary>
+    public static ClassImages Render(Network network, IReadOnlyList<int> classes, RenderSettings settings, float[]? background, Random random,
+        RenderRunner? run = null)
+    {
+        var logits = network.Resolve("logits");
+        var objective = classes.Select((c, n) => Objective.Channel(logits.Address, c).At(n)).Aggregate((a, b) => a + b);
+        var (channels, plane) = (network.Info.InputChannels, settings.Size * settings.Size);
+        // The render starts from pixels in the network's channel order.
+        float[]? start = background is null ? null
+            : [.. Enumerable.Repeat(Colour(network.Info.ColorOrder == "BGR" ? [.. background.Reverse()] : background, channels, plane), classes.Count).SelectMany(i => i)];
+        var rendered = Renderer.Run(network, objective, classes.Count, settings, random, start, run);
+        return Classify(network, rendered.Pixels, rendered.Shape, classes);
+    }
+
+    /// <summary>
+    /// What a network makes of pixel images (0..1, its channel order, [N, C, H, W]) meant to show
+    /// classes: its normalized inputs and its logits. A second network judges another's class images this way.
+    /// </summary>
+    public static ClassImages Classify(Network network, float[] pixels, int[] shape, IReadOnlyList<int> classes)
+    {
+        var logits = network.Resolve("logits");
+        var (values, _) = FeatureVisQuality.PixelOutputs(network, logits, pixels, shape);
+        return new ClassImages(PixelInput.Inputs(pixels, shape[1], shape[2] * shape[3], network.Info), shape, classes, values, values.Length / shape[0]);
+    }
+
+    /// <summary>One image of an RGB colour (0..1) in pixels of the network's channel order; one channel takes its luma.</summary>
+    private static float[] Colour(float[] rgb, int channels, int plane)
+    {
+        float[] colour = channels == 1 ? [0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2]] : rgb;
+        var pixels = new float[channels * plane];
+        for (var c = 0; c < channels; c++) Array.Fill(pixels, colour[c], c * plane, plane);
+        return pixels;
+    }
+
     /// <summary>The first octave's images: the background colour, or the dataset mean plus pixel noise (drawn on the host once).</summary>
     private static float[] Start(ModelInfo info, int[] shape, ClassSettings settings, Random random)
     {
         var (n, channels, plane) = (shape[0], shape[1], shape[2] * shape[3]);
         if (settings.Background is { } rgb)
         {
-            float[] colour = channels == 1 ? [0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2]] : rgb;
-            var pixels = new float[channels * plane];
-            for (var c = 0; c < channels; c++) Array.Fill(pixels, colour[c], c * plane, plane);
-            var image = info.Normalize(pixels, plane);
+            var image = info.Normalize(Colour(rgb, channels, plane), plane);
             return [.. Enumerable.Repeat(image, n).SelectMany(i => i)];
         }
         // Pixel noise of std Noise around the mean: x = Noise * range / std[c] * g in normalized units.

@@ -112,40 +112,40 @@ def evaluate(model, x, y, batch=1000):
     return correct / x.shape[0]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default="/tmp/mini-vgg-fashion.pth", help="where to torch.save the state dict")
-    parser.add_argument("--classes-out", default=os.path.join(REPO, "models", "fashion-mnist-classes.txt"),
-                        help="where to write the class names, one per line in index order")
-    parser.add_argument("--c1", type=int, default=32, help="channels of the first conv block")
-    parser.add_argument("--c2", type=int, default=64, help="channels of the second conv block")
-    parser.add_argument("--hidden", type=int, default=128, help="width of the hidden linear layer")
-    parser.add_argument("--epochs", type=int, default=8)
+def parse_and_load(parser, epochs):
+    """Adds the options every Fashion-MNIST training script here shares, parses the command line,
+    seeds everything and loads the data: (args, data) with data as load_data returns it."""
+    parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate, cosine-annealed to 0")
     parser.add_argument("--shift", type=int, default=1, help="random translation in pixels (0: none)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
+    return args, load_data(args)
 
+
+def load_data(args):
+    """Seeds everything, reads both splits and normalizes them with the training set's mean and std:
+    (x_train, y_train, x_test, y_test, background, mean, std), background being a black pixel."""
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     torch.use_deterministic_algorithms(True)
-
     train_images, train_labels = load_split("train")
     test_images, test_labels = load_split("t10k")
     pixels = train_images.astype(np.float64) / 255.0
     mean, std = float(pixels.mean()), float(pixels.std())
     print(f"train {train_images.shape[0]} images, test {test_images.shape[0]}; "
           f"mean {mean:.6f} std {std:.6f} (pixels in 0..1, training set)")
-    x_train, y_train = normalize(train_images, mean, std), torch.from_numpy(train_labels)
-    x_test, y_test = normalize(test_images, mean, std), torch.from_numpy(test_labels)
-    background = (0.0 - mean) / std  # a black pixel after normalization
+    return (normalize(train_images, mean, std), torch.from_numpy(train_labels),
+            normalize(test_images, mean, std), torch.from_numpy(test_labels), (0.0 - mean) / std, mean, std)
 
-    model = MiniVgg(args.c1, args.c2, args.hidden)
-    params = sum(p.numel() for p in model.parameters())
-    print(f"mini-vgg c1={args.c1} c2={args.c2} hidden={args.hidden}: {params:,} parameters")
+
+def train(model, name, args, data):
+    """Adam with a one-cycle cosine schedule, flips and shifts; prints each epoch; returns the test accuracy."""
+    x_train, y_train, x_test, y_test, background, _, _ = data
+    print(f"{name}: {sum(p.numel() for p in model.parameters()):,} parameters")
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps_per_epoch = (x_train.shape[0] + args.batch - 1) // args.batch
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
@@ -175,6 +175,21 @@ def main():
 
     print(f"final test accuracy {accuracy * 100:.2f}% ({round(accuracy * x_test.shape[0])}/{x_test.shape[0]}), "
           f"training time {time.time() - start:.0f} s on {args.threads} threads")
+    return accuracy
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default="/tmp/mini-vgg-fashion.pth", help="where to torch.save the state dict")
+    parser.add_argument("--classes-out", default=os.path.join(REPO, "models", "fashion-mnist-classes.txt"),
+                        help="where to write the class names, one per line in index order")
+    parser.add_argument("--c1", type=int, default=32, help="channels of the first conv block")
+    parser.add_argument("--c2", type=int, default=64, help="channels of the second conv block")
+    parser.add_argument("--hidden", type=int, default=128, help="width of the hidden linear layer")
+    args, data = parse_and_load(parser, epochs=8)
+    model = MiniVgg(args.c1, args.c2, args.hidden)
+    train(model, f"mini-vgg c1={args.c1} c2={args.c2} hidden={args.hidden}", args, data)
+    mean, std = data[5:]
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     torch.save(model.state_dict(), args.out)
     print(f"state dict -> {args.out}")

@@ -97,16 +97,15 @@ public static class ClassCommand
             if (twice is not null) throw new UserException($"class {ClassLookup.Describe(twice.Key, info.Classes)} is given twice");
             RequireSizesFit(session.Network, settings);
             var names = indexes.Select(i => ClassLookup.FileName(i, info.Classes)).ToList();
-            if (render.Given(result))
-            {
-                var renderSize = settings.Size ?? info.DefaultSize;
-                var renderSettings = render.Settings(result, renderSize, result.GetValue(iterations) ?? RenderSettings.DefaultSteps, info.InputChannels);
-                RenderClasses(session, indexes, names, renderSettings, settings.Background);
-                return 0;
-            }
-            var images = ClassVisualization.Run(session.Network, indexes, settings, session.Random, (optimizer, o, octave) =>
-                session.Optimize(optimizer, octave.Iterations, $"octave {o + 1}/{settings.Octaves.Count} ({optimizer.Image.H}x{optimizer.Image.W})",
-                    n => $"{names[n]}-octave{o + 1}"));
+            // Lucid's machinery when any of its options is given, else Simonyan et al.'s octaves.
+            var steps = result.GetValue(iterations) ?? RenderSettings.DefaultSteps;
+            var images = render.Given(result)
+                ? ClassVisualization.Render(session.Network, indexes, render.Settings(result, settings.Size ?? info.DefaultSize, steps, info.InputChannels),
+                    settings.Background, session.Random, (optimizer, _) => session.Progress.Track("render", report =>
+                        optimizer.Run(steps, Math.Max(1, steps / 50), session.Random, report)))
+                : ClassVisualization.Run(session.Network, indexes, settings, session.Random, (optimizer, o, octave) =>
+                    session.Optimize(optimizer, octave.Iterations, $"octave {o + 1}/{settings.Octaves.Count} ({optimizer.Image.H}x{optimizer.Image.W})",
+                        n => $"{names[n]}-octave{o + 1}"));
             for (var n = 0; n < indexes.Count; n++)
             {
                 session.SaveImage(images.Images, n, images.Shape, names[n] + ".png");
@@ -117,35 +116,6 @@ public static class ClassCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>
-    /// The classes as one Lucid-style render (the class options' --param, --transforms, ...): image n
-    /// maximizes logit indexes[n], from --background when given; probabilities from the rendered images.
-    /// </summary>
-    private static void RenderClasses(Session session, List<int> indexes, List<string> names, RenderSettings settings, float[]? background)
-    {
-        var network = session.Network;
-        var info = network.Info;
-        var logits = network.Layers[^1];
-        var objective = indexes.Select((c, n) => Objective.Channel(logits.Address, c).At(n)).Aggregate((a, b) => a + b);
-        var plane = settings.Size * settings.Size;
-        float[]? start = background is null ? null
-            : [.. Enumerable.Range(0, indexes.Count * info.InputChannels * plane).Select(i => background[Math.Min(i / plane % info.InputChannels, background.Length - 1)])];
-        var rendered = Renderer.Run(network, objective, indexes.Count, settings, session.Random, start, (optimizer, _) =>
-            session.Progress.Track("render", report => optimizer.Run(settings.Steps, Math.Max(1, settings.Steps / 50), session.Random, report)));
-        var (values, _) = FeatureVisQuality.PixelOutputs(network, logits, rendered.Pixels, rendered.Shape);
-        for (var n = 0; n < indexes.Count; n++)
-        {
-            var scores = values.AsSpan(n * info.ClassCount, info.ClassCount).ToArray();
-            var largest = scores.Max();
-            var probability = Math.Exp(scores[indexes[n]] - largest) / scores.Sum(v => Math.Exp(v - largest));
-            var predicted = Array.IndexOf(scores, largest);
-            ImageSaver.SavePng(RenderOptions.Picture(rendered, n, info), session.OutPath(names[n] + ".png"));
-            var other = predicted == indexes[n] ? "" : $", predicted {ClassLookup.Describe(predicted, info.Classes)}";
-            session.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"class {ClassLookup.Describe(indexes[n], info.Classes)}: "
-                + $"logit {scores[indexes[n]]:F3}, probability {probability:F4}{other} -> {session.OutPath(names[n] + ".png")}"));
-        }
     }
 
     private static IReadOnlyList<Octave> Schedule(string? octaves, int? iterations)

@@ -93,8 +93,7 @@ public static class FiltersCommand
             if (render.Given(result) || pixels >= LucidSize)
             {
                 var renderSettings = render.Settings(result, pixels, steps, network.Info.InputChannels);
-                output.WriteLine($"filters: {renderSettings.Parameterization.Name}, transforms {renderSettings.Transforms.Text}, " +
-                    $"{renderSettings.Optimizer.ToString().ToLowerInvariant()} at {renderSettings.LearningRate}");
+                output.WriteLine($"filters: {renderSettings.Recipe}");
                 activations = RenderFilters(session, target.Address, filters, batchSize, renderSettings, Place);
             }
             else

@@ -3,6 +3,7 @@ using DeepVis.Cli.Images;
 using DeepVis.Cli.Quality;
 using DeepVis.Nets;
 using DeepVis.Optim;
+using DeepVis.Optim.Render;
 
 namespace DeepVis.Cli.Commands;
 
@@ -52,9 +53,14 @@ public static class QualityCommand
             DefaultValueFactory = _ => FilterSettings.DefaultIterations,
         };
         var report = new Option<string?>("--report") { Description = "where the Markdown report goes (default: OUT/quality.md)" };
+        var judge = new Option<string?>("--judge")
+        {
+            Description = "a second model of the same classes and input (never used for tuning): with class, how many class images it recognizes, "
+                + "for class's defaults and for --param fft (Lucid's recipe), from noise or grey and from black",
+        };
         var command = new Command("quality", "Measure visualization quality on a model (class probabilities, inversion PSNR/SSIM, filter activation rise) into a Markdown report.")
         {
-            measure, samples, inversionIterations, filterIterations, report,
+            measure, samples, inversionIterations, filterIterations, report, judge,
         };
         common.AddTo(command);
         command.SetAction(result =>
@@ -66,6 +72,8 @@ public static class QualityCommand
             if (iterations < 1) throw new UserException($"--inversion-iterations must be at least 1, got {iterations}");
             if (filterSteps < 1) throw new UserException($"--filter-iterations must be at least 1, got {filterSteps}");
             var sampleFiles = parts.Contains("invert") ? SampleFiles(result.GetValue(samples)!) : [];
+            var judgeWeights = result.GetValue(judge);
+            if (judgeWeights is not null && !parts.Contains("class")) throw new UserException("--judge judges class images: it needs --measure class");
             // A report outside the output folder is checked here; Open checks the output folder itself.
             if (result.GetValue(report) is { } given) Options.WritableOutput(given, sampleFiles);
 
@@ -73,6 +81,7 @@ public static class QualityCommand
             var reportPath = result.GetValue(report) ?? session.OutPath("quality.md");
             var network = session.Network;
             var info = network.Info;
+            using var judgeNetwork = judgeWeights is null ? null : Judge(session, judgeWeights, output);
             var markdown = new QualityReport(info, session.Device.Name, CommandLine(result));
             // Each measurement draws from its own source seeded alike, so it gives the same numbers run alone (as the tests run it).
             var seed = result.GetValue(common.Seed);
@@ -80,7 +89,19 @@ public static class QualityCommand
             {
                 var fromNoise = Classes(session, new ClassSettings(), "noise", new Random(seed));
                 var fromBlack = Classes(session, new ClassSettings { Background = Black }, "black", new Random(seed));
-                markdown.AddClasses(fromNoise, fromBlack);
+                markdown.AddClasses(QualityMeasures.Qualities(fromNoise), QualityMeasures.Qualities(fromBlack));
+                if (judgeNetwork is not null)
+                {
+                    var lucid = RenderSettings.Lucid(info.DefaultSize, info.InputChannels);
+                    var recipes = new (string Recipe, ClassImages Images)[]
+                    {
+                        ("`class`", fromNoise), ("`class --background 0,0,0`", fromBlack),
+                        ("`class --param fft`", Rendered(session, lucid, null, new Random(seed))),
+                        ("`class --param fft --background 0,0,0`", Rendered(session, lucid, Black, new Random(seed))),
+                    };
+                    markdown.AddTransfer($"{judgeWeights} ({judgeNetwork.Info.Arch})", $"{lucid.Recipe}, {lucid.Steps} steps",
+                        [.. recipes.Select(r => (r.Recipe, QualityMeasures.Qualities(r.Images), QualityMeasures.Judged(network, judgeNetwork, r.Images)))]);
+                }
             }
             if (parts.Contains("invert"))
             {
@@ -131,10 +152,46 @@ public static class QualityCommand
         return command;
     }
 
-    private static IReadOnlyList<ClassQuality> Classes(Session session, ClassSettings settings, string start, Random random) =>
-        QualityMeasures.Classes(session.Network, settings, random, (optimizer, o, octave) =>
+    private static ClassImages Classes(Session session, ClassSettings settings, string start, Random random) =>
+        ClassVisualization.Run(session.Network, AllClasses(session.Network), settings, random, (optimizer, o, octave) =>
             session.Optimize(optimizer, octave.Iterations, $"class from {start}, octave {o + 1}/{settings.Octaves.Count}",
                 n => $"{ClassLookup.FileName(n, session.Network.Info.Classes)}-from-{start}-octave{o + 1}", random));
+
+    /// <summary>Every class as one Lucid-style render (what <c>class --param fft</c> makes).</summary>
+    private static ClassImages Rendered(Session session, RenderSettings settings, float[]? background, Random random) =>
+        ClassVisualization.Render(session.Network, AllClasses(session.Network), settings, background, random, (optimizer, _) =>
+            session.Progress.Track($"class --param fft{(background is null ? "" : " from black")}", report =>
+                optimizer.Run(settings.Steps, Math.Max(1, settings.Steps / 50), random, report)));
+
+    private static int[] AllClasses(Nets.Network network) => [.. Enumerable.Range(0, network.Info.ClassCount)];
+
+    /// <summary>The judge of --judge: a model that reads the same images (channels, size, colour order) and has as many classes.</summary>
+    private static Nets.Network Judge(Session session, string weights, TextWriter output)
+    {
+        var (model, judge) = (session.Network.Info, Options.LoadNetwork(session.Device, weights, output));
+        var size = model.DefaultSize;
+        var problem = judge.Info.InputChannels != model.InputChannels ? $"it reads {judge.Info.InputChannels} channels, the model {model.InputChannels}"
+            : model.InputChannels == 3 && judge.Info.ColorOrder != model.ColorOrder ? $"it reads {judge.Info.ColorOrder}, the model {model.ColorOrder}"
+            : judge.Info.ClassCount != model.ClassCount ? $"it has {judge.Info.ClassCount} classes, the model {model.ClassCount}"
+            : !Takes(judge, size) ? $"it does not take the model's {size}x{size} images"
+            : null;
+        if (problem is null) return judge;
+        judge.Dispose();
+        throw new UserException($"--judge {weights}: {problem}");
+    }
+
+    private static bool Takes(Nets.Network network, int size)
+    {
+        try
+        {
+            network.OutputShapes(1, size, size);
+            return true;
+        }
+        catch (Kernels.Runtime.ShapeException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The images of the samples folder, in name order; a missing or empty folder is an error, not an empty table.</summary>
     private static string[] SampleFiles(string folder)

@@ -56,7 +56,7 @@ public static class RenderCommand
             var minimum = InputSize.Minimum(network, targets);
             if (pixels < minimum) throw new UserException($"--size {pixels} is too small for this {network.Info.Arch}: it needs at least {minimum}");
             output.WriteLine($"render: {objective} on {images} image{(images == 1 ? "" : "s")} of {pixels}x{pixels}, " +
-                $"{settings.Parameterization.Name}, transforms {settings.Transforms.Text}, {settings.Optimizer.ToString().ToLowerInvariant()} at {settings.LearningRate}, {iterations} steps");
+                $"{settings.Recipe}, {iterations} steps");
 
             string FileName(int n) => $"render-{n}";
             RenderResult rendered;

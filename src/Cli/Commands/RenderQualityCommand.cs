@@ -5,7 +5,9 @@ using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Quality;
+using DeepVis.Optim.Parameterization;
 using DeepVis.Optim.Render;
+using DeepVis.Optim.Transforms;
 
 namespace DeepVis.Cli.Commands;
 
@@ -13,8 +15,8 @@ namespace DeepVis.Cli.Commands;
 public sealed record RenderQualityRow(string Layer, string Recipe, double Activation, int PhotoChannels, double Robustness, double HighFrequency);
 
 /// <summary>
-/// <c>deepvis render-quality</c>: issue 15's comparison of today's filter visualization (pixels,
-/// normalized step) with Lucid's recipe (fft + decorrelation + standard transforms + Adam) on the
+/// <c>deepvis render-quality</c>: issue 15's comparison of raw pixels with today's normalized step
+/// and no transforms with Lucid's recipe (fft + decorrelation + standard transforms + Adam) on the
 /// first channels of some layers: (a) the channel mean reached over the largest mean any photo gives
 /// that channel, (b) the share of it kept under a shift of 8 px, scaling by 0.9 and 1.1 and a rotation
 /// of 10 degrees, (c) the share of spectral energy above half the Nyquist frequency. Writes a Markdown table.
@@ -30,7 +32,7 @@ public static class RenderQualityCommand
         var steps = new Option<int>("--steps") { Description = "steps of both recipes (default 256)", DefaultValueFactory = _ => 256 };
         var photos = new Option<string>("--photos") { Description = "folder of photos for the activation scale (default samples)", DefaultValueFactory = _ => "samples" };
         var report = new Option<string?>("--report") { Description = "also write the Markdown table to this file" };
-        var command = new Command("render-quality", "Compare today's filter images with Lucid's recipe: activation, robustness, high-frequency energy.")
+        var command = new Command("render-quality", "Compare raw pixels (normalized step, no transforms) with Lucid's recipe: activation, robustness, high-frequency energy.")
         {
             layers, channels, size, steps, photos, report,
         };
@@ -60,14 +62,14 @@ public static class RenderQualityCommand
                 var chosen = Enumerable.Range(0, Math.Min(count, width)).ToList();
                 var best = BestPhotoMeans(network, layer, photoInputs, photoFiles.Count, pixels, chosen);
                 int[] shape = [chosen.Count, network.Info.InputChannels, pixels, pixels];
-                var today = Today(session, layer, chosen, pixels, iterations);
-                rows.Add(Measure(network, layer, "pixel, normalized step (today's filters)", today, shape, chosen, best));
-                var lucid = RenderSettings.Lucid(pixels, network.Info.InputChannels, iterations);
                 var objective = chosen.Select((c, n) => Objective.Channel(layer.Address, c).At(n)).Aggregate((a, b) => a + b);
-                var rendered = session.Progress.Track($"lucid {layer.Name}", report =>
-                    Renderer.Run(network, objective, chosen.Count, lucid, session.Random, run: (optimizer, _) =>
-                        optimizer.Run(iterations, Math.Max(1, iterations / 50), session.Random, report)));
-                rows.Add(Measure(network, layer, $"{lucid.Parameterization.Name}, standard transforms, Adam {lucid.LearningRate}", rendered.Pixels, shape, chosen, best));
+                foreach (var recipe in Recipes(pixels, network.Info.InputChannels, iterations))
+                {
+                    var rendered = session.Progress.Track($"{recipe.Parameterization.Name} {layer.Name}", report =>
+                        Renderer.Run(network, objective, chosen.Count, recipe, session.Random, run: (optimizer, _) =>
+                            optimizer.Run(iterations, Math.Max(1, iterations / 50), session.Random, report)));
+                    rows.Add(Measure(network, layer, recipe.Recipe, rendered.Pixels, shape, chosen, best));
+                }
             }
             var table = Table(network.Info.Arch, rows, chosen: count, pixels, iterations, photoFiles.Count);
             output.Write(table);
@@ -77,17 +79,15 @@ public static class RenderQualityCommand
         return command;
     }
 
-    /// <summary>Today's filter maximization with its defaults (as <c>deepvis filters</c> below 64 px), as pixels.</summary>
-    private static float[] Today(Session session, NetworkLayer layer, List<int> channels, int size, int steps)
-    {
-        var network = session.Network;
-        var settings = FilterSettings.Defaults(network.Info, size) with { Iterations = steps };
-        var pixels = Array.Empty<float>();
-        FilterMaximization.Run(network, layer, channels, channels.Count, settings, session.Random,
-            (optimizer, chunk) => session.Optimize(optimizer, steps, $"today {layer.Name}", n => $"today-{chunk[n]}"),
-            (_, images) => pixels = PixelInput.Pixels(images.ToArray(), images.C, images.H * images.W, network.Info));
-        return pixels;
-    }
+    /// <summary>
+    /// The issue's two recipes: raw pixels with today's normalized step and no transforms (what
+    /// <c>render --param pixel --decorrelate false --transforms none --optimizer normalized</c> runs), and Lucid's.
+    /// </summary>
+    private static RenderSettings[] Recipes(int size, int channels, int steps) =>
+    [
+        new(size, steps, ParameterizationSettings.Pixels, TransformChain.None, RenderOptimizer.Normalized, RenderSettings.DefaultLearningRate),
+        RenderSettings.Lucid(size, channels, steps),
+    ];
 
     /// <summary>Per channel, the largest mean any photo gives it.</summary>
     private static float[] BestPhotoMeans(Network network, NetworkLayer layer, float[] photoInputs, int photos, int size, List<int> channels)

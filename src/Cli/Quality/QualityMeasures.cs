@@ -3,6 +3,7 @@ using DeepVis.Nets.Layers;
 using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Quality;
+using DeepVis.Optim.Render;
 
 namespace DeepVis.Cli.Quality;
 
@@ -22,8 +23,8 @@ public sealed record FilterQuality(string Layer, int Filters, int Rose)
 }
 
 /// <summary>
-/// The three measurements of <c>deepvis quality</c>, each over the algorithm the verb runs with its
-/// defaults: class visualization (every class of the model), inversion and filter maximization at
+/// The measurements of <c>deepvis quality</c>, each over the algorithm the verb runs with its
+/// defaults: class images as the model and a judge see them, inversion and filter maximization at
 /// the output of every convolution (its ReLU where one follows).
 /// </summary>
 public static class QualityMeasures
@@ -37,11 +38,19 @@ public static class QualityMeasures
             network.Layers.FirstOrDefault(l => l.Inputs.SequenceEqual([conv.Index]) && l.Layer is ReluLayer or ClipLayer) ?? conv),
     ];
 
-    /// <summary>One class visualization per class of the model, all in one batch.</summary>
-    public static IReadOnlyList<ClassQuality> Classes(Network network, ClassSettings settings, Random random, ClassVisualization.OctaveRunner? run = null)
+    /// <summary>Each image's probability for its class and the predicted class, as the network that judged them sees it.</summary>
+    public static IReadOnlyList<ClassQuality> Qualities(ClassImages images) =>
+        [.. images.Classes.Select((c, n) => new ClassQuality(c, images.Probability(n), images.Predicted(n)))];
+
+    /// <summary>
+    /// A second network's view of a model's class images (issue 15's transfer test): the images as pixels
+    /// clamped to 0..1, as they are saved, classified by <paramref name="judge"/>.
+    /// </summary>
+    public static IReadOnlyList<ClassQuality> Judged(Network model, Network judge, ClassImages images)
     {
-        var images = ClassVisualization.Run(network, [.. Enumerable.Range(0, network.Info.ClassCount)], settings, random, run);
-        return [.. images.Classes.Select((c, n) => new ClassQuality(c, images.Probability(n), images.Predicted(n)))];
+        var (c, h, w) = (images.Shape[1], images.Shape[2], images.Shape[3]);
+        var pixels = PixelInput.Pixels(images.Images, c, h * w, model.Info);
+        return Qualities(ClassVisualization.Classify(judge, pixels, images.Shape, images.Classes));
     }
 
     /// <summary>Inverts the batch at the layer and compares each result with its original in pixels (0..1 after denormalizing and clamping).</summary>

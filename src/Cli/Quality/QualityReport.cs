@@ -41,6 +41,29 @@ public sealed class QualityReport
         Line(missed == 0 ? $"Every class reaches the goal of {ClassGoal} from both starts." : $"{missed} of {fromNoise.Count + fromBlack.Count} images miss the goal of {ClassGoal}.");
     }
 
+    /// <summary>
+    /// Per recipe (a column), the judge's probability for each class image's class; the count it
+    /// recognizes (its largest logit is the class) against the count the model itself does.
+    /// </summary>
+    public void AddTransfer(string judge, string render, IReadOnlyList<(string Recipe, IReadOnlyList<ClassQuality> Own, IReadOnlyList<ClassQuality> Judged)> columns)
+    {
+        Section("Class visualization judged by another model",
+            $"The class images of the model, made by each recipe (`--param fft` is {render}), as pixels clamped to 0..1 (as saved), classified by "
+            + $"{judge}, a second model trained on the same data and never used for tuning: its probability for the image's class, and how many of the "
+            + "images it recognizes (its largest logit is the class). Goal: every one. The model's own count is for comparison.");
+        Line("| class | " + string.Join(" | ", columns.Select(c => c.Recipe)) + " |");
+        Line("|---|" + string.Concat(columns.Select(_ => "---:|")));
+        for (var i = 0; i < columns[0].Judged.Count; i++)
+            Line($"| {ClassLookup.Describe(columns[0].Judged[i].Class, _info.Classes)} | " + string.Join(" | ", columns.Select(c => Cell(c.Judged[i]))) + " |");
+        static int Recognized(IReadOnlyList<ClassQuality> q) => q.Count(c => c.Predicted == c.Class);
+        Line("| **recognized by the judge** | " + string.Join(" | ", columns.Select(c => $"**{Recognized(c.Judged)}/{c.Judged.Count}**")) + " |");
+        Line("| recognized by the model | " + string.Join(" | ", columns.Select(c => $"{Recognized(c.Own)}/{c.Own.Count}")) + " |");
+        var best = columns.Max(c => Recognized(c.Judged));
+        var leaders = string.Join(", ", columns.Where(c => Recognized(c.Judged) == best).Select(c => c.Recipe));
+        Line();
+        Line(best == columns[0].Judged.Count ? $"The judge recognizes every image of {leaders}." : $"No recipe reaches the goal; the judge recognizes most ({best}) of {leaders}.");
+    }
+
     public void AddInversions(string preset, IReadOnlyList<InversionQuality> rows, int images, int iterations)
     {
         Section($"Feature inversion: --preset {preset}",

@@ -2,20 +2,33 @@ using DeepVis.Kernels.Runtime;
 
 namespace DeepVis.Optim.Parameterization;
 
-/// <summary>How the images of a render are parameterized: Lucid's spectral basis or pixels, decorrelated colour or not.</summary>
-public sealed record ParameterizationSettings(bool Fourier, bool Decorrelate, float Decay = 1f)
+/// <summary>How unbounded values become pixels in 0..1.</summary>
+public enum PixelRange
+{
+    /// <summary>The logistic function (Lucid's default): <see cref="SigmoidRange"/>.</summary>
+    Sigmoid,
+
+    /// <summary>A clamp, the gradient passed inside and zero outside: <see cref="ClampRange"/>.</summary>
+    Clamp,
+}
+
+/// <summary>
+/// How the images of a render are parameterized: Lucid's spectral basis or pixels, decorrelated colour
+/// or not, squashed by a sigmoid or clamped into the pixel range.
+/// </summary>
+public sealed record ParameterizationSettings(bool Fourier, bool Decorrelate, float Decay = 1f, PixelRange Range = PixelRange.Sigmoid)
 {
     /// <summary>Lucid's initial standard deviation of the parameters (pixels or spectrum).</summary>
     public const float StartDeviation = 0.01f;
 
     public static ParameterizationSettings Pixels { get; } = new(false, false);
 
-    public string Name => (Fourier ? "fft" : "pixel") + (Decorrelate ? "+decorrelate" : "");
+    public string Name => (Fourier ? "fft" : "pixel") + (Decorrelate ? "+decorrelate" : "") + (Range == PixelRange.Clamp ? "+clamp" : "");
 }
 
 /// <summary>
 /// The optimized parameters of a batch of images and the chain of stages that turns them into pixel
-/// images in 0..1 ([N, C, H, W]): [spectrum -> ] [decorrelated colour -> ] sigmoid. One channel
+/// images in 0..1 ([N, C, H, W]): [spectrum -> ] [decorrelated colour -> ] sigmoid or clamp. One channel
 /// (grayscale models) skips the colour stage. <see cref="Render"/> and <see cref="Backward"/> only
 /// enqueue device work; the intermediate values and gradients are allocated once.
 /// </summary>
@@ -32,7 +45,7 @@ public sealed class ImageParameterization : IDisposable
         var stages = new List<IImageStage>();
         if (settings.Fourier) stages.Add(new FourierBasis(device, imageShape, settings.Decay));
         if (settings.Decorrelate) stages.Add(new DecorrelatedColor(bgr));
-        stages.Add(new SigmoidRange());
+        stages.Add(settings.Range == PixelRange.Clamp ? new ClampRange(device, imageShape) : new SigmoidRange());
         _stages = [.. stages];
         // _values[k] is stage k's input; the last is the image.
         var shapes = new int[_stages.Length + 1][];

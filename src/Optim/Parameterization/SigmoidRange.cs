@@ -10,7 +10,7 @@ namespace DeepVis.Optim.Parameterization;
 public sealed class SigmoidRange : IImageStage
 {
     /// <summary>Pixels are kept this far inside 0..1 when inverted, so a black or white pixel has a finite logit.</summary>
-    private const float Margin = 1e-3f;
+    internal const float Margin = 1e-3f;
 
     public int[] InputShape(int[] outputShape) => outputShape;
 

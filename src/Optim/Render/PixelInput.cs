@@ -21,4 +21,16 @@ public static class PixelInput
         }
         return pixels;
     }
+
+    /// <summary>Pixels in 0..1 (the network's channel order) as normalized network inputs: the inverse of <see cref="Pixels"/> inside 0..1.</summary>
+    public static float[] Inputs(float[] pixels, int channels, int plane, ModelInfo info)
+    {
+        var inputs = new float[pixels.Length];
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            var c = i / plane % channels;
+            inputs[i] = (pixels[i] * info.InputRange - info.Mean[c]) / info.Std[c];
+        }
+        return inputs;
+    }
 }

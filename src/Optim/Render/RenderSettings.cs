@@ -29,6 +29,9 @@ public sealed record RenderSettings(int Size, int Steps, ParameterizationSetting
     public static RenderSettings Lucid(int size, int channels, int steps = DefaultSteps) =>
         new(size, steps, new ParameterizationSettings(true, channels == 3), TransformChain.Standard, RenderOptimizer.Adam, DefaultLearningRate);
 
+    /// <summary>The recipe in words, e.g. "fft+decorrelate, transforms none, adam at 0.05".</summary>
+    public string Recipe => $"{Parameterization.Name}, transforms {Transforms.Text}, {Optimizer.ToString().ToLowerInvariant()} at {LearningRate}";
+
     /// <summary>The first thing out of range, or null.</summary>
     public string? Problem() =>
         Size < 1 ? $"--size must be at least 1, got {Size}"

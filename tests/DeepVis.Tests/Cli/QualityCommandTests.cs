@@ -67,6 +67,41 @@ public sealed class QualityCommandTests : IDisposable
         Assert.DoesNotContain("## Feature inversion", report);
     }
 
+    /// <summary>
+    /// The model as its own judge: the transfer table's judged cells must repeat the class table's, and
+    /// each column's counts must be the rows the judge and the model predict as their class.
+    /// </summary>
+    [Fact]
+    public void A_judge_counts_the_class_images_it_recognizes()
+    {
+        var run = Quality("--measure", "class", "--judge", _folder.MiniVgg());
+        Assert.True(run.ExitCode == 0, run.Error);
+        var report = File.ReadAllText(_folder.File("out/quality.md"));
+        var transfer = report[report.IndexOf("## Class visualization judged by another model", StringComparison.Ordinal)..].Split('\n');
+        string[] Cells(string row) => [.. row.Split('|')[2..^1].Select(c => c.Trim().Trim('*'))];
+        var judged = transfer.Where(r => r.StartsWith("| ") && r.Contains("'class ")).Select(Cells).ToList();
+        Assert.Equal(10, judged.Count);
+        Assert.All(judged, r => Assert.Equal(4, r.Length));
+        var own = report.Split('\n').Where(r => r.StartsWith("| ") && r.Contains("'class ")).Take(10).Select(Cells).ToList();
+        Assert.Equal(own.Select(r => r[0]), judged.Select(r => r[0]));
+        Assert.Equal(own.Select(r => r[1]), judged.Select(r => r[1]));
+        var recognized = Cells(Assert.Single(transfer, r => r.StartsWith("| **recognized by the judge** |")));
+        var byModel = Cells(Assert.Single(transfer, r => r.StartsWith("| recognized by the model |")));
+        for (var column = 0; column < 4; column++)
+            Assert.Equal($"{judged.Count(r => !r[column].Contains("predicted"))}/10", recognized[column]);
+        Assert.Equal(recognized, byModel);
+        var most = recognized.Max(c => int.Parse(c.Split('/')[0]));
+        Assert.Contains(most == 10 ? "The judge recognizes every image of `" : $"No recipe reaches the goal; the judge recognizes most ({most}) of `", report);
+    }
+
+    [Fact]
+    public void A_judge_that_reads_other_images_is_one_line() =>
+        Quality("--measure", "class", "--judge", Fixtures.Path("resnet18-narrow-opset13-bn.onnx")).AssertOneLineError("--judge", "it reads 3 channels, the model 1");
+
+    [Fact]
+    public void A_judge_without_class_images_is_one_line() =>
+        Quality("--measure", "filters", "--judge", _folder.MiniVgg()).AssertOneLineError("--judge judges class images: it needs --measure class");
+
     [Fact]
     public void An_unknown_measurement_is_one_line() =>
         Quality("--measure", "dream").AssertOneLineError("--measure 'dream': expected one of class, invert, filters");

@@ -46,9 +46,9 @@ public sealed class RenderCommandTests : IDisposable
     public void Filters_take_the_render_options()
     {
         var run = CliRun.Of(["filters", "--device", "cpu", "--quiet", "--out", _folder.File("out"), "--layer", "conv2_1",
-            "--filter-start", "0", "--filter-end", "2", "--iterations", "64", "--param", "pixel", "--transforms", "none"]);
+            "--filter-start", "0", "--filter-end", "2", "--iterations", "64", "--param", "pixel", "--range", "clamp", "--transforms", "none"]);
         Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("filters: pixel, transforms none, adam at 0.05", run.Output);
+        Assert.Contains("filters: pixel+clamp, transforms none, adam at 0.05", run.Output);
         for (var f = 0; f <= 2; f++)
         {
             var match = Regex.Match(run.Output, $@"filter {f}: mean activation (\S+) -> (\S+)");
@@ -91,6 +91,7 @@ public sealed class RenderCommandTests : IDisposable
     [InlineData("--lr", "-1", "--lr must be positive")]
     [InlineData("--param", "wavelet", "--param must be fft or pixel")]
     [InlineData("--optimizer", "sgd", "--optimizer must be adam or normalized")]
+    [InlineData("--range", "tanh", "--range must be sigmoid or clamp")]
     [InlineData("--transforms", "pad:x", "'x' is not a whole number")]
     [InlineData("--decorrelate", "true", "--decorrelate needs a colour model; this one has 1 channel")]
     [InlineData("--batch", "0", "--batch must be at least 1")]
@@ -122,6 +123,7 @@ public sealed class RenderCommandTests : IDisposable
         var rows = File.ReadAllLines(report).Where(l => l.StartsWith("| layer", StringComparison.Ordinal) && !l.StartsWith("| layer |", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, rows.Count);
         Assert.All(rows, r => Assert.Matches(@"^\| layer\d\S* \| .+ \| (\d+\.\d\d|n/a) \(\d channels\) \| (\d+\.\d\d|n/a) \| \d\.\d\d \|$", r));
-        Assert.Contains("fft+decorrelate, standard transforms, Adam 0.05", run.Output);
+        Assert.Contains("pixel, transforms none, normalized at 0.05", run.Output);
+        Assert.Contains("fft+decorrelate, transforms pad:12,", run.Output);
     }
 }

@@ -51,7 +51,7 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
     {
         using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
         var settings = start == "black" ? new ClassSettings { Background = QualityCommand.Black } : new ClassSettings();
-        var classes = QualityMeasures.Classes(network, settings, new Random(0));
+        var classes = QualityMeasures.Qualities(ClassVisualization.Run(network, [.. Enumerable.Range(0, 10)], settings, new Random(0)));
         Assert.Equal(10, classes.Count);
         Assert.All(classes, c => Assert.True(c.Probability >= QualityReport.ClassGoal && c.Predicted == c.Class,
             $"class {c.Class} '{network.Info.Classes![c.Class]}' from {start}: probability {c.Probability:F4}, predicted {c.Predicted}"));

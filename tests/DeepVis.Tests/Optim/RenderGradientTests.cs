@@ -33,7 +33,28 @@ public sealed class RenderGradientTests(DeviceFixture fixture)
     public void Mini_vgg_chain_matches_finite_differences(bool fourier, bool decorrelate, bool transforms)
     {
         using var network = Network.Build(fixture.Device, TestWeights.MiniVgg());
-        Check(network, "conv2_1:3 + 0.5*neuron(relu2_2:5)", 28, fourier, decorrelate, transforms);
+        Check(network, "conv2_1:3 + 0.5*neuron(relu2_2:5)", 28, new ParameterizationSettings(fourier, decorrelate), transforms);
+    }
+
+    /// <summary>The clamp's chain, with parameters spread wide enough that part of the image is clamped (no gradient there).</summary>
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, true)]
+    [InlineData(true, true, true)]
+    [InlineData(false, true, false)]
+    public void Clamp_chain_matches_finite_differences(bool fourier, bool decorrelate, bool transforms)
+    {
+        var settings = new ParameterizationSettings(fourier, decorrelate, Range: PixelRange.Clamp);
+        if (decorrelate)
+        {
+            using var resnet = Network.Build(fixture.Device, ModelConverter.Convert(Fixtures.Path("resnet18-narrow.pth"), new ConvertOptions()));
+            Check(resnet, "layer2.0:3 + 0.25*layer1.1.bn2:1", 32, settings, transforms, spread: 2);
+        }
+        else
+        {
+            using var network = Network.Build(fixture.Device, TestWeights.MiniVgg());
+            Check(network, "conv2_1:3 + 0.5*neuron(relu2_2:5)", 28, settings, transforms, spread: 2);
+        }
     }
 
     [Theory]
@@ -41,23 +62,23 @@ public sealed class RenderGradientTests(DeviceFixture fixture)
     public void Narrow_resnet_chain_matches_finite_differences(string expression, bool fourier, bool decorrelate, bool transforms)
     {
         using var network = Network.Build(fixture.Device, ModelConverter.Convert(Fixtures.Path("resnet18-narrow.pth"), new ConvertOptions()));
-        Check(network, expression, 32, fourier, decorrelate, transforms);
+        Check(network, expression, 32, new ParameterizationSettings(fourier, decorrelate), transforms);
     }
 
-    private static void Check(Network network, string expression, int size, bool fourier, bool decorrelate, bool transforms)
+    private static void Check(Network network, string expression, int size, ParameterizationSettings settings, bool transforms, double spread = 1)
     {
-        var what = $"{expression} with {new ParameterizationSettings(fourier, decorrelate).Name}, transforms {transforms}";
+        var what = $"{expression} with {settings.Name}, transforms {transforms}";
         var random = new Random(11);
         int[] shape = [2, network.Info.InputChannels, size, size];
         var chain = transforms ? TransformChain.Standard : TransformChain.None;
         // A zero-rate descent leaves the parameters alone, so a step only evaluates the loss and the gradient.
-        var pipeline = new RenderPipeline(network.Device, network.Info, shape, new ParameterizationSettings(fourier, decorrelate), chain, 1,
+        var pipeline = new RenderPipeline(network.Device, network.Info, shape, settings, chain, 1,
             new GradientDescent(0f), random);
         using var optimizer = new ImageOptimizer(network, shape, ObjectiveBuilder.Build(network, ObjectiveParser.Parse(expression), 2, size, size), [pipeline]);
         var parameters = pipeline.Parameters.Parameters;
         var theta = parameters.ToArray();
         // Away from zero, where a sigmoid start is nearly linear: a wider spread shows more of the chain.
-        for (var i = 0; i < theta.Length; i++) theta[i] = (float)(random.NextDouble() - 0.5);
+        for (var i = 0; i < theta.Length; i++) theta[i] = (float)(spread * (random.NextDouble() - 0.5));
         double Loss(float[] at)
         {
             parameters.CopyFrom(at);
@@ -66,6 +87,11 @@ public sealed class RenderGradientTests(DeviceFixture fixture)
         }
         Loss(theta);
         var gradient = pipeline.Parameters.Gradient.ToArray();
+        if (settings.Range == PixelRange.Clamp)
+        {
+            var image = pipeline.Parameters.Image.ToArray();
+            Assert.True(image.Any(p => p is 0 or 1) && image.Any(p => p is > 0 and < 1), $"{what}: the image should be partly clamped");
+        }
         var largest = gradient.Max(MathF.Abs);
         Assert.True(largest > 0, $"{what}: the gradient is zero");
         // Mostly along the gradient (a derivative well above float noise), plus a random part.

@@ -11,14 +11,15 @@ namespace DeepVis.Tests.Optim;
 public sealed class RendererTests(DeviceFixture fixture)
 {
     [Theory]
-    [InlineData(false, "none", RenderOptimizer.Adam)]
-    [InlineData(true, "standard", RenderOptimizer.Adam)]
-    [InlineData(true, "jitter:2", RenderOptimizer.Normalized)]
-    public void Render_raises_each_images_channel(bool fourier, string transforms, RenderOptimizer optimizer)
+    [InlineData(false, "none", RenderOptimizer.Adam, PixelRange.Sigmoid)]
+    [InlineData(true, "standard", RenderOptimizer.Adam, PixelRange.Sigmoid)]
+    [InlineData(true, "jitter:2", RenderOptimizer.Normalized, PixelRange.Sigmoid)]
+    [InlineData(true, "standard", RenderOptimizer.Adam, PixelRange.Clamp)]
+    public void Render_raises_each_images_channel(bool fourier, string transforms, RenderOptimizer optimizer, PixelRange range)
     {
         using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
         var objective = Objective.Channel("conv2_2", 3).At(0) + Objective.Channel("conv2_2", 9).At(1);
-        var settings = new RenderSettings(28, 128, new ParameterizationSettings(fourier, false), TransformChain.Parse(transforms), optimizer, 0.05f);
+        var settings = new RenderSettings(28, 128, new ParameterizationSettings(fourier, false, Range: range), TransformChain.Parse(transforms), optimizer, 0.05f);
         var result = Renderer.Run(network, objective, 2, settings, new Random(3));
         Assert.Equal(2 * 28 * 28, result.Pixels.Length);
         Assert.All(result.Pixels, p => Assert.InRange(p, 0f, 1f));
@@ -27,13 +28,15 @@ public sealed class RendererTests(DeviceFixture fixture)
                 $"image {n}: channel mean {result.Start[n]} -> {result.End[n]}");
     }
 
-    [Fact]
-    public void Starting_from_an_image_reproduces_it()
+    [Theory]
+    [InlineData(PixelRange.Sigmoid)]
+    [InlineData(PixelRange.Clamp)]
+    public void Starting_from_an_image_reproduces_it(PixelRange range)
     {
         using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
         var random = new Random(4);
         var pixels = Enumerable.Range(0, 28 * 28).Select(_ => (float)(0.05 + 0.9 * random.NextDouble())).ToArray();
-        var settings = new RenderSettings(28, 1, new ParameterizationSettings(true, false), TransformChain.None, RenderOptimizer.Adam, 1e-9f);
+        var settings = new RenderSettings(28, 1, new ParameterizationSettings(true, false, Range: range), TransformChain.None, RenderOptimizer.Adam, 1e-9f);
         var result = Renderer.Run(network, Objective.Channel("conv1_1", 0), 1, settings, random, pixels);
         Assert.All(result.Pixels.Zip(pixels), p => Assert.True(Math.Abs(p.First - p.Second) < 1e-3, $"{p.First} for {p.Second}"));
     }
