@@ -13,10 +13,7 @@ namespace DeepVis.Cli;
 /// </summary>
 public sealed class CommonOptions
 {
-    public Option<string?> Weights { get; } = new("--weights")
-    {
-        Description = "DeepVis HDF5 weights, an ONNX model, or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
-    };
+    public Option<string?> Weights { get; } = Options.OptionalWeights();
 
     public Option<string?> Device { get; } = App.DeviceOption();
 
@@ -51,8 +48,7 @@ public sealed class CommonOptions
         var device = Kernels.Runtime.Device.Open(result.GetValue(Device));
         try
         {
-            var weights = result.GetValue(Weights);
-            var network = weights is null ? DefaultModel.Load(device) : Options.LoadNetwork(device, weights, output);
+            var network = Options.OpenNetwork(device, result.GetValue(Weights), output);
             return new Session(device, network, new Random(result.GetValue(Seed)), outDir, saveEvery,
                 new ProgressDisplay(output, result.GetValue(Quiet)), output);
         }
