@@ -3,7 +3,6 @@ using System.Diagnostics;
 using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Render;
-using Device = DeepVis.Kernels.Runtime.Device;
 
 namespace DeepVis.Cli.Atlas;
 
@@ -52,18 +51,9 @@ public static class AtlasCommand
             if (request.Top < 1) throw new UserException($"--top must be at least 1, got {request.Top}");
             if (request.Examples is { } folder) AtlasRenderer.ExampleFiles(folder);
             var existing = AtlasManifest.Existing(request.Out);
-            var dev = Device.Open(result.GetValue(device));
-            Network network;
-            try
-            {
-                network = Options.OpenNetwork(dev, request.Weights, output);
-            }
-            catch
-            {
-                dev.Dispose();
-                throw;
-            }
-            using var session = new Session(dev, network, new Random(0), request.Out, null, new ProgressDisplay(output, result.GetValue(quiet)), output);
+            // The atlas's randomness is per channel (AtlasPlan.Seed); the session's source goes unused.
+            using var session = Session.Open(result.GetValue(device), request.Weights, new Random(0), request.Out, null,
+                new ProgressDisplay(output, result.GetValue(quiet)), output);
             Build(session, request, existing);
             return 0;
         });

@@ -98,10 +98,10 @@ public static class AtlasSite
             if (done.ContainsKey((layer.Address, other))) body.Append(CultureInfo.InvariantCulture, $" | <a href=\"c{other:D4}.html\">{text}</a>");
         body.Append(CultureInfo.InvariantCulture, $"</p>\n<h1>{Title(layer)}, channel {c}</h1>\n");
         body.Append(CultureInfo.InvariantCulture, $"<img class=\"vis\" src=\"c{c:D4}.png\" alt=\"channel {c}\">\n");
-        body.Append(CultureInfo.InvariantCulture, $"<p>objective {HtmlEncode(layer.Address)}:{c} (the channel's mean): {Number(channel.Start)} at the start, " +
+        body.Append(CultureInfo.InvariantCulture, $"<p>objective {HtmlEncode(layer.Name)}:{c} (the channel's mean): {Number(channel.Start)} at the start, " +
             $"{Number(channel.End)} after {manifest.Settings.Steps} steps; {HtmlEncode(manifest.Settings.Recipe)}, seed {channel.Seed}.</p>\n");
         var weights = manifest.Model.Weights is { } w ? $" --weights {w}" : "";
-        body.Append(CultureInfo.InvariantCulture, $"<p>Alone: <code>{HtmlEncode($"deepvis render{weights} --objective {layer.Address}:{c} --size {manifest.Settings.Size} " +
+        body.Append(CultureInfo.InvariantCulture, $"<p>Alone: <code>{HtmlEncode($"deepvis render{weights} --objective {layer.Name}:{c} --size {manifest.Settings.Size} " +
             $"--steps {manifest.Settings.Steps} --seed {channel.Seed}")}</code></p>\n");
         if (manifest.Examples is { } examples && channel.Top is { } top && channel.Activations is { } activations)
         {
@@ -175,16 +175,16 @@ public static class AtlasSite
         a { color: #8cf; }
         table { border-collapse: collapse; }
         td, th { padding: 4px 10px; text-align: left; vertical-align: middle; }
-        .sheet { max-width: 360px; max-height: 360px; image-rendering: pixelated; }
+        .sheet { width: 320px; image-rendering: pixelated; }
         .grid { display: flex; flex-wrap: wrap; gap: 8px; }
         .tile { width: 100px; text-align: center; font-size: 12px; text-decoration: none; color: #ddd; }
         .tile img, .missing { width: 96px; height: 96px; image-rendering: pixelated; display: block; margin: 0 auto 2px; }
         .missing { background: #333; color: #888; line-height: 96px; }
-        .vis { width: 320px; height: 320px; image-rendering: pixelated; }
+        .vis { width: 256px; height: 256px; image-rendering: pixelated; }
         .examples { display: flex; flex-wrap: wrap; gap: 16px; }
         figure { margin: 0; }
-        figure img { width: 128px; height: 128px; image-rendering: pixelated; margin-right: 4px; }
-        figcaption { font-size: 12px; max-width: 400px; }
+        figure img { width: 96px; height: 96px; image-rendering: pixelated; margin-right: 4px; }
+        figcaption { font-size: 12px; max-width: 300px; }
         .chart .bar { fill: #68a; } .chart .top { fill: #e90; } .chart .axis { stroke: #888; }
         .note { font-size: 12px; color: #999; }
 

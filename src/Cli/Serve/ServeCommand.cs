@@ -10,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Device = DeepVis.Kernels.Runtime.Device;
 
 namespace DeepVis.Cli.Serve;
 
@@ -71,18 +70,7 @@ public static class ServeCommand
         if (!Directory.Exists(folder)) throw new UserException($"atlas '{folder}' does not exist");
         var manifest = AtlasManifest.Find(folder) ?? throw new UserException($"'{folder}' is not an atlas (it has no {AtlasManifest.FileName})");
         weights ??= manifest.Model.Weights;
-        var device = Device.Open(deviceSpec);
-        Session session;
-        try
-        {
-            var network = Options.OpenNetwork(device, weights, output);
-            session = new Session(device, network, new Random(0), folder, null, new ProgressDisplay(output, true), output);
-        }
-        catch
-        {
-            device.Dispose();
-            throw;
-        }
+        var session = Session.Open(deviceSpec, weights, new Random(0), folder, null, new ProgressDisplay(output, true), output);
         try
         {
             var model = AtlasModel.Of(weights, session.Network);

@@ -70,13 +70,17 @@ public sealed class AtlasCommandTests : IDisposable
     {
         var site = _folder.File("site");
         Assert.Equal(0, CliRun.Of(["atlas", "--device", "cpu", "--quiet", "--layers", "conv2_1", "--channels", "4-7", "--batch", "4", "--steps", "12", "--out", site]).ExitCode);
-        var channel = Manifest(site).Channels.Single(c => c.Channel == 6);
+        var manifest = Manifest(site);
+        var channel = manifest.Channels.Single(c => c.Channel == 6);
+        // The command the channel's page gives, run as it is.
+        var page = File.ReadAllText(Path.Combine(site, AtlasSite.ChannelPage(manifest.Layers[0], 6)));
+        var command = Regex.Match(page, "<code>deepvis (render [^<]+)</code>").Groups[1].Value;
+        Assert.Equal($"render --objective conv2_1:6 --size 28 --steps 12 --seed {channel.Seed}", command);
         var alone = _folder.File("alone");
-        var run = CliRun.Of("render", "--device", "cpu", "--quiet", "--objective", "features.5:6", "--size", "28", "--steps", "12",
-            "--seed", channel.Seed.ToString(), "--out", alone);
+        var run = CliRun.Of([.. command.Split(' '), "--device", "cpu", "--quiet", "--out", alone]);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal(Pixels(Path.Combine(site, channel.Image)), Pixels(Path.Combine(alone, "render-0.png")));
-        Assert.NotEqual(Pixels(Path.Combine(site, channel.Image)), Pixels(Path.Combine(site, Manifest(site).Channels.Single(c => c.Channel == 5).Image)));
+        Assert.NotEqual(Pixels(Path.Combine(site, channel.Image)), Pixels(Path.Combine(site, manifest.Channels.Single(c => c.Channel == 5).Image)));
     }
 
     private static byte[] Pixels(string png)
