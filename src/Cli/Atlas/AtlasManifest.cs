@@ -98,9 +98,7 @@ public sealed record AtlasManifest(string Format, int Version, AtlasModel Model,
 
     public void Save(string site)
     {
-        var path = PathIn(site);
-        File.WriteAllText(path + ".partial", JsonSerializer.Serialize(this, Json));
-        File.Move(path + ".partial", path, overwrite: true);
+        AtlasSite.Replace(PathIn(site), JsonSerializer.Serialize(this, Json));
     }
 
     /// <summary>The first part of the plan that differs from <paramref name="other"/>'s (model, settings, layers, examples), or null.</summary>

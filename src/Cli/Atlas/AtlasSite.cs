@@ -25,18 +25,25 @@ public static class AtlasSite
 
     public static void Write(AtlasManifest manifest, string site)
     {
-        File.WriteAllText(Path.Combine(site, StyleFile), Style);
+        Replace(Path.Combine(site, StyleFile), Style);
         var done = manifest.Channels.ToDictionary(c => (c.Layer, c.Channel));
-        File.WriteAllText(Path.Combine(site, IndexPage), Index(manifest, done));
+        Replace(Path.Combine(site, IndexPage), Index(manifest, done));
         foreach (var layer in manifest.Layers)
         {
             Directory.CreateDirectory(Path.Combine(site, layer.Folder));
             WriteSheet(manifest, layer, done, site);
-            File.WriteAllText(Path.Combine(site, layer.Folder, IndexPage), LayerPage(manifest, layer, done));
+            Replace(Path.Combine(site, layer.Folder, IndexPage), LayerPage(manifest, layer, done));
             for (var c = layer.First; c <= layer.Last; c++)
                 if (done.TryGetValue((layer.Address, c), out var channel))
-                    File.WriteAllText(Path.Combine(site, ChannelPage(layer, c)), ChannelPageHtml(manifest, layer, channel, done));
+                    Replace(Path.Combine(site, ChannelPage(layer, c)), ChannelPageHtml(manifest, layer, channel, done));
         }
+    }
+
+    /// <summary>Writes a file through a temporary one, so that 'deepvis serve' never hands out half a page while it rewrites the site.</summary>
+    public static void Replace(string path, string text)
+    {
+        File.WriteAllText(path + ".partial", text);
+        File.Move(path + ".partial", path, overwrite: true);
     }
 
     /// <summary>The layer's channels as a labelled contact sheet, black where a channel is not rendered yet.</summary>
