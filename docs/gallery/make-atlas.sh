@@ -2,8 +2,8 @@
 # Builds the README's atlases and screenshots them with headless Chromium (Debian's chromium, installed
 # if missing): the embedded model's atlas (every channel of its four convolutions, the ten samples as
 # examples; under a minute on a 2-core CPU) -> atlas-index.png and atlas-channel.png; with --resnet18
-# also the ImageNet ResNet-18's layer3, channels 0-63, the two photos as examples (about 10 minutes on
-# a shared 2-core CPU at these settings) -> atlas-resnet18-layer3.png and atlas-resnet18-channel.png.
+# also the ImageNet ResNet-18's layer3, channels 0-63, the two photos as examples (about 16 minutes on
+# a shared 2-core CPU) -> atlas-resnet18-layer3.png and atlas-resnet18-channel.png.
 # The sites stay in out/atlas/ (ignored by git); a rerun resumes them and only retakes the pictures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,7 +29,7 @@ shot $sites/mini-vgg/features.5/c0002.html 1000,1000 docs/gallery/atlas-channel.
 
 if [[ ${1:-} == --resnet18 ]]; then
   deepvis models get resnet18-imagenet
-  time deepvis atlas --weights resnet18-imagenet --layers layer3 --channels 0-63 --size 128 --steps 64 \
+  time deepvis atlas --weights resnet18-imagenet --layers layer3 --channels 0-63 --size 128 --steps 256 \
     --examples samples/photos --out $sites/resnet18-layer3 --quiet
   # layer3's node is CNTK's ReLU347 (the stage's last ReLU), hence the folder's name.
   shot $sites/resnet18-layer3/ReLU347/index.html 1000,620 docs/gallery/atlas-resnet18-layer3.png 128
