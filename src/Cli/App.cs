@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
+using DeepVis.Cli.Atlas;
 using DeepVis.Cli.Commands;
+using DeepVis.Cli.Serve;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
@@ -35,6 +37,8 @@ public static class App
             ModelsCommand.Create(output),
             RenderCommand.Create(output),
             RenderQualityCommand.Create(output),
+            AtlasCommand.Create(output),
+            ServeCommand.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -15,10 +15,14 @@ public static class DefaultModel
 
     public static WeightsFile Read()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
-            ?? throw new UserException($"this build has no embedded default model ({ResourceName}); pass --weights FILE");
+        using var stream = Open();
         return WeightsFile.Read(stream, $"embedded {ResourceName}");
     }
+
+    /// <summary>The embedded file's bytes.</summary>
+    public static Stream Open() =>
+        Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
+            ?? throw new UserException($"this build has no embedded default model ({ResourceName}); pass --weights FILE");
 
     public static Network Load(Device device) => Network.Build(device, Read());
 }

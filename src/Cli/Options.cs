@@ -15,6 +15,12 @@ public static class Options
         Required = true,
     };
 
+    /// <summary>--weights where the embedded model is the default.</summary>
+    public static Option<string?> OptionalWeights() => new("--weights")
+    {
+        Description = "DeepVis HDF5 weights, an ONNX model, or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
+    };
+
     /// <summary>
     /// The network <paramref name="weights"/> names: a DeepVis HDF5 file, an ONNX model converted in
     /// memory (what it assumes about normalization is said on <paramref name="notes"/>), or a model
@@ -28,8 +34,12 @@ public static class Options
             : Network.Load(device, path);
     }
 
+    /// <summary>The network <paramref name="weights"/> names, or the embedded Fashion-MNIST mini-vgg when it names none.</summary>
+    public static Network OpenNetwork(Device device, string? weights, TextWriter notes) =>
+        weights is null ? DefaultModel.Load(device) : LoadNetwork(device, weights, notes);
+
     /// <summary>The file <paramref name="weights"/> names: its own path, else a fetched model's file.</summary>
-    private static string WeightsPath(string weights) =>
+    public static string WeightsPath(string weights) =>
         File.Exists(weights) ? weights : ModelStore.Default.Resolve(weights) ?? throw new UserException(
             $"weights file '{weights}' does not exist, nor is it a model name ({string.Join(", ", KnownModels.All.Select(m => m.Name))})");
 

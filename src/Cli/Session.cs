@@ -13,10 +13,7 @@ namespace DeepVis.Cli;
 /// </summary>
 public sealed class CommonOptions
 {
-    public Option<string?> Weights { get; } = new("--weights")
-    {
-        Description = "DeepVis HDF5 weights, an ONNX model, or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
-    };
+    public Option<string?> Weights { get; } = Options.OptionalWeights();
 
     public Option<string?> Device { get; } = App.DeviceOption();
 
@@ -48,19 +45,8 @@ public sealed class CommonOptions
         Options.WritableOutput(Path.Combine(outDir, "probe"));
         var saveEvery = result.GetValue(SaveEvery);
         if (saveEvery is < 1) throw new UserException($"--save-every must be at least 1, got {saveEvery}");
-        var device = Kernels.Runtime.Device.Open(result.GetValue(Device));
-        try
-        {
-            var weights = result.GetValue(Weights);
-            var network = weights is null ? DefaultModel.Load(device) : Options.LoadNetwork(device, weights, output);
-            return new Session(device, network, new Random(result.GetValue(Seed)), outDir, saveEvery,
-                new ProgressDisplay(output, result.GetValue(Quiet)), output);
-        }
-        catch
-        {
-            device.Dispose();
-            throw;
-        }
+        return Session.Open(result.GetValue(Device), result.GetValue(Weights), new Random(result.GetValue(Seed)), outDir, saveEvery,
+            new ProgressDisplay(output, result.GetValue(Quiet)), output);
     }
 }
 
@@ -77,6 +63,21 @@ public sealed class Session(Device device, Network network, Random random, strin
     public TextWriter Output { get; } = output;
 
     public string OutPath(string name) => Path.Combine(OutDir, name);
+
+    /// <summary>Opens the device <paramref name="device"/> names and the network of <paramref name="weights"/> (null: the embedded model) on it.</summary>
+    public static Session Open(string? device, string? weights, Random random, string outDir, int? saveEvery, ProgressDisplay progress, TextWriter output)
+    {
+        var opened = Kernels.Runtime.Device.Open(device);
+        try
+        {
+            return new Session(opened, Options.OpenNetwork(opened, weights, output), random, outDir, saveEvery, progress, output);
+        }
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Saves item n of a normalized [N, C, H, W] batch as a PNG picture.</summary>
     public void SaveImage(float[] batch, int n, int[] shape, string name) =>

@@ -69,13 +69,18 @@ public sealed class ImageParameterization : IDisposable
     /// <summary>The gradient with respect to <see cref="Image"/>: fill it before <see cref="Backward"/>.</summary>
     public Tensor ImageGradient => _gradients[^1];
 
-    /// <summary>Parameters drawn from N(0, <see cref="ParameterizationSettings.StartDeviation"/>^2) (Lucid's start).</summary>
-    public void Start(Random random)
+    /// <summary>
+    /// Parameters drawn from N(0, <see cref="ParameterizationSettings.StartDeviation"/>^2) (Lucid's start),
+    /// image n's from <paramref name="sources"/>[n] (the same source for every image draws them in order).
+    /// </summary>
+    public void Start(IReadOnlyList<Random> sources)
     {
         var data = new float[Parameters.Length];
+        var perImage = data.Length / sources.Count;
         for (var i = 0; i < data.Length; i++)
         {
             // Box-Muller: the host draws once per run.
+            var random = sources[i / perImage];
             var (u, v) = (1 - random.NextDouble(), random.NextDouble());
             data[i] = (float)(ParameterizationSettings.StartDeviation * Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v));
         }

@@ -12,7 +12,8 @@ namespace DeepVis.Optim.Render;
 /// pass, parameters -> pixel image -> this step's random transforms (one affine sample per image) ->
 /// the network's normalization into the optimizer's input; on the gradient, the same chain backwards
 /// to the parameters and the update (Adam or the normalized step) on the parameters. All device work;
-/// the transforms of the whole run were drawn and uploaded when the pipeline was built.
+/// the transforms of the whole run were drawn and uploaded when the pipeline was built. Image n draws
+/// its transforms, then its start, from its own source, so it renders the same alone as in a batch.
 /// </summary>
 public sealed class RenderPipeline : IStepHook
 {
@@ -25,7 +26,7 @@ public sealed class RenderPipeline : IStepHook
     private readonly int _steps;
 
     public RenderPipeline(Device device, ModelInfo info, int[] imageShape, ParameterizationSettings parameterization,
-        TransformChain transforms, int steps, IStepHook update, Random random)
+        TransformChain transforms, int steps, IStepHook update, IReadOnlyList<Random> sources)
     {
         _parameters = new ImageParameterization(device, imageShape, parameterization, info.ColorOrder == "BGR");
         _steps = steps;
@@ -33,11 +34,11 @@ public sealed class RenderPipeline : IStepHook
         _normalization = PixelInput.Normalization(device, info);
         if (!transforms.IsEmpty)
         {
-            _maps = transforms.Upload(device, steps, imageShape[0], imageShape[2], imageShape[3], random);
+            _maps = transforms.Upload(device, steps, imageShape[2], imageShape[3], sources);
             _transformed = new Tensor(device, imageShape);
             _transformedGradient = new Tensor(device, imageShape);
         }
-        _parameters.Start(random);
+        _parameters.Start(sources);
     }
 
     public ImageParameterization Parameters => _parameters;

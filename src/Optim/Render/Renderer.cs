@@ -20,8 +20,17 @@ public delegate void RenderRunner(ImageOptimizer optimizer, RenderPipeline pipel
 public static class Renderer
 {
     public static RenderResult Run(Network network, Objective objective, int batch, RenderSettings settings, Random random,
+        float[]? startPixels = null, RenderRunner? run = null) =>
+        Run(network, objective, settings, [.. Enumerable.Repeat(random, batch)], startPixels, run);
+
+    /// <summary>
+    /// A render whose image n draws its randomness from <paramref name="sources"/>[n] alone: with a
+    /// source seeded per image, each image is the one a render of it alone with that source makes.
+    /// </summary>
+    public static RenderResult Run(Network network, Objective objective, RenderSettings settings, IReadOnlyList<Random> sources,
         float[]? startPixels = null, RenderRunner? run = null)
     {
+        var batch = sources.Count;
         if (settings.Problem() is { } problem) throw new ArgumentException(problem);
         var device = network.Device;
         int[] shape = [batch, network.Info.InputChannels, settings.Size, settings.Size];
@@ -30,11 +39,11 @@ public static class Renderer
         IStepHook update = settings.Optimizer == RenderOptimizer.Adam
             ? new AdamStep(device, ParameterShape(shape, settings), settings.LearningRate, LearningRateSchedule.Constant)
             : new NormalizedStep(device, batch, settings.LearningRate);
-        var pipeline = new RenderPipeline(device, network.Info, shape, settings.Parameterization, settings.Transforms, settings.Steps, update, random);
+        var pipeline = new RenderPipeline(device, network.Info, shape, settings.Parameterization, settings.Transforms, settings.Steps, update, sources);
         using var optimizer = new ImageOptimizer(network, shape, objectives, [new RedirectedRelu(network, settings.RedirectedSteps), pipeline]);
         if (startPixels is not null) pipeline.Parameters.StartFrom(startPixels);
         var start = Values(optimizer, pipeline, objectives[0].Layer);
-        (run ?? ((o, _) => o.Run(settings.Steps, settings.Steps, random)))(optimizer, pipeline);
+        (run ?? ((o, _) => o.Run(settings.Steps, settings.Steps, sources[0])))(optimizer, pipeline);
         var end = Values(optimizer, pipeline, objectives[0].Layer);
         return new RenderResult(pipeline.Image.ToArray(), shape, start, end);
     }

@@ -48,10 +48,18 @@ public sealed record TransformChain(IReadOnlyList<Transform> Transforms)
     private static int Offset(int from, int to) => from >= to ? (from - to) / 2 : -((to - from) / 2);
 
     /// <summary>Draws every step's maps for a batch and uploads them as one [steps * batch, 6] device tensor.</summary>
-    public Tensor Upload(Device device, int steps, int batch, int height, int width, Random random)
+    public Tensor Upload(Device device, int steps, int batch, int height, int width, Random random) =>
+        Upload(device, steps, height, width, [.. Enumerable.Repeat(random, batch)]);
+
+    /// <summary>
+    /// The same with one source per image: image n draws its steps' maps, in step order, from
+    /// <paramref name="sources"/>[n] only, so an image's transforms do not depend on the rest of its batch.
+    /// </summary>
+    public Tensor Upload(Device device, int steps, int height, int width, IReadOnlyList<Random> sources)
     {
+        var batch = sources.Count;
         var data = new List<float>(steps * batch * AffineSample.Coefficients);
-        for (var i = 0; i < steps * batch; i++) data.AddRange(Draw(height, width, random).Coefficients);
+        for (var i = 0; i < steps * batch; i++) data.AddRange(Draw(height, width, sources[i % batch]).Coefficients);
         return Tensor.FromArray(device, [.. data], steps * batch, AffineSample.Coefficients);
     }
 

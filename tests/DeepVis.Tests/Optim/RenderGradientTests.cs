@@ -73,7 +73,7 @@ public sealed class RenderGradientTests(DeviceFixture fixture)
         var chain = transforms ? TransformChain.Standard : TransformChain.None;
         // A zero-rate descent leaves the parameters alone, so a step only evaluates the loss and the gradient.
         var pipeline = new RenderPipeline(network.Device, network.Info, shape, settings, chain, 1,
-            new GradientDescent(0f), random);
+            new GradientDescent(0f), [random, random]);
         using var optimizer = new ImageOptimizer(network, shape, ObjectiveBuilder.Build(network, ObjectiveParser.Parse(expression), 2, size, size), [pipeline]);
         var parameters = pipeline.Parameters.Parameters;
         var theta = parameters.ToArray();

@@ -40,4 +40,20 @@ public sealed class RendererTests(DeviceFixture fixture)
         var result = Renderer.Run(network, Objective.Channel("conv1_1", 0), 1, settings, random, pixels);
         Assert.All(result.Pixels.Zip(pixels), p => Assert.True(Math.Abs(p.First - p.Second) < 1e-3, $"{p.First} for {p.Second}"));
     }
+
+    [Fact]
+    public void An_image_with_its_own_source_renders_alone_as_in_its_batch()
+    {
+        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        var settings = RenderSettings.Lucid(28, 1, 12);
+        var objective = Objective.Channel("conv2_1", 4).At(0) + Objective.Channel("conv2_1", 5).At(1) + Objective.Channel("conv2_1", 6).At(2);
+        var batch = Renderer.Run(network, objective, settings, [new Random(40), new Random(41), new Random(42)]);
+        var alone = Renderer.Run(network, Objective.Channel("conv2_1", 5), settings, [new Random(41)]);
+        var plane = 28 * 28;
+        Assert.Equal(alone.Pixels, batch.Pixels.AsSpan(plane, plane).ToArray());
+        Assert.Equal(alone.End[0], batch.End[1]);
+        // A different source is a different image: the equality above is not a constant start.
+        var other = Renderer.Run(network, Objective.Channel("conv2_1", 5), settings, [new Random(43)]);
+        Assert.NotEqual(alone.Pixels, other.Pixels);
+    }
 }

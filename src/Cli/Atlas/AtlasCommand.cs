@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Diagnostics;
+using DeepVis.Nets;
+using DeepVis.Optim;
+using DeepVis.Optim.Render;
+
+namespace DeepVis.Cli.Atlas;
+
+/// <summary>
+/// <c>deepvis atlas</c>: every channel of some layers rendered with render's defaults, with a contact
+/// sheet per layer and, given a folder of examples, each channel's top images; written as a static site
+/// (<see cref="AtlasSite"/>). Resumable (the manifest is saved after every batch and a rerun skips what it
+/// lists) and shardable (<c>--shard i/n</c>, then <c>deepvis atlas merge</c>).
+/// </summary>
+public static class AtlasCommand
+{
+    public const int DefaultBatch = 16;
+    public const int DefaultTop = 4;
+
+    public static Command Create(TextWriter output)
+    {
+        var weights = Options.OptionalWeights();
+        var device = App.DeviceOption();
+        var layers = new Option<string[]>("--layers")
+        {
+            Description = "layers whose channels to render, e.g. layer3 or conv1_1 conv1_2 ('deepvis layers' lists them)",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var channels = new Option<string?>("--channels") { Description = "only channels A-B (inclusive, from 0) of each layer (default: all)" };
+        var examples = new Option<string?>("--examples") { Description = "folder of example images: per channel the images that excite it most, found by a forward pass" };
+        var top = new Option<int>("--top") { Description = $"example images shown per channel (default {DefaultTop})", DefaultValueFactory = _ => DefaultTop };
+        var size = new Option<int?>("--size") { Description = "rendered image size in pixels, square (default: the model's input size)" };
+        var steps = new Option<int>("--steps") { Description = $"optimization steps per channel (default render's {RenderSettings.DefaultSteps})", DefaultValueFactory = _ => RenderSettings.DefaultSteps };
+        var batch = new Option<int>("--batch") { Description = $"channels rendered together, in batches aligned to it within each layer (default {DefaultBatch})", DefaultValueFactory = _ => DefaultBatch };
+        var shard = new Option<string?>("--shard") { Description = "render only slice I of N (I from 0, e.g. a job array index); merge the shards' folders with 'deepvis atlas merge'" };
+        var outDir = new Option<string>("--out") { Description = "the site's folder: new, empty, or an atlas of the same plan to resume", Required = true };
+        var quiet = new Option<bool>("--quiet") { Description = "no progress output" };
+        var command = new Command("atlas", "Render every channel of some layers as a static site: a grid per layer, a page per channel with its top example images.")
+        {
+            weights, device, layers, channels, examples, top, size, steps, batch, shard, outDir, quiet,
+        };
+        command.Subcommands.Add(AtlasMerge.Create(output));
+        command.SetAction(result =>
+        {
+            var request = new AtlasRequest(result.GetValue(weights), result.GetValue(layers)!, AtlasPlan.ParseChannels(result.GetValue(channels)),
+                result.GetValue(examples), result.GetValue(top), result.GetValue(size), result.GetValue(steps), result.GetValue(batch),
+                result.GetValue(shard) is { } s ? Shard.Parse(s) : null, result.GetValue(outDir)!);
+            if (request.Steps < 1) throw new UserException($"--steps must be at least 1, got {request.Steps}");
+            if (request.Batch < 1) throw new UserException($"--batch must be at least 1, got {request.Batch}");
+            if (request.Top < 1) throw new UserException($"--top must be at least 1, got {request.Top}");
+            if (request.Examples is { } folder) AtlasRenderer.ExampleFiles(folder);
+            var existing = AtlasManifest.Existing(request.Out);
+            // The atlas's randomness is per channel (AtlasPlan.Seed); the session's source goes unused.
+            using var session = Session.Open(result.GetValue(device), request.Weights, new Random(0), request.Out, null,
+                new ProgressDisplay(output, result.GetValue(quiet)), output);
+            Build(session, request, existing);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>What the command line asked for.</summary>
+    private sealed record AtlasRequest(string? Weights, string[] Layers, (int First, int Last)? Channels, string? Examples, int Top,
+        int? Size, int Steps, int Batch, Shard? Shard, string Out);
+
+    private static void Build(Session session, AtlasRequest request, AtlasManifest? existing)
+    {
+        var network = session.Network;
+        var plan = Plan(network, request);
+        if (existing is not null)
+        {
+            if (existing.PlanDifference(plan) is { } difference)
+                throw new UserException($"'{request.Out}' holds an atlas of another plan ({difference}); choose another --out to start a new one");
+            if (existing.Shard != plan.Shard)
+                throw new UserException($"'{request.Out}' holds shard {existing.Shard?.Text ?? "0/1"}, not {plan.Shard?.Text ?? "0/1"}: give each shard its own --out");
+        }
+        try
+        {
+            Directory.CreateDirectory(request.Out);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserException($"output folder '{request.Out}' cannot be created: {e.Message}");
+        }
+        var manifest = plan.WithChannels(existing?.Channels ?? []);
+        var done = manifest.Channels.Select(c => (c.Layer, c.Channel)).ToHashSet();
+        var batches = AtlasPlan.Slice(AtlasPlan.Batches(plan.Layers, plan.Settings.Batch), plan.Shard ?? new Shard(0, 1));
+        var todo = batches.Select(b => b with { Channels = [.. b.Channels.Where(c => !done.Contains((b.Layer.Address, c)))] })
+            .Where(b => b.Channels.Count > 0).ToList();
+        var output = session.Output;
+        output.WriteLine($"atlas: {network.Info.Arch} ({plan.Model.Name}), {plan.Layers.Count} layer{(plan.Layers.Count == 1 ? "" : "s")}, " +
+            $"{batches.Sum(b => b.Channels.Count)} channels in {batches.Count} batches{(plan.Shard is { } s ? $" (shard {s.Text})" : "")}; " +
+            $"{todo.Sum(b => b.Channels.Count)} to render, {batches.Sum(b => b.Channels.Count) - todo.Sum(b => b.Channels.Count)} already done; " +
+            $"{plan.Settings.Recipe}, {plan.Settings.Size}x{plan.Settings.Size}, {plan.Settings.Steps} steps");
+        var renderer = new AtlasRenderer(session, plan);
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < todo.Count; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var rendered = session.Progress.Track(todo[i].Text, report => renderer.Render(todo[i].Layer, todo[i].Channels, report));
+            manifest = manifest.WithChannels([.. manifest.Channels, .. rendered]);
+            manifest.Save(request.Out);
+            output.WriteLine($"batch {i + 1}/{todo.Count}: {todo[i].Text} in {watch.Elapsed.TotalSeconds:F1} s");
+        }
+        manifest.Save(request.Out);
+        AtlasSite.Write(manifest, request.Out);
+        output.WriteLine($"rendered {todo.Sum(b => b.Channels.Count)} channels in {total.Elapsed.TotalSeconds:F1} s; " +
+            $"wrote {Path.Combine(request.Out, AtlasSite.IndexPage)} ({manifest.Channels.Count} of {manifest.ChannelCount} channels)");
+    }
+
+    /// <summary>The manifest of the run the command line describes, with no channels yet; every name and range checked.</summary>
+    private static AtlasManifest Plan(Network network, AtlasRequest request)
+    {
+        var targets = request.Layers.Select(network.Resolve).DistinctBy(t => t.Index).ToList();
+        var size = request.Size ?? network.Info.DefaultSize;
+        var minimum = InputSize.Minimum(network, targets);
+        if (size < minimum) throw new UserException($"--size {size} is too small for this {network.Info.Arch}: it needs at least {minimum}");
+        if (!InputSize.Fits(network, size, targets))
+            throw new UserException($"--size {size} does not fit this {network.Info.Arch} up to those layers: square sizes that fit: {network.SizesThatFit(targets)}");
+        var shapes = network.OutputShapes(1, size, size, targets);
+        var layers = targets.Select(t =>
+        {
+            var shape = shapes[t.Index];
+            if (shape.Length != 4)
+                throw new UserException($"{t.Name} ({t.Address}) has {shape[1]} units, not channels with positions: an atlas shows convolution channels");
+            var (first, last) = request.Channels ?? (0, shape[1] - 1);
+            if (last >= shape[1])
+                throw new UserException($"--channels {first}-{last} is beyond {t.Name} ({t.Address}), which has {shape[1]} channels: 0 to {shape[1] - 1}");
+            return new AtlasLayer(t.Address, t.Name, AtlasLayer.FolderOf(t.Address), shape[1], first, last);
+        }).ToList();
+        var settings = RenderSettings.Lucid(size, network.Info.InputChannels, request.Steps);
+        AtlasExamples? examples = null;
+        if (request.Examples is { } folder)
+        {
+            var exampleSize = network.Info.DefaultSize;
+            if (!InputSize.Fits(network, exampleSize, targets))
+                throw new UserException($"the example images at {exampleSize}x{exampleSize} do not fit this {network.Info.Arch} up to those layers");
+            examples = AtlasRenderer.DescribeExamples(folder, request.Top, exampleSize);
+        }
+        return new AtlasManifest(AtlasManifest.FormatName, AtlasManifest.CurrentVersion, AtlasModel.Of(request.Weights, network),
+            new AtlasSettings(size, request.Steps, request.Batch, AtlasRenderer.Recipe(settings)), layers, examples,
+            request.Shard is { Count: > 1 } shard ? shard : null, []);
+    }
+}

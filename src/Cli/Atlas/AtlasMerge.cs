@@ -1,0 +1,73 @@
+using System.CommandLine;
+
+namespace DeepVis.Cli.Atlas;
+
+/// <summary>
+/// <c>deepvis atlas merge SITE... --out SITE</c>: the shards of one atlas (the same plan) assembled into
+/// one site: every channel's files copied once, one manifest, the pages written again. Sites of another
+/// model, layers, settings or examples are refused.
+/// </summary>
+public static class AtlasMerge
+{
+    public static Command Create(TextWriter output)
+    {
+        var sites = new Argument<string[]>("sites") { Description = "the shards' folders (or any atlases of the same plan)", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<string>("--out") { Description = "the merged site's folder: new, empty, or an atlas of the same plan", Required = true };
+        var command = new Command("merge", "Merge the folders of an atlas's shards into one site.") { sites, outDir };
+        command.SetAction(result =>
+        {
+            Merge(result.GetValue(sites)!, result.GetValue(outDir)!, output);
+            return 0;
+        });
+        return command;
+    }
+
+    public static AtlasManifest Merge(IReadOnlyList<string> sites, string target, TextWriter output)
+    {
+        var full = Path.GetFullPath(target);
+        if (sites.Any(s => Path.GetFullPath(s) == full)) throw new UserException($"--out '{target}' is one of the sites to merge: choose another folder");
+        var manifests = sites.Select(site => Directory.Exists(site)
+            ? AtlasManifest.Find(site) ?? throw new UserException($"'{site}' is not an atlas (it has no {AtlasManifest.FileName})")
+            : throw new UserException($"atlas '{site}' does not exist")).ToList();
+        var first = manifests[0];
+        for (var i = 1; i < manifests.Count; i++)
+            if (first.PlanDifference(manifests[i]) is { } difference)
+                throw new UserException($"'{sites[i]}' and '{sites[0]}' are not parts of one atlas: {difference}");
+        var existing = AtlasManifest.Existing(target);
+        if (existing?.PlanDifference(first) is { } other) throw new UserException($"'{target}' holds an atlas of another plan: {other}");
+        Directory.CreateDirectory(target);
+
+        var channels = new List<AtlasChannel>(existing?.Channels ?? []);
+        var have = channels.Select(c => (c.Layer, c.Channel)).ToHashSet();
+        for (var i = 0; i < sites.Count; i++)
+        {
+            foreach (var channel in manifests[i].Channels.Where(c => have.Add((c.Layer, c.Channel))))
+            {
+                foreach (var file in new[] { channel.Image }.Concat((channel.Top ?? []).SelectMany(t => new[] { t.Crop, t.Map })))
+                    Copy(sites[i], target, file);
+                channels.Add(channel);
+            }
+        }
+        if (first.Examples is { } examples)
+            foreach (var image in examples.Images)
+                Copy(sites.FirstOrDefault(s => File.Exists(Path.Combine(s, image.Thumbnail))) ?? sites[0], target, image.Thumbnail);
+        var merged = (first with { Shard = null }).WithChannels(channels);
+        merged.Save(target);
+        AtlasSite.Write(merged, target);
+        output.WriteLine($"merged {sites.Count} site{(sites.Count == 1 ? "" : "s")} into {target}: {merged.Channels.Count} of {merged.ChannelCount} channels" +
+            (merged.Channels.Count < merged.ChannelCount ? $"; {merged.ChannelCount - merged.Channels.Count} not rendered yet (a shard missing?)" : ""));
+        return merged;
+    }
+
+    private static void Copy(string site, string target, string file)
+    {
+        var from = Path.Combine(site, file);
+        // A manifest names files inside its site; one that points elsewhere is not copied from or to.
+        if (!Path.GetFullPath(from).StartsWith(Path.GetFullPath(site) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new UserException($"atlas '{site}' lists {file}, which lies outside it");
+        if (!File.Exists(from)) throw new UserException($"atlas '{site}' lists {file}, which is missing");
+        var to = Path.Combine(target, file);
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        File.Copy(from, to, overwrite: true);
+    }
+}

@@ -1,0 +1,163 @@
+using System.CommandLine;
+using System.Net;
+using DeepVis.Cli.Atlas;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DeepVis.Cli.Serve;
+
+/// <summary>
+/// <c>deepvis serve SITE</c>: the atlas's files over HTTP on localhost (ASP.NET Core's static files, which
+/// serve nothing outside the site), a form at /render, and a job API that renders on demand a channel or
+/// an objective the site does not hold yet: POST /api/jobs (objective=...) answers 202 with the job,
+/// GET /api/jobs/{id} its state and steps, which the form's script polls.
+/// </summary>
+public static class ServeCommand
+{
+    public const int DefaultPort = 8080;
+    public const int DefaultQueue = 4;
+
+    public static Command Create(TextWriter output)
+    {
+        var site = new Argument<string>("site") { Description = "an atlas folder written by 'deepvis atlas'" };
+        var weights = new Option<string?>("--weights") { Description = "the atlas's model (default: the weights it was built with)" };
+        var device = App.DeviceOption();
+        var port = new Option<int>("--port") { Description = $"TCP port (default {DefaultPort}; 0 picks a free one)", DefaultValueFactory = _ => DefaultPort };
+        var host = new Option<string>("--host") { Description = "address to listen on (default 127.0.0.1, this machine only)", DefaultValueFactory = _ => "127.0.0.1" };
+        var queue = new Option<int>("--queue") { Description = $"renders that may wait; more are refused with 503 (default {DefaultQueue})", DefaultValueFactory = _ => DefaultQueue };
+        var command = new Command("serve", "Serve an atlas on localhost and render missing channels or objectives on request.")
+        {
+            site, weights, device, port, host, queue,
+        };
+        command.SetAction(result =>
+        {
+            var (folder, capacity, p, name) = (result.GetValue(site)!, result.GetValue(queue), result.GetValue(port), result.GetValue(host)!);
+            if (capacity < 1) throw new UserException($"--queue must be at least 1, got {capacity}");
+            if (p is < 0 or > 65535) throw new UserException($"--port must lie in 0 to 65535, got {p}");
+            if (!IPAddress.TryParse(name, out var address) && name != "localhost")
+                throw new UserException($"--host must be an IP address or localhost, got '{name}'");
+            using var served = Open(folder, result.GetValue(weights), result.GetValue(device), capacity, output);
+            using var app = Build(folder, served.Jobs, address ?? IPAddress.Loopback, p);
+            app.Start();
+            output.WriteLine($"serving {folder} at {Address(app)} (Ctrl+C stops)");
+            app.WaitForShutdown();
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The device, network and job queue of a served atlas; the weights must be the ones it was built with.</summary>
+    public sealed class ServedAtlas(Session session, RenderJobQueue jobs) : IDisposable
+    {
+        public RenderJobQueue Jobs { get; } = jobs;
+
+        public void Dispose()
+        {
+            Jobs.Dispose();
+            session.Dispose();
+        }
+    }
+
+    public static ServedAtlas Open(string folder, string? weights, string? deviceSpec, int capacity, TextWriter output)
+    {
+        if (!Directory.Exists(folder)) throw new UserException($"atlas '{folder}' does not exist");
+        var manifest = AtlasManifest.Find(folder) ?? throw new UserException($"'{folder}' is not an atlas (it has no {AtlasManifest.FileName})");
+        weights ??= manifest.Model.Weights;
+        var session = Session.Open(deviceSpec, weights, new Random(0), folder, null, new ProgressDisplay(output, true), output);
+        try
+        {
+            var model = AtlasModel.Of(weights, session.Network);
+            if (model.Sha256 != manifest.Model.Sha256)
+                throw new UserException($"the weights {model.Name} (SHA-256 {model.Sha256}) are not the model this atlas shows, {manifest.Model.Name} ({manifest.Model.Sha256})");
+            return new ServedAtlas(session, new RenderJobQueue(session, manifest, capacity));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The web application: the site's files, the form and the job API, on <paramref name="address"/>:<paramref name="port"/>.</summary>
+    public static WebApplication Build(string folder, RenderJobQueue jobs, IPAddress address, int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
+        var app = builder.Build();
+        var files = new PhysicalFileProvider(Path.GetFullPath(folder));
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        app.MapGet("/render", () => Results.Content(RenderPage, "text/html; charset=utf-8"));
+        app.MapPost("/api/jobs", async (HttpRequest request) =>
+        {
+            if (!request.HasFormContentType) return Problem(400, "send the objective as a form field: objective=layer:channel");
+            var form = await request.ReadFormAsync();
+            try
+            {
+                var job = jobs.Submit(form["objective"]);
+                return Results.Json(job, statusCode: 202);
+            }
+            catch (JobRefusedException e)
+            {
+                return Problem(e.Status, e.Message);
+            }
+        });
+        app.MapGet("/api/jobs/{id:int}", (int id) => jobs.Find(id) is { } job ? Results.Json(job) : Problem(404, $"no job {id}"));
+        return app;
+    }
+
+    /// <summary>The address the server listens on, with the port it was given when asked for 0.</summary>
+    public static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+
+    private const string RenderPage = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>Render on demand</title><link rel="stylesheet" href="/style.css"></head>
+        <body>
+        <p><a href="/index.html">atlas</a></p>
+        <h1>Render on demand</h1>
+        <form id="form">
+          <input id="objective" name="objective" size="48" placeholder="layer:channel or an objective, e.g. layer3:7 - 0.5*layer3:9">
+          <button>Render</button>
+        </form>
+        <p id="status"></p>
+        <progress id="progress" max="1" value="0" hidden></progress>
+        <div id="result"></div>
+        <script>
+        const form = document.getElementById('form'), field = document.getElementById('objective');
+        const status = document.getElementById('status'), progress = document.getElementById('progress'), result = document.getElementById('result');
+        field.value = new URLSearchParams(location.search).get('objective') ?? '';
+        async function poll(id) {
+          const job = await (await fetch('/api/jobs/' + id)).json();
+          progress.hidden = false; progress.max = job.steps || 1; progress.value = job.step;
+          status.textContent = `${job.objective}: ${job.state.toLowerCase()}` + (job.steps ? ` (${job.step}/${job.steps} steps)` : '');
+          if (job.state === 'Failed') { status.textContent += ': ' + job.error; return; }
+          if (job.state !== 'Done') { setTimeout(() => poll(id), 500); return; }
+          status.textContent += `; objective ${job.start.toPrecision(4)} -> ${job.end.toPrecision(4)}`;
+          if (job.result.endsWith('.html')) location.href = '/' + job.result;
+          else { const img = document.createElement('img'); img.src = '/' + job.result; img.className = 'vis'; result.replaceChildren(img); }
+        }
+        form.onsubmit = async e => {
+          e.preventDefault();
+          const response = await fetch('/api/jobs', { method: 'POST', body: new URLSearchParams({ objective: field.value }) });
+          const body = await response.json();
+          if (!response.ok) { status.textContent = body.error; return; }
+          poll(body.id);
+        };
+        if (field.value) form.requestSubmit();
+        </script>
+        </body>
+        </html>
+        """;
+}
