@@ -90,7 +90,8 @@ public static class InvertCommand
         var coarseToFine = new Option<int>("--coarse-to-fine")
         {
             Description = "resolutions optimized in turn, coarsest first, each about half the next, upsampled to start the next, " +
-                "each for --iterations (a movie: its first frame); 1..4 (default 1: the full size only)",
+                "each for --iterations (a movie: its first frame); on the default model 2 raised the mean PSNR at relu2_2 from 12.6 to 15.7 dB " +
+                "(docs/quality.md); 1..4 (default 1: the full size only)",
             DefaultValueFactory = _ => 1,
         };
         var movieOut = new Option<string?>("--movie-out")
