@@ -56,16 +56,27 @@ public sealed class Inversion : IDisposable
     /// </summary>
     public InversionResult Invert(float[] originals, Random random, Action<Progress>? progress = null, Action<int>? afterStep = null)
     {
-        var coarse = _settings.CoarseToFine > 1 ? CoarserSize() : null;
+        Retarget(originals);
+        (Inversion Inversion, float[] Originals)? coarse = _settings.CoarseToFine > 1 && CoarserSize() is { } size ? CoarseLevel(originals, size) : null;
         InversionResult? best = null;
-        for (var restart = 0; restart < _settings.Restarts; restart++)
+        try
         {
-            if (coarse is { } size) StartCoarse(originals, size, random, progress);
-            else if (_settings.Start == InversionStart.Mean) Image.Fill(0f);
-            else Image.CopyFrom(Noise(Image.Length, _settings.NoiseStd, random));
-            Retarget(originals);
-            var run = Descend(_settings.Iterations, random, progress, afterStep);
-            best = best is null ? run : Better(best, run);
+            for (var restart = 0; restart < _settings.Restarts; restart++)
+            {
+                if (coarse is { } level)
+                {
+                    level.Inversion.Invert(level.Originals, random, progress);
+                    Resize.Forward(level.Inversion.Image, Image);
+                }
+                else if (_settings.Start == InversionStart.Mean) Image.Fill(0f);
+                else Image.CopyFrom(Noise(Image.Length, _settings.NoiseStd, random));
+                var run = Descend(_settings.Iterations, random, progress, afterStep);
+                best = best is null ? run : Better(best, run);
+            }
+        }
+        finally
+        {
+            coarse?.Inversion.Dispose();
         }
         // A movie's next frame starts from the images returned.
         Image.CopyFrom(best!.Images);
@@ -101,17 +112,18 @@ public sealed class Inversion : IDisposable
         return null;
     }
 
-    /// <summary>Inverts the originals resized to the coarser size (itself coarse-to-fine, one level fewer) and starts from that result upsampled.</summary>
-    private void StartCoarse(float[] originals, (int H, int W) size, Random random, Action<Progress>? progress)
+    /// <summary>
+    /// The next coarser level: an inversion at <paramref name="size"/> (itself coarse-to-fine, one level
+    /// fewer, one run: the restarts happen here) and the originals resized to it on the device.
+    /// </summary>
+    private (Inversion Inversion, float[] Originals) CoarseLevel(float[] originals, (int H, int W) size)
     {
         var device = _network.Device;
         int[] shape = [Image.Shape[0], Image.Shape[1], size.H, size.W];
         using var full = Tensor.FromArray(device, originals, [.. Image.Shape]);
         using var small = new Tensor(device, shape);
         Resize.Forward(full, small);
-        using var coarse = new Inversion(_network, _layer, shape, _settings with { CoarseToFine = _settings.CoarseToFine - 1, Restarts = 1 });
-        coarse.Invert(small.ToArray(), random, progress);
-        Resize.Forward(coarse.Image, Image);
+        return (new Inversion(_network, _layer, shape, _settings with { CoarseToFine = _settings.CoarseToFine - 1, Restarts = 1 }), small.ToArray());
     }
 
     /// <summary>Matches the features of <paramref name="originals"/> starting from the current images, for the warm iteration count.</summary>
