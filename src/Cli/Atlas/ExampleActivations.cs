@@ -22,18 +22,31 @@ public sealed class ExampleActivations
     {
         var perImage = network.Info.InputChannels * size * size;
         var outputs = layers.ToDictionary(l => l.Address, _ => new List<float>());
-        for (var first = 0; first < images; first += PassSize)
+        // One workspace for the full passes, another only for a shorter last one.
+        Workspace? workspace = null;
+        try
         {
-            var count = Math.Min(PassSize, images - first);
-            using var workspace = new Workspace(network, [count, network.Info.InputChannels, size, size], layers);
-            workspace.Input.CopyFrom(inputs.AsSpan(first * perImage, count * perImage).ToArray());
-            workspace.Forward();
-            foreach (var layer in layers)
+            for (var first = 0; first < images; first += PassSize)
             {
-                var output = workspace.OutputOf(layer.Index);
-                outputs[layer.Address].AddRange(output.ToArray());
-                _shapes[layer.Address] = [images, output.C, output.H, output.W];
+                var count = Math.Min(PassSize, images - first);
+                if (workspace?.Input.N != count)
+                {
+                    workspace?.Dispose();
+                    workspace = new Workspace(network, [count, network.Info.InputChannels, size, size], layers);
+                }
+                workspace.Input.CopyFrom(inputs.AsSpan(first * perImage, count * perImage).ToArray());
+                workspace.Forward();
+                foreach (var layer in layers)
+                {
+                    var output = workspace.OutputOf(layer.Index);
+                    outputs[layer.Address].AddRange(output.ToArray());
+                    _shapes[layer.Address] = [images, output.C, output.H, output.W];
+                }
             }
+        }
+        finally
+        {
+            workspace?.Dispose();
         }
         foreach (var (address, values) in outputs) _values[address] = [.. values];
         Images = images;
