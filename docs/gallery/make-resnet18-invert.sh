@@ -2,7 +2,7 @@
 # Regenerates the README's ResNet-18 inversion strip and table: inverts a shipped photo at 224x224
 # from the stem and each stage's output of the real ImageNet ResNet-18, with the `exact` and
 # `mahendran` presets (their default steps), and `mahendran` coarse-to-fine over three resolutions, and
-# prints PSNR and SSIM per layer as a Markdown table. About 5 minutes on a 2-core CPU.
+# prints PSNR and SSIM per layer as a Markdown table. 14 minutes on a busy 2-core CPU, build included.
 source "$(dirname "$0")/resnet18-setup.sh"
 photo=samples/photos/chelsea.png
 layers="stem layer1 layer2 layer3 layer4"
