@@ -6,7 +6,7 @@ namespace DeepVis.WeightsConverter;
 /// and what was expected, e.g. "x.pth: not a PyTorch checkpoint (expected a zip archive or a
 /// legacy torch.save pickle)".
 /// </summary>
-public sealed class WeightsFormatException : Exception
+public sealed class WeightsFormatException : DeepVisException
 {
     public WeightsFormatException(string message) : base(message) { }
 

@@ -52,7 +52,7 @@ public static class App
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DeviceException or ShapeException or UserException or WeightsException or WeightsFormatException or LayerNotFoundException or ModelFetchException)
+        catch (DeepVisException e)
         {
             error.WriteLine($"deepvis: error: {e.Message}");
             return UserErrorExitCode;
@@ -81,4 +81,4 @@ public static class App
 }
 
 /// <summary>A mistake in what the user asked for; its message is shown as it is.</summary>
-public sealed class UserException(string message) : Exception(message);
+public sealed class UserException(string message) : DeepVisException(message);

@@ -211,4 +211,4 @@ public sealed class Network : IDisposable
 }
 
 /// <summary>A layer name that matches nothing; the message lists the valid names.</summary>
-public sealed class LayerNotFoundException(string message) : Exception(message);
+public sealed class LayerNotFoundException(string message) : DeepVisException(message);

@@ -56,4 +56,4 @@ public readonly record struct DeviceSpec(DeviceKind Kind, int Index)
 }
 
 /// <summary>A device could not be parsed or opened; the message is meant for the user as it is.</summary>
-public sealed class DeviceException(string message) : Exception(message);
+public sealed class DeviceException(string message) : DeepVisException(message);

@@ -141,4 +141,4 @@ public sealed class Tensor : IDisposable
 }
 
 /// <summary>Tensors whose shapes do not fit an operation; the message names the operand and both shapes.</summary>
-public sealed class ShapeException(string message) : Exception(message);
+public sealed class ShapeException(string message) : DeepVisException(message);

@@ -52,4 +52,4 @@ public sealed record WeightTensor(string Name, int[] Shape, float[] Data)
 }
 
 /// <summary>A weights file that cannot be used; the message is one line naming the file and the problem.</summary>
-public sealed class WeightsException(string message) : Exception(message);
+public sealed class WeightsException(string message) : DeepVisException(message);

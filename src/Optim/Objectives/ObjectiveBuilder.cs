@@ -5,7 +5,7 @@ using DeepVis.Nets;
 namespace DeepVis.Optim.Objectives;
 
 /// <summary>An objective that does not fit the network: an unknown layer, a channel past its width, a bad direction file, a batch index past the batch.</summary>
-public sealed class ObjectiveException(string message) : Exception(message);
+public sealed class ObjectiveException(string message) : DeepVisException(message);
 
 /// <summary>
 /// Turns an <see cref="Objective"/> into the device objectives of <see cref="ImageOptimizer"/> for a
