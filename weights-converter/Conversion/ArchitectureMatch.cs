@@ -36,7 +36,7 @@ internal static class ArchitectureMatch
         }
         var nearest = Architectures.Families
             .SelectMany(f => f.Candidates(Shapes(Renamed(f, tensors))).Select(arch => Compare(f, arch, tensors)))
-            .OfType<Comparison>().Where(c => c.Shared > 0).MaxBy(c => c.Shared);
+            .OfType<Comparison>().Where(c => c.Shared > 0).MaxBy(c => (c.Shared, (double)c.Shared / c.Expected));
         throw new WeightsFormatException(
             $"{source}: cannot infer the architecture: {sample} match none of {string.Join(", ", Architectures.Names)}; " +
             (nearest is null
