@@ -107,6 +107,14 @@ public sealed class ArchitectureMatchTests
         Assert.Contains("are not the layout of vgg16 (31 of its 32 tensors; first difference: expected 'classifier.6.weight', found 'head.weight' [10, 32])", message);
     }
 
+    [Fact]
+    public void A_mobilenet_without_a_width_its_layout_needs_names_the_tensor()
+    {
+        var shapes = Read("mobilenet_v2-narrow.pth").Where(t => t.Name != "features.2.conv.2.weight").ToDictionary(t => t.Name, t => t.Shape);
+        var e = Assert.Throws<WeightsException>(() => Architectures.Nodes("mobilenet_v2", shapes));
+        Assert.Contains("'features.2.conv.2.weight' is missing", e.Message);
+    }
+
     private static IEnumerable<WeightTensor> Conv(string module, int[] shape, bool bias = false)
     {
         yield return new WeightTensor($"{module}.weight", shape, new float[shape.Aggregate(1, (a, b) => a * b)]);
