@@ -40,7 +40,7 @@ internal static class ArchitectureMatch
         throw new WeightsFormatException(
             $"{source}: cannot infer the architecture: {sample} match none of {string.Join(", ", Architectures.Names)}; " +
             (nearest is null
-                ? "no known architecture has any of its tensor names"
+                ? "none of them shares a tensor name with it"
                 : $"nearest: {nearest.Arch} ({nearest.Shared} of its {nearest.Expected} tensors), first difference: {Difference(nearest)}"));
     }
 
