@@ -12,6 +12,7 @@ internal static class AlexNet
     {
         Names = ["alexnet"],
         Layout = (_, _) => Layout(),
+        PublishedWidths = _ => new([64, 192, 384, 256, 256], [4096, 4096, 1000], 6, 3),
     };
 
     private static Architectures.Layout Layout()

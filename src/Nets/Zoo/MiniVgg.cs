@@ -17,5 +17,6 @@ internal static class MiniVgg
             new LinearSpec("classifier.3", ["fc2", "logits"]),
         ]),
         Input = info => info with { DefaultSize = 28 },
+        PublishedWidths = _ => new([16, 16, 32, 32], [128, 10], 7, 1),
     };
 }

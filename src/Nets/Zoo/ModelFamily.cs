@@ -37,6 +37,9 @@ public sealed class ModelFamily
     /// <summary>What a converted file of this family records about its input, from the publishing framework's defaults (a normalization the weights were trained for, a default size).</summary>
     public Func<ModelInfo, ModelInfo> Input { get; init; } = info => info;
 
+    /// <summary>The widths of the published models of one of <see cref="Names"/>, for seeded random weights at their size (benchmarks); null where the family has none.</summary>
+    public Func<string, RandomWeights.Widths>? PublishedWidths { get; init; }
+
     /// <summary>The architecture of a state dict whose tensors went through <see cref="Rename"/>, or null when it is not of this family.</summary>
     public string? Recognize(IReadOnlyDictionary<string, int[]> tensors)
     {

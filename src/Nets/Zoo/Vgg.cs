@@ -15,6 +15,9 @@ internal static class Vgg
         Names = ["vgg16", "vgg19"],
         Keras = ["vgg16", "vgg19"],
         Layout = (arch, _) => Layout(arch == "vgg16" ? [2, 2, 3, 3, 3] : [2, 2, 4, 4, 4]),
+        PublishedWidths = arch => arch == "vgg16"
+            ? new([64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512], [4096, 4096, 1000], 7, 3)
+            : new([64, 64, 128, 128, 256, 256, 256, 256, 512, 512, 512, 512, 512, 512, 512, 512], [4096, 4096, 1000], 7, 3),
     };
 
     private static Architectures.Layout Layout(int[] convsPerBlock) => new(Features(convsPerBlock, 7),
