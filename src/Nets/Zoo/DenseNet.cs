@@ -43,8 +43,9 @@ internal static partial class DenseNet
     }
 
     /// <summary>
-    /// A key of the files published before torchvision renamed them (norm.1, conv.2), which torchvision
-    /// still renames when it loads them: the module path and the tensor after the dot to drop.
+    /// A key of the files published before torchvision renamed its modules (denselayer1.norm.1.weight
+    /// for denselayer1.norm1.weight), which torchvision still renames when it loads them: the two groups
+    /// are the key without the dot between them.
     /// </summary>
     [GeneratedRegex(@"^(.*denselayer\d+\.(?:norm|relu|conv))\.([12]\.(?:weight|bias|running_mean|running_var))$")]
     private static partial Regex OldKey();
