@@ -107,6 +107,16 @@ public sealed class ArchitectureMatchTests
         Assert.Contains("are not the layout of vgg16 (31 of its 32 tensors; first difference: expected 'classifier.6.weight', found 'head.weight' [10, 32])", message);
     }
 
+    [Theory]
+    [InlineData("inception_v3-narrow.pth", 299, 0.5f)]
+    [InlineData("googlenet-narrow.pth", 224, 0.5f)]
+    [InlineData("resnet18-narrow.pth", 224, 0.485f)]
+    public void A_family_sets_what_its_converted_files_record_about_the_input(string fixture, int size, float mean)
+    {
+        var info = ModelConverter.Convert(Fixtures.Path(fixture), new ConvertOptions()).Info;
+        Assert.Equal((size, mean), (info.DefaultSize, info.Mean[0]));
+    }
+
     [Fact]
     public void A_mobilenet_without_a_width_its_layout_needs_names_the_tensor()
     {
