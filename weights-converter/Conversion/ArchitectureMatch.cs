@@ -24,6 +24,8 @@ internal static class ArchitectureMatch
         foreach (var family in Architectures.Families)
         {
             var renamed = Renamed(family, tensors);
+            if (renamed.CountBy(t => t.Name).FirstOrDefault(n => n.Value > 1).Key is { } twice)
+                throw new WeightsFormatException($"{source}: two tensors are '{twice}' as {family.Names[0]}'s files name them (an old and a new key)");
             if (family.Recognize(Shapes(renamed)) is not { } arch) continue;
             if (requested is not null && requested != arch)
                 throw new WeightsFormatException($"{source}: {sample} are not the layout of {requested} but of {arch}");

@@ -53,6 +53,16 @@ public sealed class ArchitectureMatchTests
     }
 
     [Fact]
+    public void A_tensor_under_its_old_and_its_new_key_is_refused()
+    {
+        // The published file has torchvision's old keys (denselayer1.norm.1.weight); the renamed one is added.
+        var published = Read("densenet121-narrow.pth");
+        var old = published.Single(t => t.Name == "features.denseblock1.denselayer1.norm.1.weight");
+        var message = Refusal([.. published, old with { Name = "features.denseblock1.denselayer1.norm1.weight" }]);
+        Assert.Contains("two tensors are 'features.denseblock1.denselayer1.norm1.weight'", message);
+    }
+
+    [Fact]
     public void A_resnet_whose_signature_tensor_is_renamed_names_the_family_and_the_tensor()
     {
         var tensors = Renamed(Read("resnet18-narrow.pth"), "layer1.0.conv1.weight", "layer1.0.conv_1.weight");
