@@ -13,8 +13,8 @@ internal static class ArchitectureMatch
 {
     /// <summary>
     /// The architecture of <paramref name="tensors"/> and its tensors as the family names them: the
-    /// first family that recognizes them, with depth from the tensors (resnet50, densenet121; "resnet"
-    /// for a depth torchvision does not publish); or the one the user named, checked the same way.
+    /// first family that recognizes them says which of its architectures they are; the one the user
+    /// named must be that one.
     /// </summary>
     public static (string Arch, List<WeightTensor> Tensors) Infer(IReadOnlyList<WeightTensor> tensors, string? requested, string source)
     {
