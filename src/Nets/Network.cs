@@ -117,16 +117,13 @@ public sealed class Network : IDisposable
 
     /// <summary>
     /// A layer by torchvision address (features.10, layer3.2.bn2), alias (conv4_3, block4_conv3, fc6,
-    /// logits, case-insensitive) or index into the node list; otherwise an error listing the valid names.
+    /// logits, case-insensitive) or index into the node list, written <c>#7</c>; otherwise an error
+    /// listing the valid names. Names come first: an imported node may be named "7", and then "7" is
+    /// that node, while a bare number that names no node is still read as an index.
     /// </summary>
     public NetworkLayer Resolve(string name)
     {
         var text = name.Trim();
-        if (int.TryParse(text, out var index))
-        {
-            if (index >= 0 && index < Layers.Count) return Layers[index];
-            throw new LayerNotFoundException($"layer index {index} is out of range: this {Info.Arch} has layers 0 to {Layers.Count - 1}");
-        }
         var match = Layers.FirstOrDefault(l => l.Address.Equals(text, StringComparison.OrdinalIgnoreCase)
             || l.Aliases.Any(a => a.Equals(text, StringComparison.OrdinalIgnoreCase)));
         if (match is not null) return match;
@@ -135,6 +132,11 @@ public sealed class Network : IDisposable
             throw new LayerNotFoundException(
                 $"layer '{folded.Key}' is a convolution whose BatchNorm was folded into it when the network was loaded; " +
                 $"its normalized output is layer '{folded.Value}'");
+        if (int.TryParse(text.StartsWith('#') ? text[1..] : text, out var index))
+        {
+            if (index >= 0 && index < Layers.Count) return Layers[index];
+            throw new LayerNotFoundException($"layer index {index} is out of range: this {Info.Arch} has layers #0 to #{Layers.Count - 1}");
+        }
         // A graph has hundreds of nodes: name its blocks (nodes with aliases) rather than flood the line.
         var listed = Layers.Count <= ListedNames ? Layers : [.. Layers.Where(l => l.Aliases.Count > 0).Take(ListedNames)];
         var more = Layers.Count - listed.Count;

@@ -12,7 +12,7 @@ internal static class KerasLayout
 {
     public static (string Arch, List<WeightTensor> Tensors) ToTorchvision(IReadOnlyList<KerasLayer> layers, string? requested, string source)
     {
-        foreach (var arch in requested is null ? ["vgg16", "vgg19"] : new[] { requested })
+        foreach (var arch in requested is null ? Architectures.Keras : [requested])
         {
             var layout = Architectures.Find(arch);
             if (layout is null) break;
@@ -39,10 +39,10 @@ internal static class KerasLayout
                 tensors.Add(weight);
                 tensors.Add(bias with { Name = $"{spec.Address}.bias" });
             }
-            return (ArchitectureMatch.Infer(tensors, arch, source), tensors);
+            return (ArchitectureMatch.Infer(tensors, arch, source).Arch, tensors);
         }
         throw new WeightsFormatException(
-            $"{source}: Keras layers ({string.Join(", ", layers.Take(4).Select(l => l.Name))}, ...) match neither VGG16 nor VGG19 of Keras applications");
+            $"{source}: Keras layers ({string.Join(", ", layers.Take(4).Select(l => l.Name))}, ...) match none of the Keras applications models {string.Join(", ", Architectures.Keras)}");
     }
 
     private static WeightTensor Weight(KerasLayer layer, string kind, string source) =>

@@ -40,18 +40,12 @@ public static class ModelConverter
         var info = keras ? ModelInfo.KerasCaffe(arch, classCount, classes)
             : channels == 3 ? ModelInfo.TorchvisionImageNet(arch, classCount, classes)
             : new ModelInfo(arch, channels, Enumerable.Repeat(0f, channels).ToArray(), Enumerable.Repeat(1f, channels).ToArray(), 224, classCount, Classes: classes);
-        if (arch is "googlenet" or "inception_v3")
-        {
-            // torchvision's files are meant for transform_input=True, which turns the ImageNet-normalized
-            // input into (p - 0.5) / 0.5 per channel before the first convolution: that is the
-            // normalization these files need.
-            info = info with { Mean = [0.5f, 0.5f, 0.5f], Std = [0.5f, 0.5f, 0.5f] };
-        }
+        info = Architectures.FamilyOf(arch)!.Input(info);
         info = info with
         {
             Mean = Checked(options.Mean, channels, "--mean", input) ?? info.Mean,
             Std = Checked(options.Std, channels, "--std", input) ?? info.Std,
-            DefaultSize = options.Size ?? arch switch { "mini-vgg" => 28, "inception_v3" => 299, _ => info.DefaultSize },
+            DefaultSize = options.Size ?? info.DefaultSize,
         };
         return new WeightsFile(Preprocessing(info, options), tensors);
     }
@@ -92,8 +86,8 @@ public static class ModelConverter
 
     private static (string, List<WeightTensor>, bool) FromTorch(string input, ConvertOptions options)
     {
-        var tensors = ArchitectureMatch.Normalize(TorchStateDict.Read(input));
-        return (ArchitectureMatch.Infer(tensors, options.Arch, input), tensors, false);
+        var (arch, tensors) = ArchitectureMatch.Infer(TorchStateDict.Read(input), options.Arch, input);
+        return (arch, tensors, false);
     }
 
     private static (string, List<WeightTensor>, bool) FromKeras(string input, ConvertOptions options)

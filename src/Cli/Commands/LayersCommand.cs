@@ -12,7 +12,9 @@ public static class LayersCommand
         var weights = Options.Weights();
         var size = new Option<int?>("--size") { Description = "input height and width (default: the model's default size)" };
         var device = App.DeviceOption();
-        var command = new Command("layers", "List a network's layers: index, address, aliases, type, output shape, parameters.")
+        var command = new Command("layers",
+            "List a network's layers: index, address, aliases, type, output shape, parameters. Other verbs take a layer's address or alias, " +
+            "or '#N' for the layer at index N (a bare N too, where no layer is named N).")
         {
             weights, size, device,
         };
@@ -44,6 +46,7 @@ public static class LayersCommand
         output.WriteLine(string.Join("  ", header.Select((h, c) => h.PadRight(widths[c]))).TrimEnd());
         foreach (var row in rows) output.WriteLine(string.Join("  ", row.Select((v, c) => v.PadRight(widths[c]))).TrimEnd());
         output.WriteLine($"total parameters: {network.Layers.Sum(l => l.Layer.ParameterCount):N0}");
+        output.WriteLine("name a layer by its address or an alias; '#N' is the layer at index N (a bare N too, where no layer is named N)");
         if (misfit is not null) output.WriteLine($"at {side}x{side} the layers marked 'does not fit' cannot run; the first: {misfit}");
         if (network.Layers.Any(l => l.Layer.Type.Contains('+')))
             output.WriteLine("Conv2d+BatchNorm2d: the BatchNorm was folded into the convolution when the network was loaded; " +

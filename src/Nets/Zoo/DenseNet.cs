@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using DeepVis.Kernels.Layers;
 using DeepVis.Nets.Layers;
 
@@ -10,11 +11,18 @@ namespace DeepVis.Nets.Zoo;
 /// classifier. Layer counts per block come from the tensors. The BatchNorm before each ReLU -> conv
 /// stays standalone; the one after each 1x1 conv (norm2) is folded into it.
 /// </summary>
-public static class DenseNet
+internal static partial class DenseNet
 {
-    public static IReadOnlyList<string> Names => ["densenet121", "densenet161", "densenet169", "densenet201", "densenet"];
+    public static ModelFamily Family { get; } = new()
+    {
+        Names = ["densenet121", "densenet161", "densenet169", "densenet201", "densenet"],
+        Signature = "features.denseblock1.denselayer1.conv1.weight",
+        NameFor = tensors => NameFor(Layers(tensors)),
+        Rename = name => OldKey().Match(name) is { Success: true } m ? m.Groups[1].Value + m.Groups[2].Value : name,
+        Layout = (_, tensors) => tensors is null ? null : Layout(tensors),
+    };
 
-    public static string NameFor(int[] layers) => string.Join(",", layers) switch
+    private static string NameFor(int[] layers) => string.Join(",", layers) switch
     {
         "6,12,24,16" => "densenet121",
         "6,12,36,24" => "densenet161",
@@ -23,15 +31,26 @@ public static class DenseNet
         _ => "densenet",
     };
 
-    /// <summary>Dense layers per block, from features.denseblock{b}.denselayer{l}.conv1.weight.</summary>
-    public static int[] Layers(IReadOnlyDictionary<string, int[]> tensors) =>
-    [
-        .. Enumerable.Range(1, 8).Select(b => Enumerable.Range(1, 256)
-                .TakeWhile(l => tensors.ContainsKey($"features.denseblock{b}.denselayer{l}.conv1.weight")).Count())
-            .TakeWhile(n => n > 0),
-    ];
+    /// <summary>Dense layers per block, from features.denseblock{b}.denselayer{l}.*.</summary>
+    private static int[] Layers(IReadOnlyDictionary<string, int[]> tensors)
+    {
+        var layers = ModelFamily.Modules(tensors.Keys, 3);
+        return
+        [
+            .. Enumerable.Range(1, 8).Select(b => Enumerable.Range(1, 256).TakeWhile(l => layers.Contains($"features.denseblock{b}.denselayer{l}")).Count())
+                .TakeWhile(n => n > 0),
+        ];
+    }
 
-    public static Architectures.Layout Layout(IReadOnlyDictionary<string, int[]> tensors)
+    /// <summary>
+    /// A key of the files published before torchvision renamed its modules (denselayer1.norm.1.weight
+    /// for denselayer1.norm1.weight), which torchvision still renames when it loads them: the two groups
+    /// are the key without the dot between them.
+    /// </summary>
+    [GeneratedRegex(@"^(.*denselayer\d+\.(?:norm|relu|conv))\.([12]\.(?:weight|bias|running_mean|running_var))$")]
+    private static partial Regex OldKey();
+
+    private static Architectures.Layout Layout(IReadOnlyDictionary<string, int[]> tensors)
     {
         var g = new GraphBuilder();
         g.ImageNetStem("features.conv0", "features.norm0", "features.relu0", "features.pool0");

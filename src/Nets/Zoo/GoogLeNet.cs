@@ -1,5 +1,6 @@
 using DeepVis.Kernels.Layers;
 using DeepVis.Nets.Layers;
+using DeepVis.Nets.Weights;
 
 namespace DeepVis.Nets.Zoo;
 
@@ -14,7 +15,23 @@ internal static class GoogLeNet
 {
     private static readonly Pool2dSettings Stride2Ceil = new(3, 2, 0, ceilMode: true);
 
-    public static Architectures.Layout Layout()
+    public static ModelFamily Family { get; } = new()
+    {
+        Names = ["googlenet"],
+        Signature = "inception3a.branch1.conv.weight",
+        Rename = name => name.StartsWith("aux1.", StringComparison.Ordinal) || name.StartsWith("aux2.", StringComparison.Ordinal) ? null : name,
+        Layout = (_, tensors) => tensors is null ? null : Layout(),
+        Input = TransformInput,
+    };
+
+    /// <summary>
+    /// torchvision's files are meant for transform_input=True, which turns the ImageNet-normalized
+    /// input into (p - 0.5) / 0.5 per channel before the first convolution: that is the normalization
+    /// these files need.
+    /// </summary>
+    internal static ModelInfo TransformInput(ModelInfo info) => info with { Mean = [0.5f, 0.5f, 0.5f], Std = [0.5f, 0.5f, 0.5f] };
+
+    private static Architectures.Layout Layout()
     {
         var g = new GraphBuilder();
         BasicConv(g, "conv1", 7, 7, Conv2dSettings.Square(2, 3));

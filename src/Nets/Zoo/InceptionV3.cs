@@ -21,7 +21,16 @@ internal static class InceptionV3
     private static readonly Pool2dSettings MaxPool3 = new(3, 2);
     private static readonly Pool2dSettings AvgPool3 = new(3, 1, 1);
 
-    public static Architectures.Layout Layout()
+    public static ModelFamily Family { get; } = new()
+    {
+        Names = ["inception_v3"],
+        Signature = "Mixed_5b.branch1x1.conv.weight",
+        Rename = name => name.StartsWith("AuxLogits.", StringComparison.Ordinal) ? null : name,
+        Layout = (_, tensors) => tensors is null ? null : Layout(),
+        Input = info => GoogLeNet.TransformInput(info) with { DefaultSize = 299 },
+    };
+
+    private static Architectures.Layout Layout()
     {
         var g = new GraphBuilder();
         Conv(g, "Conv2d_1a_3x3", 3, 3, Stride2);

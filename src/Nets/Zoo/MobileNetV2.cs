@@ -17,14 +17,22 @@ internal static class MobileNetV2
     /// <summary>The stride of inverted residual blocks 1..17 (torchvision's t, c, n, s table expanded).</summary>
     private static readonly int[] Strides = [1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1];
 
-    public static Architectures.Layout Layout(IReadOnlyDictionary<string, int[]> tensors)
+    public static ModelFamily Family { get; } = new()
     {
-        var blocks = Enumerable.Range(1, 64).TakeWhile(b => tensors.ContainsKey($"features.{b}.conv.0.0.weight")).Count();
+        Names = ["mobilenet_v2"],
+        Signature = "features.1.conv.0.0.weight",
+        Layout = (_, tensors) => tensors is null ? null : Layout(tensors),
+    };
+
+    private static Architectures.Layout Layout(IReadOnlyDictionary<string, int[]> tensors)
+    {
+        var modules = ModelFamily.Modules(tensors.Keys, 3);
+        var blocks = Enumerable.Range(1, 64).TakeWhile(b => modules.Contains($"features.{b}.conv")).Count();
         if (blocks != Strides.Length)
             throw new WeightsException($"mobilenet_v2: expected {Strides.Length} inverted residual blocks (features.1 to features.17), found {blocks}");
         var g = new GraphBuilder();
         ConvNormActivation(g, "features.0", 3, 2);
-        var channels = tensors["features.0.0.weight"][0];
+        var channels = Width(tensors, "features.0.0.weight");
         for (var b = 1; b <= blocks; b++) channels = Block(g, tensors, b, channels);
         ConvNormActivation(g, $"features.{blocks + 1}", 1, 1);
         g.Alias(g.Last, "features");
@@ -55,9 +63,15 @@ internal static class MobileNetV2
         g.Conv($"{p}.conv.{k++}", 1);
         var projected = g.BatchNorm($"{p}.conv.{k}");
         g.Alias(projected, $"{p}.conv");
-        var outputChannels = tensors[$"{p}.conv.{k - 1}.weight"][0];
+        var outputChannels = Width(tensors, $"{p}.conv.{k - 1}.weight");
         if (Strides[b - 1] == 1 && inputChannels == outputChannels) g.AddValues($"{p}.add", input, projected);
         g.Alias(g.Last, p);
         return outputChannels;
     }
+
+    /// <summary>The output width of a convolution the layout depends on (which blocks add their input).</summary>
+    private static int Width(IReadOnlyDictionary<string, int[]> tensors, string name) =>
+        tensors.TryGetValue(name, out var shape) && shape.Length > 0
+            ? shape[0]
+            : throw new WeightsException($"mobilenet_v2: weight tensor '{name}' is missing (its width decides where a block adds its input)");
 }

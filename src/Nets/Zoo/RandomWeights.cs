@@ -8,21 +8,18 @@ namespace DeepVis.Nets.Zoo;
 /// </summary>
 public static class RandomWeights
 {
-    /// <summary>Convolution widths in layer order, linear widths in layer order, the pooled size before the classifier, input channels.</summary>
-    private sealed record Widths(int[] Convs, int[] Linears, int Pooled, int InputChannels);
+    /// <summary>A published model's widths: convolutions in layer order, linear layers in layer order, the pooled size before the classifier, input channels.</summary>
+    public sealed record Widths(int[] Convs, int[] Linears, int Pooled, int InputChannels);
 
-    public static IReadOnlyList<string> Names => ["vgg16", "vgg19", "alexnet", "mini-vgg"];
+    /// <summary>The architectures whose family declares their published widths.</summary>
+    public static IReadOnlyList<string> Names =>
+        [.. Architectures.Families.Where(f => f.PublishedWidths is not null).SelectMany(f => f.Names)];
 
     public static WeightsFile Create(string arch, int seed)
     {
-        var widths = arch switch
-        {
-            "vgg16" => new Widths([64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512], [4096, 4096, 1000], 7, 3),
-            "vgg19" => new Widths([64, 64, 128, 128, 256, 256, 256, 256, 512, 512, 512, 512, 512, 512, 512, 512], [4096, 4096, 1000], 7, 3),
-            "alexnet" => new Widths([64, 192, 384, 256, 256], [4096, 4096, 1000], 6, 3),
-            "mini-vgg" => new Widths([16, 16, 32, 32], [128, 10], 7, 1),
-            _ => throw new WeightsException($"no random weights for architecture '{arch}'; expected one of {string.Join(", ", Names)}"),
-        };
+        var family = Architectures.FamilyOf(arch);
+        var widths = family?.PublishedWidths?.Invoke(arch)
+            ?? throw new WeightsException($"no random weights for architecture '{arch}'; expected one of {string.Join(", ", Names)}");
         var layout = Architectures.Find(arch)!;
         var random = new Random(seed);
         var tensors = new List<WeightTensor>();
@@ -43,11 +40,10 @@ public static class RandomWeights
                     break;
             }
         }
-        var size = arch == "mini-vgg" ? 28 : 224;
         var info = widths.InputChannels == 3
             ? ModelInfo.TorchvisionImageNet(arch, features, null)
-            : new ModelInfo(arch, widths.InputChannels, [0.5f], [0.5f], size, features);
-        return new WeightsFile(info, tensors);
+            : new ModelInfo(arch, widths.InputChannels, [0.5f], [0.5f], 224, features);
+        return new WeightsFile(family!.Input(info), tensors);
     }
 
     private static IEnumerable<WeightTensor> Layer(Random random, string address, int[] shape)

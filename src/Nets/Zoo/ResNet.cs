@@ -7,12 +7,21 @@ namespace DeepVis.Nets.Zoo;
 /// A block's address (<c>layer3.2</c>) is its output: the second (BasicBlock) or third (Bottleneck)
 /// call of its ReLU module, after the residual <c>layer3.2.add</c>.
 /// </summary>
-public static class ResNet
+internal static class ResNet
 {
-    public static IReadOnlyList<string> Names => ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnet"];
+    public static ModelFamily Family { get; } = new()
+    {
+        Names = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnet"],
+        Signature = "layer1.0.conv1.weight",
+        NameFor = tensors => NameFor(Blocks(tensors), tensors.ContainsKey(BottleneckTensor)),
+        Layout = (_, tensors) => tensors is null ? null : Layout(tensors),
+    };
+
+    /// <summary>A tensor only Bottleneck blocks have.</summary>
+    private const string BottleneckTensor = "layer1.0.conv3.weight";
 
     /// <summary>torchvision's published depths: blocks per stage and whether blocks are bottlenecks.</summary>
-    public static string NameFor(int[] blocks, bool bottleneck) => (string.Join(",", blocks), bottleneck) switch
+    private static string NameFor(int[] blocks, bool bottleneck) => (string.Join(",", blocks), bottleneck) switch
     {
         ("2,2,2,2", false) => "resnet18",
         ("3,4,6,3", false) => "resnet34",
@@ -22,17 +31,18 @@ public static class ResNet
         _ => "resnet",
     };
 
-    /// <summary>Blocks per stage, counted from the tensor names (layer{s}.{b}.conv1.weight).</summary>
-    public static int[] Blocks(IReadOnlyDictionary<string, int[]> tensors) =>
-        [.. Enumerable.Range(1, 4).Select(s => Enumerable.Range(0, 64).TakeWhile(b => tensors.ContainsKey($"layer{s}.{b}.conv1.weight")).Count())];
+    /// <summary>Blocks per stage, counted from the tensor names (layer{s}.{b}.*).</summary>
+    private static int[] Blocks(IReadOnlyDictionary<string, int[]> tensors)
+    {
+        var blocks = ModelFamily.Modules(tensors.Keys, 2);
+        return [.. Enumerable.Range(1, 4).Select(s => Enumerable.Range(0, 64).TakeWhile(b => blocks.Contains($"layer{s}.{b}")).Count())];
+    }
 
-    public static bool Bottleneck(IReadOnlyDictionary<string, int[]> tensors) => tensors.ContainsKey("layer1.0.conv3.weight");
-
-    public static Architectures.Layout Layout(IReadOnlyDictionary<string, int[]> tensors)
+    private static Architectures.Layout Layout(IReadOnlyDictionary<string, int[]> tensors)
     {
         var g = new GraphBuilder();
         g.ImageNetStem("conv1", "bn1", "relu", "maxpool");
-        var bottleneck = Bottleneck(tensors);
+        var bottleneck = tensors.ContainsKey(BottleneckTensor);
         var blocks = Blocks(tensors);
         for (var s = 1; s <= 4; s++)
         {

@@ -11,7 +11,15 @@ namespace DeepVis.Nets.Zoo;
 /// </summary>
 internal static class SqueezeNet
 {
-    public static Architectures.Layout Layout(string arch, IReadOnlyDictionary<string, int[]> tensors)
+    public static ModelFamily Family { get; } = new()
+    {
+        Names = ["squeezenet1_0", "squeezenet1_1"],
+        Signature = "features.3.squeeze.weight",
+        NameFor = tensors => tensors.TryGetValue("features.0.weight", out var stem) && stem.Length == 4 && stem[2] == 7 ? "squeezenet1_0" : "squeezenet1_1",
+        Layout = (arch, tensors) => tensors is null ? null : Layout(arch, tensors),
+    };
+
+    private static Architectures.Layout Layout(string arch, IReadOnlyDictionary<string, int[]> tensors)
     {
         var g = new GraphBuilder();
         g.Conv("features.0", arch == "squeezenet1_0" ? 7 : 3, 2, 0, bias: true);

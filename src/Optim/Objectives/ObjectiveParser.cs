@@ -5,7 +5,7 @@ namespace DeepVis.Optim.Objectives;
 /// <summary>
 /// Parses objective expressions: sums and differences of terms, each optionally scaled by numbers,
 /// negated, parenthesized or limited to one batch image with <c>@N</c>. Terms:
-/// <c>LAYER:CHANNEL</c>, <c>neuron(LAYER:CHANNEL)</c>, <c>direction(LAYER, FILE[, COSINE_POWER])</c>,
+/// <c>LAYER:CHANNEL</c> (LAYER an address, an alias or <c>#INDEX</c>), <c>neuron(LAYER:CHANNEL)</c>, <c>direction(LAYER, FILE[, COSINE_POWER])</c>,
 /// <c>diversity(LAYER)</c>, <c>dream(LAYER)</c>. A mistake is one line naming the position (from 1)
 /// and what was expected there.
 /// </summary>
@@ -141,8 +141,11 @@ public sealed class ObjectiveParser
     {
         SkipSpace();
         var start = _pos;
+        // '#' opens a layer's index (#7), as Network.Resolve reads it.
+        if (Peek('#')) _pos++;
+        var nameStart = _pos;
         while (_pos < _text.Length && (char.IsLetterOrDigit(_text[_pos]) || _text[_pos] is '_' or '.')) _pos++;
-        if (_pos == start) Fail("a layer name");
+        if (_pos == nameStart) Fail(nameStart > start ? "a layer index after '#'" : "a layer name");
         return _text[start.._pos];
     }
 

@@ -30,6 +30,13 @@ public sealed class ObjectiveTests(DeviceFixture fixture)
         Assert.Equal("-1*neuron(conv1:2)@1 + 6*dream(pool1)@1 + 0.1*direction(fc1, dir.txt) + fc2:4 + direction(c, d/e.txt, 2)", parsed.ToString());
     }
 
+    [Fact]
+    public void Parser_reads_a_layer_index()
+    {
+        Assert.Equal(Objective.Channel("#3", 2).Terms, ObjectiveParser.Parse("#3:2").Terms);
+        Assert.Equal(Objective.DeepDream("#12").Terms, ObjectiveParser.Parse("dream(#12)").Terms);
+    }
+
     [Theory]
     [InlineData("conv1:", 7, "a channel number after ':'")]
     [InlineData("conv1:2 +", 10, "a term")]
@@ -40,6 +47,7 @@ public sealed class ObjectiveTests(DeviceFixture fixture)
     [InlineData("neuron(conv1)", 13, "':'")]
     [InlineData("(conv1:2", 9, "')'")]
     [InlineData("conv1:2@x", 9, "a batch image index")]
+    [InlineData("#:2", 2, "a layer index after '#'")]
     public void Parse_errors_name_the_position_and_what_was_expected(string text, int position, string expected)
     {
         var ex = Assert.Throws<FormatException>(() => ObjectiveParser.Parse(text));
