@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DeepVis.Kernels.Layers;
+using DeepVis.Ops;
 using DeepVis.Nets.Layers;
 using DeepVis.Nets.Weights;
 

@@ -4,7 +4,7 @@ using DeepVis.Nets.Zoo;
 using DeepVis.Tests.Support;
 using DeepVis.WeightsConverter;
 using DeepVis.WeightsConverter.Conversion;
-using DeepVis.WeightsConverter.Onnx;
+using DeepVis.Nets.Onnx;
 using Google.Protobuf;
 using Onnx;
 using static DeepVis.Tests.Converter.OnnxGraphs;

@@ -1,6 +1,6 @@
 using System.Reflection;
 using DeepVis.Kernels.Image;
-using DeepVis.Kernels.Layers;
+using DeepVis.Ops;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Backends.EntryPoints;
@@ -18,7 +18,8 @@ namespace DeepVis.Tests.Runtime;
 /// </summary>
 public sealed class PtxCompileTests : IDisposable
 {
-    private static readonly Assembly Kernels = typeof(Conv2d).Assembly;
+    // The ops (DeepVis.Nets) and the image, update and GEMM kernels (DeepVis.Kernels).
+    private static readonly Assembly[] Kernels = [typeof(Conv2d).Assembly, typeof(Dft2d).Assembly];
 
     private readonly Context _context = Context.Create(builder => builder.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2));
     private readonly PTXBackend _backend;
@@ -30,7 +31,7 @@ public sealed class PtxCompileTests : IDisposable
     public void Dispose() => _context.Dispose();
 
     private static IEnumerable<MethodInfo> KernelMethods() =>
-        Kernels.GetTypes()
+        Kernels.SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Where(m => m.Name.EndsWith("Kernel", StringComparison.Ordinal) && m.ReturnType == typeof(void));
 
@@ -93,7 +94,7 @@ public sealed class PtxCompileTests : IDisposable
     public void Tiled_product_compiles_with_shared_tiles_and_register_blocks()
     {
         var generic = Assert.Single(KernelMethods(), m => m.IsGenericMethodDefinition);
-        var problems = Kernels.GetTypes().Where(t => t.IsValueType && t.GetInterface("IGemmProblem") is not null).ToList();
+        var problems = Kernels.SelectMany(a => a.GetTypes()).Where(t => t.IsValueType && t.GetInterface("IGemmProblem") is not null).ToList();
         Assert.Equal(3, problems.Count);
         foreach (var problem in problems)
         {

@@ -1,0 +1,100 @@
+using Onnx;
+
+namespace DeepVis.Nets.Onnx;
+
+/// <summary>Sums and products: Add, Sum, Gemm and MatMul (a constant Add after MatMul or Conv is its bias).</summary>
+internal sealed partial class OnnxOps
+{
+    private void Add(Value?[] inputs)
+    {
+        _attributes.OnlyThese();
+        var constant = Array.FindIndex(inputs, i => i is ConstValue);
+        if (inputs.Length == 2 && constant >= 0 && inputs[1 - constant] is NodeValue { Draft: >= 0 } value)
+            BiasAdd(value, _node.Input[1 - constant], Constant(inputs[constant], "the addend"));
+        else if (constant >= 0)
+            throw new OnnxException("adds a constant to something other than a Conv or MatMul output; DeepVis takes a constant Add only as a bias");
+        else
+            Sum(inputs);
+    }
+
+    /// <summary>A constant added to a convolution's or MatMul's output that nothing else reads becomes its bias.</summary>
+    private void BiasAdd(NodeValue value, string name, OnnxConstant bias)
+    {
+        var producer = _drafts[value.Draft];
+        var fits = (producer.AwaitsBias || producer.Op == "Conv") && !producer.Tensors.ContainsKey("bias") && _readers.GetValueOrDefault(name) == 1
+            && bias.Count == producer.Shape[0] && bias.Shape.Count(d => d != 1) <= 1;
+        if (!fits)
+            throw new OnnxException($"adds a constant {bias.ShapeText}; DeepVis takes a constant Add only as the per-channel bias of the Conv or MatMul before it, when nothing else reads their output");
+        producer.Tensors["bias"] = bias with { Shape = [bias.Count] };
+        producer.AwaitsBias = false;
+        producer.Node = _node;
+        Output(value);
+    }
+
+    private void Sum(Value?[] inputs)
+    {
+        _attributes.OnlyThese();
+        var xs = inputs.Select(i => Computed(i, "an addend")).ToArray();
+        if (xs.Length == 1)
+        {
+            Output(new NodeValue(xs[0]));
+            return;
+        }
+        if (xs.Any(x => !ShapeOf(x).SequenceEqual(ShapeOf(xs[0]))))
+            throw new OnnxException($"adds item shapes {string.Join(" and ", xs.Select(x => "[" + string.Join(", ", ShapeOf(x)) + "]"))}; DeepVis adds values of one shape, without broadcasting");
+        // Three or more addends become a chain of two-input adds; the last one answers to the node's name.
+        var sum = xs[0];
+        for (var k = 1; k < xs.Length; k++)
+        {
+            _drafts.Add(new Draft("Add", _node, [sum, xs[k]], ShapeOf(xs[0])) { Suffix = k < xs.Length - 1 ? $"_part{k}" : "" });
+            sum = _drafts.Count - 1;
+        }
+        Output(new NodeValue(sum));
+    }
+
+    private void Gemm(Value?[] inputs)
+    {
+        _attributes.OnlyThese("alpha", "beta", "transA", "transB");
+        if (_attributes.Int("transA", 0) != 0) throw new OnnxException("transA 1 is not supported; DeepVis maps Gemm with the computed value as A to a linear layer");
+        var b = Constant(inputs.ElementAtOrDefault(1), "B");
+        var weight = Linear(inputs[0], b, _attributes.Int("transB", 0) != 0, (float)_attributes.Float("alpha", 1));
+        if (inputs.ElementAtOrDefault(2) is { } c)
+        {
+            var bias = Constant(c, "C");
+            var outputs = weight.Shape[0];
+            var beta = (float)_attributes.Float("beta", 1);
+            var values = bias.AsFloats("C");
+            if (values.Length != outputs && values.Length != 1) throw new OnnxException($"C {bias.ShapeText} is not a bias for {outputs} outputs");
+            _drafts[^1].Tensors["bias"] = OnnxConstant.Of([.. Enumerable.Range(0, outputs).Select(o => beta * values[values.Length == 1 ? 0 : o])], outputs);
+        }
+        else _drafts[^1].Tensors["bias"] = OnnxConstant.Of(new float[weight.Shape[0]], weight.Shape[0]);
+    }
+
+    private void MatMul(Value?[] inputs)
+    {
+        _attributes.OnlyThese();
+        Linear(inputs[0], Constant(inputs.ElementAtOrDefault(1), "the second factor"), false, 1f);
+        _drafts[^1].AwaitsBias = true;
+    }
+
+    /// <summary>A Linear draft for x · B (B [in, out]) or x · Bᵀ (transposed: B [out, in]); its weight is [out, in] scaled by alpha.</summary>
+    private OnnxConstant Linear(Value? input, OnnxConstant b, bool transposed, float alpha)
+    {
+        var x = Computed(input);
+        var features = ShapeOf(x);
+        if (features.Length != 1) throw new OnnxException($"its input has item shape [{string.Join(", ", features)}]; DeepVis maps {_node.OpType} on flat features only");
+        if (b.Shape.Length != 2) throw new OnnxException($"the constant factor has shape {b.ShapeText}; DeepVis maps {_node.OpType} with a 2-D constant");
+        var (outputs, inputsCount) = transposed ? (b.Shape[0], b.Shape[1]) : (b.Shape[1], b.Shape[0]);
+        if (inputsCount != features[0]) throw new OnnxException($"the constant factor {b.ShapeText} does not fit {features[0]} input features");
+        var values = b.AsFloats("the weight");
+        var weight = new float[outputs * inputsCount];
+        for (var o = 0; o < outputs; o++)
+            for (var i = 0; i < inputsCount; i++)
+                weight[o * inputsCount + i] = alpha * values[transposed ? o * inputsCount + i : i * outputs + o];
+        var tensor = OnnxConstant.Of(weight, outputs, inputsCount);
+        var draft = new Draft("Linear", _node, [x], [outputs]);
+        draft.Tensors["weight"] = tensor;
+        Emit(draft);
+        return tensor;
+    }
+}
