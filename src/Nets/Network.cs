@@ -106,6 +106,7 @@ public sealed class Network : IDisposable
         var written = new HashSet<string> { InputName };
         foreach (var spec in specs)
         {
+            spec.Validate(arch);
             if (spec.Inputs is not { Count: > 0 })
                 throw new WeightsException($"{arch}: node '{spec.Address}' reads nothing");
             if (spec.Inputs.FirstOrDefault(a => !written.Contains(a)) is { } missing)

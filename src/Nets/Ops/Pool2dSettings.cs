@@ -90,6 +90,33 @@ public readonly record struct Pool2dSettings(
                 $"right {PadRight} for kernel {KernelH}x{KernelW}");
     }
 
+    /// <summary>The attributes a stored pool takes (and AveragePool's count_include_pad).</summary>
+    internal const string Attributes = "kernel [kh, kw], stride [sh, sw], pads [top, left, bottom, right], ceil [0|1]";
+
+    /// <summary>
+    /// What is out of range, or null: kernel and stride from 1 to <see cref="Ranges.MaxExtent"/>, and each pad
+    /// from 0 to less than its kernel (<see cref="Validate"/>'s rule, as one line naming the attribute).
+    /// </summary>
+    public string? Problem() =>
+        Ranges.Problem("kernel", 1, Ranges.MaxExtent, KernelH, KernelW)
+        ?? Ranges.Problem("stride", 1, Ranges.MaxExtent, StrideH, StrideW)
+        ?? Ranges.Problem("pads", 0, Ranges.MaxExtent, PadTop, PadLeft, PadBottom, PadRight)
+        ?? (PadTop >= KernelH || PadBottom >= KernelH || PadLeft >= KernelW || PadRight >= KernelW
+            ? $"attribute 'pads' is [{PadTop}, {PadLeft}, {PadBottom}, {PadRight}]; expected each pad below its kernel side " +
+              $"({KernelH} for top and bottom, {KernelW} for left and right)"
+            : null);
+
+    /// <summary>A stored pool's settings, every value checked (<see cref="Problem"/>).</summary>
+    internal static Pool2dSettings Read(OpNode node)
+    {
+        var kernel = node.Whole("kernel", 2);
+        var stride = node.Whole("stride", 2, 1);
+        var pads = node.Whole("pads", 4, 0);
+        var settings = new Pool2dSettings(kernel[0], kernel[1], stride[0], stride[1], pads[0], pads[1], pads[2], pads[3], node.Flag("ceil", false));
+        node.Require(settings.Problem());
+        return settings;
+    }
+
     internal Pool2dGeometry Geometry(IReadOnlyList<int> input, IReadOnlyList<int> output, bool countIncludePad = true) => new()
     {
         N = input[0],

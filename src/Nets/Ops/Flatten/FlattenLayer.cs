@@ -7,7 +7,7 @@ namespace DeepVis.Ops;
 public sealed class FlattenLayer : StatelessLayer
 {
     public override string Type => "Flatten";
-    public override int[] OutputShape(IReadOnlyList<int> input) => [input[0], input.Skip(1).Aggregate(1, (a, b) => a * b)];
-    public override void Forward(Tensor x, Tensor y) => x.CopyElementsTo(y);
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor dx) => dy.CopyElementsTo(dx);
+    public override int[] OutputShape(IReadOnlyList<int> input) => Flatten.OutputShape(input);
+    public override void Forward(Tensor x, Tensor y) => Flatten.Forward(x, y);
+    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor dx) => Flatten.Backward(dy, dx);
 }

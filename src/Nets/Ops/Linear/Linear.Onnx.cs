@@ -1,22 +1,8 @@
-using Onnx;
-
 namespace DeepVis.Nets.Onnx;
 
-/// <summary>Sums and products: Add, Sum, Gemm and MatMul (a constant Add after MatMul or Conv is its bias).</summary>
+/// <summary>ONNX Gemm and MatMul as a linear layer (a constant Add after MatMul or Conv is its bias).</summary>
 internal sealed partial class OnnxOps
 {
-    private void Add(Value?[] inputs)
-    {
-        _attributes.OnlyThese();
-        var constant = Array.FindIndex(inputs, i => i is ConstValue);
-        if (inputs.Length == 2 && constant >= 0 && inputs[1 - constant] is NodeValue { Draft: >= 0 } value)
-            BiasAdd(value, _node.Input[1 - constant], Constant(inputs[constant], "the addend"));
-        else if (constant >= 0)
-            throw new OnnxException("adds a constant to something other than a Conv or MatMul output; DeepVis takes a constant Add only as a bias");
-        else
-            Sum(inputs);
-    }
-
     /// <summary>A constant added to a convolution's or MatMul's output that nothing else reads becomes its bias.</summary>
     private void BiasAdd(NodeValue value, string name, OnnxConstant bias)
     {
@@ -31,28 +17,7 @@ internal sealed partial class OnnxOps
         Output(value);
     }
 
-    private void Sum(Value?[] inputs)
-    {
-        _attributes.OnlyThese();
-        var xs = inputs.Select(i => Computed(i, "an addend")).ToArray();
-        if (xs.Length == 1)
-        {
-            Output(new NodeValue(xs[0]));
-            return;
-        }
-        if (xs.Any(x => !ShapeOf(x).SequenceEqual(ShapeOf(xs[0]))))
-            throw new OnnxException($"adds item shapes {string.Join(" and ", xs.Select(x => "[" + string.Join(", ", ShapeOf(x)) + "]"))}; DeepVis adds values of one shape, without broadcasting");
-        // Three or more addends become a chain of two-input adds; the last one answers to the node's name.
-        var sum = xs[0];
-        for (var k = 1; k < xs.Length; k++)
-        {
-            _drafts.Add(new Draft("Add", _node, [sum, xs[k]], ShapeOf(xs[0])) { Suffix = k < xs.Length - 1 ? $"_part{k}" : "" });
-            sum = _drafts.Count - 1;
-        }
-        Output(new NodeValue(sum));
-    }
-
-    private void Gemm(Value?[] inputs)
+    internal void Gemm(Value?[] inputs)
     {
         _attributes.OnlyThese("alpha", "beta", "transA", "transB");
         if (_attributes.Int("transA", 0) != 0) throw new OnnxException("transA 1 is not supported; DeepVis maps Gemm with the computed value as A to a linear layer");
@@ -70,7 +35,7 @@ internal sealed partial class OnnxOps
         else _drafts[^1].Tensors["bias"] = OnnxConstant.Of(new float[weight.Shape[0]], weight.Shape[0]);
     }
 
-    private void MatMul(Value?[] inputs)
+    internal void MatMul(Value?[] inputs)
     {
         _attributes.OnlyThese();
         Linear(inputs[0], Constant(inputs.ElementAtOrDefault(1), "the second factor"), false, 1f);
