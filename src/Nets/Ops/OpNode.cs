@@ -24,13 +24,6 @@ internal sealed class OpNode(GraphNode node, string arch, StoredForm form)
         if (problem is not null) throw Refuse(problem);
     }
 
-    /// <summary>
-    /// The attribute's values as ints: exactly <paramref name="count"/> whole numbers (the op's own check
-    /// then says which range); <paramref name="fallback"/> for every position when the attribute is absent,
-    /// or a refusal naming what the op takes when there is none.
-    /// </summary>
-    public int[] Whole(string name, int count, int? fallback = null) => Ints(name, count, int.MinValue, int.MaxValue, fallback);
-
     /// <summary>The attribute's values, whole numbers from <paramref name="min"/> to <paramref name="max"/> (see <see cref="Whole"/>).</summary>
     public int[] Ints(string name, int count, int min, int max, int? fallback = null)
     {
@@ -59,7 +52,12 @@ internal sealed class OpNode(GraphNode node, string arch, StoredForm form)
     /// <summary>A spec for a layer without weights; the settings were read (and checked) before <paramref name="create"/> runs.</summary>
     public LayerSpec Stateless(Func<ILayer> create) => new StatelessSpec(Node.Address, Node.Aliases ?? [], create);
 
-    private double[] Values(string name, int count, double? fallback)
+    /// <summary>
+    /// The attribute's values as stored, exactly <paramref name="count"/> of them, for the op's own check;
+    /// <paramref name="fallback"/> for every position when the attribute is absent, or a refusal naming what
+    /// the op takes when there is none.
+    /// </summary>
+    public double[] Values(string name, int count, double? fallback = null)
     {
         if (Node.Attributes?.GetValueOrDefault(name) is { } values)
             return values.Length == count ? values

@@ -97,24 +97,24 @@ public readonly record struct Pool2dSettings(
     /// What is out of range, or null: kernel and stride from 1 to <see cref="Ranges.MaxExtent"/>, and each pad
     /// from 0 to less than its kernel (<see cref="Validate"/>'s rule, as one line naming the attribute).
     /// </summary>
-    public string? Problem() =>
-        Ranges.Problem("kernel", 1, Ranges.MaxExtent, KernelH, KernelW)
-        ?? Ranges.Problem("stride", 1, Ranges.MaxExtent, StrideH, StrideW)
-        ?? Ranges.Problem("pads", 0, Ranges.MaxExtent, PadTop, PadLeft, PadBottom, PadRight)
-        ?? (PadTop >= KernelH || PadBottom >= KernelH || PadLeft >= KernelW || PadRight >= KernelW
-            ? $"attribute 'pads' is [{PadTop}, {PadLeft}, {PadBottom}, {PadRight}]; expected each pad below its kernel side " +
-              $"({KernelH} for top and bottom, {KernelW} for left and right)"
+    public string? Problem() => Problem([KernelH, KernelW], [StrideH, StrideW], [PadTop, PadLeft, PadBottom, PadRight]);
+
+    private static string? Problem(double[] kernel, double[] stride, double[] pads) =>
+        Ranges.Problem("kernel", kernel, 1, Ranges.MaxExtent)
+        ?? Ranges.Problem("stride", stride, 1, Ranges.MaxExtent)
+        ?? Ranges.Problem("pads", pads, 0, Ranges.MaxExtent)
+        ?? (pads[0] >= kernel[0] || pads[2] >= kernel[0] || pads[1] >= kernel[1] || pads[3] >= kernel[1]
+            ? $"attribute 'pads' is {Ranges.Format(pads)}; expected each pad below its kernel side " +
+              $"({kernel[0]} for top and bottom, {kernel[1]} for left and right)"
             : null);
 
-    /// <summary>A stored pool's settings, every value checked (<see cref="Problem"/>).</summary>
+    /// <summary>A stored pool's settings, every value checked (<see cref="Problem()"/>) before it becomes an int.</summary>
     internal static Pool2dSettings Read(OpNode node)
     {
-        var kernel = node.Whole("kernel", 2);
-        var stride = node.Whole("stride", 2, 1);
-        var pads = node.Whole("pads", 4, 0);
-        var settings = new Pool2dSettings(kernel[0], kernel[1], stride[0], stride[1], pads[0], pads[1], pads[2], pads[3], node.Flag("ceil", false));
-        node.Require(settings.Problem());
-        return settings;
+        var (kernel, stride, pads) = (node.Values("kernel", 2), node.Values("stride", 2, 1), node.Values("pads", 4, 0));
+        node.Require(Problem(kernel, stride, pads));
+        return new Pool2dSettings((int)kernel[0], (int)kernel[1], (int)stride[0], (int)stride[1], (int)pads[0], (int)pads[1], (int)pads[2],
+            (int)pads[3], node.Flag("ceil", false));
     }
 
     internal Pool2dGeometry Geometry(IReadOnlyList<int> input, IReadOnlyList<int> output, bool countIncludePad = true) => new()

@@ -19,20 +19,20 @@ internal static class ConvOp
     /// pads from 0, each at most <see cref="Ranges.MaxExtent"/>; groups at least 1.
     /// </summary>
     public static string? Problem(int kernelH, int kernelW, Conv2dSettings s) =>
-        Ranges.Problem("kernel", 1, Ranges.MaxExtent, kernelH, kernelW)
-        ?? Ranges.Problem("stride", 1, Ranges.MaxExtent, s.StrideH, s.StrideW)
-        ?? Ranges.Problem("pads", 0, Ranges.MaxExtent, s.PadTop, s.PadLeft, s.PadBottom, s.PadRight)
-        ?? Ranges.Problem("dilation", 1, Ranges.MaxExtent, s.DilationH, s.DilationW)
+        Problem([kernelH, kernelW], [s.StrideH, s.StrideW], [s.PadTop, s.PadLeft, s.PadBottom, s.PadRight], [s.DilationH, s.DilationW])
         ?? Ranges.Problem("groups", 1, int.MaxValue, s.Groups);
+
+    private static string? Problem(double[] kernel, double[] stride, double[] pads, double[] dilation) =>
+        Ranges.Problem("kernel", kernel, 1, Ranges.MaxExtent)
+        ?? Ranges.Problem("stride", stride, 1, Ranges.MaxExtent)
+        ?? Ranges.Problem("pads", pads, 0, Ranges.MaxExtent)
+        ?? Ranges.Problem("dilation", dilation, 1, Ranges.MaxExtent);
 
     private static LayerSpec Spec(OpNode node)
     {
-        var kernel = node.Whole("kernel", 2);
-        var stride = node.Whole("stride", 2, 1);
-        var pads = node.Whole("pads", 4, 0);
-        var dilation = node.Whole("dilation", 2, 1);
-        var settings = new Conv2dSettings(stride[0], stride[1], pads[0], pads[1], pads[2], pads[3], dilation[0], dilation[1]);
-        node.Require(Problem(kernel[0], kernel[1], settings));
-        return new ConvSpec(node.Node.Address, node.Node.Aliases ?? [], kernel[0], kernel[1], settings, node.Flag("bias", true));
+        var (kernel, stride, pads, dilation) = (node.Values("kernel", 2), node.Values("stride", 2, 1), node.Values("pads", 4, 0), node.Values("dilation", 2, 1));
+        node.Require(Problem(kernel, stride, pads, dilation));
+        var settings = new Conv2dSettings((int)stride[0], (int)stride[1], (int)pads[0], (int)pads[1], (int)pads[2], (int)pads[3], (int)dilation[0], (int)dilation[1]);
+        return new ConvSpec(node.Node.Address, node.Node.Aliases ?? [], (int)kernel[0], (int)kernel[1], settings, node.Flag("bias", true));
     }
 }

@@ -1,0 +1,136 @@
+using DeepVis.Nets;
+using DeepVis.Nets.Weights;
+using DeepVis.Nets.Zoo;
+using DeepVis.Ops;
+using DeepVis.Tests.Support;
+using DeepVis.WeightsConverter.Conversion;
+using Onnx;
+using static DeepVis.Tests.Converter.OnnxGraphs;
+
+namespace DeepVis.Tests.Nets;
+
+/// <summary>
+/// Every geometry value a model file carries is checked when the model is loaded: a stored graph, an
+/// ONNX model and the command line each refuse a bad one in one line naming the node, the attribute,
+/// the value and the allowed range, before any tensor is allocated and long before a kernel sees it.
+/// </summary>
+public sealed class GeometryValidationTests(DeviceFixture fixture) : IDisposable
+{
+    private readonly TestWeights.TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private const string Whole = "expected whole numbers from";
+
+    public static TheoryData<string, string, double[], string> StoredCases => new()
+    {
+        { "Conv", "kernel", [0, 3], $"attribute 'kernel' is [0, 3]; {Whole} 1 to 4096" },
+        { "Conv", "stride", [0, 1], $"attribute 'stride' is [0, 1]; {Whole} 1 to 4096" },
+        { "Conv", "stride", [1.5, 1], $"attribute 'stride' is [1.5, 1]; {Whole} 1 to 4096" },
+        { "Conv", "stride", [1e12, 1], $"attribute 'stride' is [1000000000000, 1]; {Whole} 1 to 4096" },
+        { "Conv", "dilation", [1, 0], $"attribute 'dilation' is [1, 0]; {Whole} 1 to 4096" },
+        { "Conv", "pads", [-1, 0, 0, 0], $"attribute 'pads' is [-1, 0, 0, 0]; {Whole} 0 to 4096" },
+        { "Conv", "pads", [5000, 0, 0, 0], $"attribute 'pads' is [5000, 0, 0, 0]; {Whole} 0 to 4096" },
+        { "Conv", "pads", [1, 1], "attribute 'pads' has 2 values, expected 4; Conv takes " + StoredGraph.Ops["Conv"] },
+        { "Conv", "bias", [2], "attribute 'bias' is 2; expected a whole number from 0 to 1" },
+        { "MaxPool", "kernel", [0, 2], $"attribute 'kernel' is [0, 2]; {Whole} 1 to 4096" },
+        { "MaxPool", "stride", [2, 0], $"attribute 'stride' is [2, 0]; {Whole} 1 to 4096" },
+        { "MaxPool", "pads", [2, 0, 0, 0], "attribute 'pads' is [2, 0, 0, 0]; expected each pad below its kernel side (2 for top and bottom, 2 for left and right)" },
+        { "MaxPool", "pads", [0, -1, 0, 0], $"attribute 'pads' is [0, -1, 0, 0]; {Whole} 0 to 4096" },
+        { "MaxPool", "ceil", [3], "attribute 'ceil' is 3; expected a whole number from 0 to 1" },
+        { "AveragePool", "kernel", [3, -3], $"attribute 'kernel' is [3, -3]; {Whole} 1 to 4096" },
+        { "AveragePool", "pads", [1, 3, 1, 1], "attribute 'pads' is [1, 3, 1, 1]; expected each pad below its kernel side (3 for top and bottom, 3 for left and right)" },
+        { "AveragePool", "count_include_pad", [0.5], "attribute 'count_include_pad' is 0.5; expected a whole number from 0 to 1" },
+        { "AdaptiveAveragePool", "size", [0, 2], $"attribute 'size' is [0, 2]; {Whole} 1 to 4096" },
+        { "LRN", "size", [0], "attribute 'size' is 0; expected a whole number from 1 to 4096" },
+        { "LRN", "alpha", [1e300], "attribute 'alpha' is 1E+300; expected a finite number" },
+        { "Clip", "min", [7], "attribute 'min' is 7 and 'max' 6; expected min at most max" },
+        { "BatchNormalization", "eps", [0], "attribute 'eps' is 0; expected a positive finite number" },
+        { "BatchNormalization", "eps", [-1e-5], "attribute 'eps' is -1E-05; expected a positive finite number" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StoredCases))]
+    public void A_stored_graph_value_out_of_range_is_one_line_before_anything_is_allocated(string op, string attribute, double[] value, string expected)
+    {
+        var file = OpSamples.File(op, a => a[attribute] = value, afterConvolution: true);
+        var device = fixture.Device;
+        var before = device.AllocatedBytes;
+        device.ResetPeak();
+        var e = Assert.Throws<WeightsException>(() => Network.Build(device, file));
+        Assert.Equal($"samples: node 'n' ({op}): {expected}", e.Message);
+        Assert.Equal(before, device.PeakBytes);
+    }
+
+    [Fact]
+    public void The_built_in_specs_pass_the_same_checks()
+    {
+        var e = Assert.Throws<WeightsException>(() => new ConvSpec("features.0", [], 3, 3, Conv2dSettings.Square(stride: 0)).Validate("vgg16"));
+        Assert.Equal("vgg16: node 'features.0' (Conv): attribute 'stride' is [0, 0]; expected whole numbers from 1 to 4096", e.Message);
+        var bn = Assert.Throws<WeightsException>(() => new BatchNormSpec("bn1", [], 0).Validate("resnet18"));
+        Assert.Equal("resnet18: node 'bn1' (BatchNormalization): attribute 'eps' is 0; expected a positive finite number", bn.Message);
+    }
+
+    private static TensorProto Weight => Floats("w", [4, 3, 3, 3]);
+
+    public static TheoryData<string, string> OnnxCases => new()
+    {
+        { "conv-strides", $"node 'c' (Conv): attribute 'strides' is [0, 1]; {Whole} 1 to 4096" },
+        { "conv-dilations", $"node 'c' (Conv): attribute 'dilations' is [1, 0]; {Whole} 1 to 4096" },
+        { "conv-pads", $"node 'c' (Conv): attribute 'pads' is [-1, 0, 0, 0]; {Whole} 0 to 4096" },
+        { "conv-huge-pads", $"node 'c' (Conv): attribute 'pads' is [4294967297, 0, 0, 0]; {Whole} 0 to 4096" },
+        { "pad-then-conv", $"node 'c' (Conv): attribute 'pads' is [4097, 0, 0, 0]; {Whole} 0 to 4096" },
+        { "maxpool-kernel", $"node 'p' (MaxPool): attribute 'kernel_shape' is [0, 2]; {Whole} 1 to 4096" },
+        { "maxpool-strides", $"node 'p' (MaxPool): attribute 'strides' is [0, 2]; {Whole} 1 to 4096" },
+        { "maxpool-pads", "node 'p' (MaxPool): attribute 'pads' is [2, 0, 0, 0]; expected each pad below its kernel side" },
+        { "averagepool-pads", "node 'p' (AveragePool): attribute 'pads' is [0, 0, 0, 3]; expected each pad below its kernel side" },
+        { "lrn-size", "node 'l' (LRN): attribute 'size' is 0; expected a whole number from 1 to 4096" },
+        { "batchnorm-epsilon", "node 'b' (BatchNormalization): attribute 'epsilon' is 0; expected a positive finite number" },
+        { "clip-bounds", "node 'k' (Clip): the minimum 6 exceeds the maximum 0" },
+    };
+
+    /// <summary>ONNX models with one bad geometry value each (input x [1, 3, 8, 8]).</summary>
+    private static ModelProto OnnxCase(string name) => name switch
+    {
+        "conv-strides" => OnnxModel([1, 3, 8, 8], 13, [Weight], Node("Conv", "c", ["x", "w"], "y", Ints("strides", 0, 1))),
+        "conv-dilations" => OnnxModel([1, 3, 8, 8], 13, [Weight], Node("Conv", "c", ["x", "w"], "y", Ints("dilations", 1, 0))),
+        "conv-pads" => OnnxModel([1, 3, 8, 8], 13, [Weight], Node("Conv", "c", ["x", "w"], "y", Ints("pads", -1, 0, 0, 0))),
+        "conv-huge-pads" => OnnxModel([1, 3, 8, 8], 13, [Weight], Node("Conv", "c", ["x", "w"], "y", Ints("pads", (1L << 32) + 1, 0, 0, 0))),
+        "pad-then-conv" => OnnxModel([1, 3, 8, 8], 13, [Weight, Longs("p", 0, 0, 4096, 0, 0, 0, 0, 0)],
+            Node("Pad", "pad", ["x", "p"], "xp"), Node("Conv", "c", ["xp", "w"], "y", Ints("pads", 1, 0, 0, 0))),
+        "maxpool-kernel" => OnnxModel([1, 3, 8, 8], 13, [], Node("MaxPool", "p", ["x"], "y", Ints("kernel_shape", 0, 2))),
+        "maxpool-strides" => OnnxModel([1, 3, 8, 8], 13, [], Node("MaxPool", "p", ["x"], "y", Ints("kernel_shape", 2, 2), Ints("strides", 0, 2))),
+        "maxpool-pads" => OnnxModel([1, 3, 8, 8], 13, [], Node("MaxPool", "p", ["x"], "y", Ints("kernel_shape", 2, 2), Ints("pads", 2, 0, 0, 0))),
+        "averagepool-pads" => OnnxModel([1, 3, 8, 8], 13, [], Node("AveragePool", "p", ["x"], "y", Ints("kernel_shape", 3, 3), Ints("pads", 0, 0, 0, 3))),
+        "lrn-size" => OnnxModel([1, 3, 8, 8], 13, [], Node("LRN", "l", ["x"], "y", Int("size", 0))),
+        "batchnorm-epsilon" => OnnxModel([1, 3, 8, 8], 13, [Floats("g", [3]), Floats("b", [3]), Floats("m", [3]), Floats("v", [3])],
+            Node("BatchNormalization", "b", ["x", "g", "b", "m", "v"], "y", Float("epsilon", 0))),
+        "clip-bounds" => OnnxModel([1, 3, 8, 8], 6, [], Node("Clip", "k", ["x"], "y", Float("min", 6), Float("max", 0))),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(OnnxCases))]
+    public void An_onnx_value_out_of_range_is_one_line_naming_the_node(string name, string expected)
+    {
+        var path = OnnxCase(name).Save(_folder.File($"{name}.onnx"));
+        var e = Assert.Throws<WeightsFormatException>(() => ModelConverter.Convert(path, new ConvertOptions()));
+        Assert.StartsWith($"{path}: {expected}", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Layers_refuses_a_bad_stored_graph_and_a_bad_onnx_model_in_one_line()
+    {
+        var stored = _folder.File("stride0.h5");
+        OpSamples.File("Conv", a => a["stride"] = [0, 1]).Write(stored);
+        var run = CliRun.Of("layers", "--weights", stored, "--device", "cpu");
+        Assert.Equal(2, run.ExitCode);
+        run.AssertOneLineError("samples: node 'n' (Conv): attribute 'stride' is [0, 1]; expected whole numbers from 1 to 4096");
+
+        var onnx = OnnxCase("maxpool-pads").Save(_folder.File("pads.onnx"));
+        run = CliRun.Of("layers", "--weights", onnx, "--device", "cpu");
+        Assert.Equal(2, run.ExitCode);
+        run.AssertOneLineError("node 'p' (MaxPool): attribute 'pads' is [2, 0, 0, 0]; expected each pad below its kernel side");
+    }
+}
