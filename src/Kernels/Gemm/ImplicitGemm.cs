@@ -78,8 +78,10 @@ internal static class ImplicitGemm
 
     private const int MaxTile = MaxThreadsPerSide * Block;
 
-    private sealed class Loaded<TProblem>(Accelerator a) where TProblem : struct, IGemmProblem
+    private sealed class Loaded<TProblem>(Accelerator a) : IKernelSet<Loaded<TProblem>> where TProblem : struct, IGemmProblem
     {
+        public static Loaded<TProblem> Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<KernelConfig, TProblem, GemmTiling> Run =
             a.LoadStreamKernel<TProblem, GemmTiling>(Kernel<TProblem>);
     }
@@ -91,7 +93,8 @@ internal static class ImplicitGemm
         // The groups are folded into the grid's second axis: (group, column tile).
         var grid = new Index2D((problem.M + tiling.TileM - 1) / tiling.TileM,
             problem.Groups * ((problem.P + tiling.TileP - 1) / tiling.TileP));
-        device.Kernels(a => new Loaded<TProblem>(a)).Run(new KernelConfig(grid, new Index2D(tiling.Threads, 1)), problem, tiling);
+        (device.Ilgpu<Loaded<TProblem>>() ?? throw new InvalidOperationException("implicit GEMM has no CPU implementation: the cpu device runs the CPU kernels"))
+            .Run(new KernelConfig(grid, new Index2D(tiling.Threads, 1)), problem, tiling);
     }
 
     private static void Kernel<TProblem>(TProblem problem, GemmTiling tiling) where TProblem : struct, IGemmProblem

@@ -12,8 +12,10 @@ namespace DeepVis.Ops;
 /// </summary>
 public static partial class AdaptiveAvgPool2d
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, AdaptiveGeometry> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, AdaptiveGeometry>(ForwardKernel);
 
@@ -43,8 +45,8 @@ public static partial class AdaptiveAvgPool2d
         y.RequireRank("adaptive avg-pool output", 4);
         y.RequireShape("adaptive avg-pool output", OutputShape(x.Shape, y.H, y.W));
         var geometry = new AdaptiveGeometry { H = x.H, W = x.W, OutH = y.H, OutW = y.W };
-        if (x.Device.RunsOnHost) CpuForward(x, y, geometry);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(y.Length, x.View, y.View, geometry);
+        else CpuForward(x, y, geometry);
     }
 
     /// <summary>dx[i] = the sum over the bins holding x[i] of dy / that bin's size.</summary>
@@ -53,8 +55,8 @@ public static partial class AdaptiveAvgPool2d
         dy.RequireRank("adaptive avg-pool output gradient", 4);
         dy.RequireShape("adaptive avg-pool output gradient", OutputShape(dx.Shape, dy.H, dy.W));
         var geometry = new AdaptiveGeometry { H = dx.H, W = dx.W, OutH = dy.H, OutW = dy.W };
-        if (dx.Device.RunsOnHost) CpuBackward(dy, dx, geometry);
-        else dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, geometry);
+        if (dx.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(dx.Length, dy.View, dx.View, geometry);
+        else CpuBackward(dy, dx, geometry);
     }
 
     private static int BinStart(int o, int input, int output) => o * input / output;

@@ -12,8 +12,10 @@ namespace DeepVis.Ops;
 /// </summary>
 public static partial class Add
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(ForwardKernel);
     }
@@ -23,8 +25,8 @@ public static partial class Add
     {
         b.RequireShape("add second operand", [.. a.Shape]);
         y.RequireShape("add output", [.. a.Shape]);
-        if (a.Device.RunsOnHost) CpuForward(a, b, y);
-        else a.Device.Kernels(k => new Loaded(k)).Forward(a.Length, a.View, b.View, y.View);
+        if (a.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(a.Length, a.View, b.View, y.View);
+        else CpuForward(a, b, y);
     }
 
     /// <summary>target += source (same shape): sums the gradients of a value read by several nodes. <see cref="Arithmetic.Axpy"/> with 1.</summary>

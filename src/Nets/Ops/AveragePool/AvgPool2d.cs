@@ -12,8 +12,10 @@ namespace DeepVis.Ops;
 /// </summary>
 public static partial class AvgPool2d
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Pool2dGeometry> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Pool2dGeometry>(ForwardKernel);
 
@@ -31,8 +33,8 @@ public static partial class AvgPool2d
         var shape = OutputShape(x.Shape, settings);
         y.RequireShape("avg-pool output", shape);
         var geometry = settings.Geometry(x.Shape, shape, countIncludePad);
-        if (x.Device.RunsOnHost) CpuForward(x, y, geometry);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(y.Length, x.View, y.View, geometry);
+        else CpuForward(x, y, geometry);
     }
 
     /// <summary>dx[i] = the sum over the windows covering x[i] of dy / that window's divisor.</summary>
@@ -41,8 +43,8 @@ public static partial class AvgPool2d
         var shape = OutputShape(dx.Shape, settings);
         dy.RequireShape("avg-pool output gradient", shape);
         var geometry = settings.Geometry(dx.Shape, shape, countIncludePad);
-        if (dx.Device.RunsOnHost) CpuBackward(dy, dx, geometry);
-        else dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, geometry);
+        if (dx.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(dx.Length, dy.View, dx.View, geometry);
+        else CpuBackward(dy, dx, geometry);
     }
 
     /// <summary>Window (oh, ow) clipped to the input, and its divisor (0 when the window holds no input).</summary>

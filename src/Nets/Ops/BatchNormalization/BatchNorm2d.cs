@@ -11,8 +11,10 @@ namespace DeepVis.Ops;
 /// </summary>
 public static partial class BatchNorm2d
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(ForwardKernel);
 
@@ -48,8 +50,8 @@ public static partial class BatchNorm2d
         scale.RequireShape("batch-norm scale", x.C);
         shift.RequireShape("batch-norm shift", x.C);
         y.RequireShape("batch-norm output", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuForward(x, scale, shift, y);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, scale.View, shift.View, y.View, x.C, x.H * x.W);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(x.Length, x.View, scale.View, shift.View, y.View, x.C, x.H * x.W);
+        else CpuForward(x, scale, shift, y);
     }
 
     /// <summary>dx[n, c, h, w] = dy[n, c, h, w] * scale[c]; <paramref name="dx"/> may be <paramref name="dy"/>.</summary>
@@ -58,8 +60,8 @@ public static partial class BatchNorm2d
         dy.RequireRank("batch-norm output gradient", 4);
         scale.RequireShape("batch-norm scale", dy.C);
         dx.RequireShape("batch-norm input gradient", [.. dy.Shape]);
-        if (dy.Device.RunsOnHost) CpuBackwardInput(dy, scale, dx);
-        else dy.Device.Kernels(a => new Loaded(a)).Backward(dy.Length, dy.View, scale.View, dx.View, dy.C, dy.H * dy.W);
+        if (dy.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(dy.Length, dy.View, scale.View, dx.View, dy.C, dy.H * dy.W);
+        else CpuBackwardInput(dy, scale, dx);
     }
 
     private static void ForwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> scale, ArrayView<float> shift, ArrayView<float> y,

@@ -12,8 +12,10 @@ namespace DeepVis.Ops;
 /// </summary>
 public static partial class Clip
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, float, float> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, float>(ForwardKernel);
 
@@ -26,8 +28,8 @@ public static partial class Clip
     {
         RequireBounds(min, max);
         y.RequireShape("clip output", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuForward(x, y, min, max);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, y.View, min, max);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(x.Length, x.View, y.View, min, max);
+        else CpuForward(x, y, min, max);
     }
 
     /// <summary>dx = dy where min &lt; x &lt; max (everywhere with <see cref="ReluGradient.PassThrough"/>), else 0; <paramref name="dx"/> may be <paramref name="dy"/>.</summary>
@@ -36,8 +38,8 @@ public static partial class Clip
         RequireBounds(min, max);
         dy.RequireShape("clip output gradient", [.. x.Shape]);
         dx.RequireShape("clip input gradient", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuBackwardInput(x, dy, dx, min, max, mode);
-        else x.Device.Kernels(a => new Loaded(a)).Backward(x.Length, x.View, dy.View, dx.View, min, max, (int)mode);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(x.Length, x.View, dy.View, dx.View, min, max, (int)mode);
+        else CpuBackwardInput(x, dy, dx, min, max, mode);
     }
 
     private static void RequireBounds(float min, float max)

@@ -12,8 +12,10 @@ namespace DeepVis.Ops;
 /// </summary>
 public static partial class Concat
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Slice> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Slice>(ForwardKernel);
 
@@ -51,12 +53,11 @@ public static partial class Concat
     public static void Forward(IReadOnlyList<Tensor> inputs, Tensor y)
     {
         var slices = Slices(inputs, y, "concat output");
-        if (y.Device.RunsOnHost)
+        if (y.Device.Ilgpu<Loaded>() is not { } kernels)
         {
             CpuForward(inputs, y, slices);
             return;
         }
-        var kernels = y.Device.Kernels(a => new Loaded(a));
         for (var k = 0; k < inputs.Count; k++) kernels.Forward(inputs[k].Length, inputs[k].View, y.View, slices[k]);
     }
 
@@ -64,12 +65,11 @@ public static partial class Concat
     public static void BackwardInput(Tensor dy, IReadOnlyList<Tensor> dxs)
     {
         var slices = Slices(dxs, dy, "concat output gradient");
-        if (dy.Device.RunsOnHost)
+        if (dy.Device.Ilgpu<Loaded>() is not { } kernels)
         {
             CpuBackwardInput(dy, dxs, slices);
             return;
         }
-        var kernels = dy.Device.Kernels(a => new Loaded(a));
         for (var k = 0; k < dxs.Count; k++) kernels.Backward(dxs[k].Length, dy.View, dxs[k].View, slices[k]);
     }
 

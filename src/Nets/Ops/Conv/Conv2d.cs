@@ -92,8 +92,10 @@ public static partial class Conv2d
         }
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, Geometry> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, Geometry>(ForwardKernel);
 
@@ -127,7 +129,7 @@ public static partial class Conv2d
         var g = Check(x.Shape, weight, s, "conv2d input");
         bias?.RequireShape("conv2d bias", g.O);
         y.RequireShape("conv2d output", x.N, g.O, g.OH, g.OW);
-        if (x.Device.RunsOnHost)
+        if (x.Device.Ilgpu<Loaded>() is not { } kernels)
         {
             var b = CpuBlockingOrDefault(blocking);
             if (CpuDirect(g)) CpuDirectForward(x, weight, bias, y, g);
@@ -139,7 +141,7 @@ public static partial class Conv2d
         if ((tiling ?? DefaultTiling(x.Device, g)) is { } t)
             ImplicitGemm.Run(x.Device, new Conv2dForwardProblem(x.View, weight.View, biasView, hasBias, y.View, x.N, g), t);
         else
-            x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, weight.View, biasView, hasBias, y.View, g);
+            kernels.Forward(y.Length, x.View, weight.View, biasView, hasBias, y.View, g);
     }
 
     /// <summary>dx = the gradient of sum(dy * conv(x)) with respect to x (the bias does not enter).</summary>
@@ -151,7 +153,7 @@ public static partial class Conv2d
     {
         var g = Check(dx.Shape, weight, s, "conv2d input gradient");
         dy.RequireShape("conv2d output gradient", dx.N, g.O, g.OH, g.OW);
-        if (dx.Device.RunsOnHost)
+        if (dx.Device.Ilgpu<Loaded>() is not { } kernels)
         {
             var b = CpuBlockingOrDefault(blocking);
             if (CpuDirect(g)) CpuDirectBackwardInput(dy, weight, dx, g);
@@ -161,7 +163,7 @@ public static partial class Conv2d
         if ((tiling ?? DefaultTiling(dx.Device, g)) is { } t)
             ImplicitGemm.Run(dx.Device, new Conv2dBackwardInputProblem(dy.View, weight.View, dx.View, dx.N, g), t);
         else
-            dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, weight.View, dx.View, g);
+            kernels.Backward(dx.Length, dy.View, weight.View, dx.View, g);
     }
 
     private static CpuBlocking CpuBlockingOrDefault(CpuBlocking? blocking) =>

@@ -25,8 +25,10 @@ public readonly record struct LocalResponseNormSettings(int Size, float Alpha = 
 /// </summary>
 public static partial class LocalResponseNorm
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, LrnGeometry> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, LrnGeometry>(ForwardKernel);
 
@@ -52,8 +54,8 @@ public static partial class LocalResponseNorm
     {
         var geometry = Geometry(x, settings);
         y.RequireShape("local response norm output", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuForward(x, y, geometry);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(y.Length, x.View, y.View, geometry);
+        else CpuForward(x, y, geometry);
     }
 
     /// <summary>
@@ -65,8 +67,8 @@ public static partial class LocalResponseNorm
         var geometry = Geometry(x, settings);
         dy.RequireShape("local response norm output gradient", [.. x.Shape]);
         dx.RequireShape("local response norm input gradient", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuBackward(x, dy, dx, geometry);
-        else x.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, x.View, dy.View, dx.View, geometry);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(dx.Length, x.View, dy.View, dx.View, geometry);
+        else CpuBackward(x, dy, dx, geometry);
     }
 
     private static LrnGeometry Geometry(Tensor x, LocalResponseNormSettings settings)

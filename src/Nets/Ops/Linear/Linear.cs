@@ -26,8 +26,10 @@ public static partial class Linear
         Gemm,
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, int> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ArrayView<float>, int, int>(ForwardKernel);
 
@@ -45,7 +47,7 @@ public static partial class Linear
         var (outputs, inputs) = Check(x, weight, "linear input");
         bias?.RequireShape("linear bias", outputs);
         y.RequireShape("linear output", x.N, outputs);
-        if (x.Device.RunsOnHost)
+        if (x.Device.Ilgpu<Loaded>() is not { } kernels)
         {
             if (algorithm is not null)
                 throw new ArgumentException($"linear: algorithm {algorithm} is an ILGPU kernel; the cpu device has one forward", nameof(algorithm));
@@ -60,11 +62,11 @@ public static partial class Linear
                     GemmTiling.For(device));
                 break;
             case Algorithm.Gemv:
-                device.Kernels(a => new Loaded(a)).Gemv(new KernelConfig(outputs, GroupReduce.GroupSize(device)),
+                kernels.Gemv(new KernelConfig(outputs, GroupReduce.GroupSize(device)),
                     x.View, weight.View, biasView, hasBias, y.View, x.N, inputs, outputs);
                 break;
             default:
-                device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, weight.View, biasView, hasBias, y.View, inputs, outputs);
+                kernels.Forward(y.Length, x.View, weight.View, biasView, hasBias, y.View, inputs, outputs);
                 break;
         }
     }
@@ -79,8 +81,8 @@ public static partial class Linear
     {
         var (outputs, inputs) = Check(dx, weight, "linear input gradient");
         dy.RequireShape("linear output gradient", dx.N, outputs);
-        if (dx.Device.RunsOnHost) CpuBackward(dy, weight, dx, inputs, outputs);
-        else dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, weight.View, dx.View, inputs, outputs);
+        if (dx.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(dx.Length, dy.View, weight.View, dx.View, inputs, outputs);
+        else CpuBackward(dy, weight, dx, inputs, outputs);
     }
 
     private static (int Outputs, int Inputs) Check(Tensor x, Tensor weight, string what)

@@ -11,8 +11,10 @@ namespace DeepVis.Ops;
 /// </summary>
 public static partial class MaxPool2d
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Pool2dGeometry> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Pool2dGeometry>(ForwardKernel);
 
@@ -30,8 +32,8 @@ public static partial class MaxPool2d
         var shape = OutputShape(x.Shape, settings);
         y.RequireShape("max-pool output", shape);
         var geometry = settings.Geometry(x.Shape, shape);
-        if (x.Device.RunsOnHost) CpuForward(x, y, geometry);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, geometry);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(y.Length, x.View, y.View, geometry);
+        else CpuForward(x, y, geometry);
     }
 
     /// <summary>dx[i] = the sum of dy over the windows whose (first) maximum is x[i].</summary>
@@ -41,8 +43,8 @@ public static partial class MaxPool2d
         dy.RequireShape("max-pool output gradient", shape);
         dx.RequireShape("max-pool input gradient", [.. x.Shape]);
         var geometry = settings.Geometry(x.Shape, shape);
-        if (x.Device.RunsOnHost) CpuBackward(x, dy, dx, geometry);
-        else x.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, x.View, dy.View, dx.View, geometry);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(dx.Length, x.View, dy.View, dx.View, geometry);
+        else CpuBackward(x, dy, dx, geometry);
     }
 
     /// <summary>

@@ -30,8 +30,10 @@ public enum ReluGradient
 /// <summary>ReLU: y = max(x, 0). Forward and backward-to-input kernels.</summary>
 public static partial class Relu
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(ForwardKernel);
 
@@ -46,8 +48,8 @@ public static partial class Relu
     public static void Forward(Tensor x, Tensor y)
     {
         y.RequireShape("relu output", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuForward(x, y);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, y.View);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(x.Length, x.View, y.View);
+        else CpuForward(x, y);
     }
 
     /// <summary>dx = dy where x &gt; 0 (everywhere with <see cref="ReluGradient.PassThrough"/>), else 0.</summary>
@@ -57,12 +59,12 @@ public static partial class Relu
         dx.RequireShape("relu input gradient", [.. x.Shape]);
         if (mode == ReluGradient.Redirected)
         {
-            if (x.Device.RunsOnHost) CpuRedirected(x, dy, dx);
-            else x.Device.Kernels(a => new Loaded(a)).Redirected(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
+            if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Redirected(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
                 x.View, dy.View, dx.View, x.ItemLength);
+            else CpuRedirected(x, dy, dx);
         }
-        else if (x.Device.RunsOnHost) CpuBackward(x, dy, dx, mode);
-        else x.Device.Kernels(a => new Loaded(a)).Backward(x.Length, x.View, dy.View, dx.View, (int)mode);
+        else if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(x.Length, x.View, dy.View, dx.View, (int)mode);
+        else CpuBackward(x, dy, dx, mode);
     }
 
     private static void ForwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> y) =>

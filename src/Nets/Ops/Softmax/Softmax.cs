@@ -11,8 +11,10 @@ namespace DeepVis.Ops;
 /// </summary>
 public static partial class Softmax
 {
-    internal sealed class Loaded(Accelerator a)
+    internal sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ForwardKernel);
 
@@ -30,8 +32,8 @@ public static partial class Softmax
     {
         x.RequireRank($"{what} input", 2);
         y.RequireShape($"{what} output", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuForward(x, y, log);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(x.N, x.View, y.View, x.ItemLength, log ? 1 : 0);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(x.N, x.View, y.View, x.ItemLength, log ? 1 : 0);
+        else CpuForward(x, y, log);
     }
 
     internal static void LaunchBackward(Tensor y, Tensor dy, Tensor dx, string what, bool log)
@@ -39,8 +41,8 @@ public static partial class Softmax
         y.RequireRank($"{what} output", 2);
         dy.RequireShape($"{what} output gradient", [.. y.Shape]);
         dx.RequireShape($"{what} input gradient", [.. y.Shape]);
-        if (y.Device.RunsOnHost) CpuBackward(y, dy, dx, log);
-        else y.Device.Kernels(a => new Loaded(a)).Backward(y.N, y.View, dy.View, dx.View, y.ItemLength, log ? 1 : 0);
+        if (y.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(y.N, y.View, dy.View, dx.View, y.ItemLength, log ? 1 : 0);
+        else CpuBackward(y, dy, dx, log);
     }
 
     private static void ForwardKernel(Index1D row, ArrayView<float> x, ArrayView<float> y, int features, int log)
