@@ -98,8 +98,9 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>
-    /// Every node reads only the input or earlier nodes, and no address repeats: a stored graph with a
-    /// cycle, a dangling input or nodes out of order is refused here, before anything is built.
+    /// Every node's settings are in range (<see cref="LayerSpec.Validate"/>), it reads only the input or
+    /// earlier nodes, and no address repeats: a bad value, a cycle, a dangling input or nodes out of order
+    /// is refused here, before anything is built.
     /// </summary>
     private static void CheckOrder(string arch, IReadOnlyList<LayerSpec> specs)
     {

@@ -10,7 +10,7 @@ namespace DeepVis.Kernels.Runtime;
 
 /// <summary>
 /// The one place that owns the ILGPU context and the accelerator. Every tensor and kernel launch
-/// belongs to a device; kernels are compiled once per device and cached (<see cref="Kernels{T}"/>).
+/// belongs to a device; kernels are compiled once per device and cached (<see cref="Ilgpu{T}"/>).
 /// All launches go to the accelerator's default stream, so they run in order without host syncs.
 /// On the <c>cpu</c> device (<see cref="RunsOnHost"/>) no ILGPU kernel runs: every op calls its plain
 /// C# implementation over the tensors' memory, which an ILGPU CPU accelerator allocates (so tensors,
