@@ -71,6 +71,32 @@ public sealed class GeometryValidationTests(DeviceFixture fixture) : IDisposable
         Assert.Equal("resnet18: node 'bn1' (BatchNormalization): attribute 'eps' is 0; expected a positive finite number", bn.Message);
     }
 
+    public static TheoryData<string, string> InfoCases => new()
+    {
+        { "input_channels", "attribute 'input_channels' is 0; expected a whole number from 1 to 4096" },
+        { "mean", "attribute 'mean' has 1 value [0]; expected 2 finite numbers, one per input channel" },
+        { "std", "attribute 'std' has 2 values [1, 0]; expected 2 finite non-zero numbers, one per input channel" },
+        { "default_size", "attribute 'default_size' is -224; expected a whole number from 1 to 65536" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InfoCases))]
+    public void A_model_description_out_of_range_is_one_line_when_the_file_is_read(string attribute, string expected)
+    {
+        var file = OpSamples.File("Relu");
+        var info = attribute switch
+        {
+            "input_channels" => file.Info with { InputChannels = 0 },
+            "mean" => file.Info with { Mean = [0f] },
+            "std" => file.Info with { Std = [1f, 0f] },
+            _ => file.Info with { DefaultSize = -224 },
+        };
+        var path = _folder.File($"{attribute}.h5");
+        new WeightsFile(info, file.Tensors).Write(path);
+        var e = Assert.Throws<WeightsException>(() => WeightsFile.Read(path));
+        Assert.Equal($"{path}: {expected}", e.Message);
+    }
+
     private static TensorProto Weight => Floats("w", [4, 3, 3, 3]);
 
     public static TheoryData<string, string> OnnxCases => new()
@@ -78,6 +104,7 @@ public sealed class GeometryValidationTests(DeviceFixture fixture) : IDisposable
         { "conv-strides", $"node 'c' (Conv): attribute 'strides' is [0, 1]; {Whole} 1 to 4096" },
         { "conv-dilations", $"node 'c' (Conv): attribute 'dilations' is [1, 0]; {Whole} 1 to 4096" },
         { "conv-pads", $"node 'c' (Conv): attribute 'pads' is [-1, 0, 0, 0]; {Whole} 0 to 4096" },
+        { "conv-group", "node 'c' (Conv): attribute 'group' is 4294967297; expected a whole number from 1 to 2147483647" },
         { "conv-huge-pads", $"node 'c' (Conv): attribute 'pads' is [4294967297, 0, 0, 0]; {Whole} 0 to 4096" },
         { "pad-then-conv", $"node 'c' (Conv): attribute 'pads' is [4097, 0, 0, 0]; {Whole} 0 to 4096" },
         { "maxpool-kernel", $"node 'p' (MaxPool): attribute 'kernel_shape' is [0, 2]; {Whole} 1 to 4096" },
@@ -95,6 +122,7 @@ public sealed class GeometryValidationTests(DeviceFixture fixture) : IDisposable
         "conv-strides" => OnnxModel([1, 3, 8, 8], 13, [Weight], Node("Conv", "c", ["x", "w"], "y", Ints("strides", 0, 1))),
         "conv-dilations" => OnnxModel([1, 3, 8, 8], 13, [Weight], Node("Conv", "c", ["x", "w"], "y", Ints("dilations", 1, 0))),
         "conv-pads" => OnnxModel([1, 3, 8, 8], 13, [Weight], Node("Conv", "c", ["x", "w"], "y", Ints("pads", -1, 0, 0, 0))),
+        "conv-group" => OnnxModel([1, 3, 8, 8], 13, [Weight], Node("Conv", "c", ["x", "w"], "y", Int("group", (1L << 32) + 1))),
         "conv-huge-pads" => OnnxModel([1, 3, 8, 8], 13, [Weight], Node("Conv", "c", ["x", "w"], "y", Ints("pads", (1L << 32) + 1, 0, 0, 0))),
         "pad-then-conv" => OnnxModel([1, 3, 8, 8], 13, [Weight, Longs("p", 0, 0, 4096, 0, 0, 0, 0, 0)],
             Node("Pad", "pad", ["x", "p"], "xp"), Node("Conv", "c", ["xp", "w"], "y", Ints("pads", 1, 0, 0, 0))),

@@ -11,8 +11,10 @@ internal sealed partial class OnnxOps
         var shape = ShapeOf(x);
         if (shape.Length != 3) throw new OnnxException($"its input has item shape [{string.Join(", ", shape)}]; Conv takes [C, H, W]");
         var weight = Constant(inputs.ElementAtOrDefault(1), "the weight");
-        var group = (int)_attributes.Int("group", 1);
-        if (weight.Shape.Length != 4 || group < 1 || weight.Shape[1] * group != shape[0] || weight.Shape[0] % group != 0)
+        var groupAttribute = _attributes.Int("group", 1);
+        if (Ranges.Problem("group", 1, int.MaxValue, groupAttribute) is { } groups) throw new OnnxException(groups);
+        var group = (int)groupAttribute;
+        if (weight.Shape.Length != 4 || weight.Shape[1] * group != shape[0] || weight.Shape[0] % group != 0)
             throw new OnnxException($"weight {weight.ShapeText} with group {group} does not fit {shape[0]} input channels; DeepVis runs 2-D convolutions, weight [out, in / group, kh, kw]");
         int[] padded = [shape[0], shape[1] + padding[0] + padding[2], shape[2] + padding[1] + padding[3]];
         var (k, s, d, pads) = Window(padded, [weight.Shape[2], weight.Shape[3]]);
