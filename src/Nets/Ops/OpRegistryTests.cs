@@ -10,8 +10,8 @@ namespace DeepVis.Tests.Nets;
 
 /// <summary>
 /// What the registry promises for every op: each kernel class has its test matrix (<c>OnCpu</c> and
-/// <c>OnIlgpu</c>) and a double-precision reference, found by name; each stored op survives a weights
-/// file and builds its declared layer.
+/// <c>OnIlgpu</c>) and a double-precision reference, found by name; each stored op's sample (in its
+/// folder's <c>&lt;Op&gt;OpTests</c>) survives a weights file and builds its declared layer.
 /// </summary>
 public sealed class OpRegistryTests(DeviceFixture fixture)
 {
@@ -57,14 +57,14 @@ public sealed class OpRegistryTests(DeviceFixture fixture)
     {
         var op = OpRegistry.All.Single(o => o.Stored.ContainsKey(name));
         using var folder = new TestWeights.TempFolder();
-        var file = OpSamples.File(name);
+        var file = OpSample.For(name).File();
         file.Write(folder.File("op.h5"));
         var read = WeightsFile.Read(folder.File("op.h5"));
         Assert.Equal(StoredGraph.Parse(file.Info.Graph!, "samples"), StoredGraph.Parse(read.Info.Graph!, "samples"), GraphNodeComparer.Instance);
         using var network = Network.Build(fixture.Device, read);
         var node = network.Resolve("n");
         Assert.IsType(op.Layer!, node.Layer);
-        Assert.NotEmpty(network.OutputShapes(1, OpSamples.Side, OpSamples.Side, [node])[node.Index]);
+        Assert.NotEmpty(network.OutputShapes(1, OpSample.Side, OpSample.Side, [node])[node.Index]);
     }
 
     /// <summary>Nodes are equal when every field and every attribute value is.</summary>
