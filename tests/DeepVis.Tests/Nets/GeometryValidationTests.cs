@@ -107,18 +107,38 @@ public sealed class GeometryValidationTests : IDisposable
         Assert.DoesNotContain('\n', e.Message);
     }
 
-    [Fact]
-    public void Layers_refuses_a_bad_stored_graph_and_a_bad_onnx_model_in_one_line()
+    /// <summary>Every refusal row of every op's <c>&lt;Op&gt;OpTests</c>, with the stored name whose sample it spoils.</summary>
+    public static TheoryData<string, string, double[], string> StoredRefusals()
     {
-        var stored = _folder.File("stride0.h5");
-        OpSample.For("Conv").File(a => a["stride"] = [0, 1]).Write(stored);
-        var run = CliRun.Of("layers", "--weights", stored, "--device", "cpu");
-        Assert.Equal(2, run.ExitCode);
-        run.AssertOneLineError("samples: node 'n' (Conv): attribute 'stride' is [0, 1]; expected whole numbers from 1 to 4096");
+        var rows = new TheoryData<string, string, double[], string>();
+        foreach (var op in OpRegistry.All.Where(o => o.Stored.Count > 0))
+        {
+            var tests = typeof(OpSample).Assembly.GetType($"DeepVis.Tests.Nets.{op.Name}OpTests")!;
+            if (tests.GetProperty("Refusals")?.GetValue(null) is not IEnumerable<ITheoryDataRow> refusals) continue;
+            foreach (var data in refusals.Select(r => r.GetData()))
+                rows.Add(op.Stored.Keys.Last(), (string)data[0]!, (double[])data[1]!, (string)data[2]!);
+        }
+        return rows;
+    }
 
-        var onnx = OnnxCase("maxpool-pads").Save(_folder.File("pads.onnx"));
-        run = CliRun.Of("layers", "--weights", onnx, "--device", "cpu");
+    [Theory]
+    [MemberData(nameof(StoredRefusals))]
+    public void Layers_refuses_each_bad_stored_value_with_one_line_and_exit_2(string stored, string attribute, double[] value, string expected)
+    {
+        var path = _folder.File("bad.h5");
+        OpSample.For(stored).File(a => a[attribute] = value).Write(path);
+        var run = CliRun.Of("layers", "--weights", path, "--device", "cpu");
         Assert.Equal(2, run.ExitCode);
-        run.AssertOneLineError("node 'p' (MaxPool): attribute 'pads' is [2, 0, 0, 0]; expected each pad below its kernel side");
+        run.AssertOneLineError($"samples: node 'n' ({stored}): {expected}");
+    }
+
+    [Theory]
+    [MemberData(nameof(OnnxCases))]
+    public void Layers_refuses_each_bad_onnx_value_with_one_line_and_exit_2(string name, string expected)
+    {
+        var path = OnnxCase(name).Save(_folder.File($"{name}.onnx"));
+        var run = CliRun.Of("layers", "--weights", path, "--device", "cpu");
+        Assert.Equal(2, run.ExitCode);
+        run.AssertOneLineError(expected);
     }
 }
