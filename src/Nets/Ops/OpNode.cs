@@ -24,7 +24,7 @@ internal sealed class OpNode(GraphNode node, string arch, StoredForm form)
         if (problem is not null) throw Refuse(problem);
     }
 
-    /// <summary>The attribute's values, whole numbers from <paramref name="min"/> to <paramref name="max"/> (see <see cref="Whole"/>).</summary>
+    /// <summary>The attribute's values, whole numbers from <paramref name="min"/> to <paramref name="max"/> (see <see cref="Values"/>).</summary>
     public int[] Ints(string name, int count, int min, int max, int? fallback = null)
     {
         var values = Values(name, count, fallback);
