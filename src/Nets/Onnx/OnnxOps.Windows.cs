@@ -17,7 +17,9 @@ internal sealed partial class OnnxOps
             Ranges.Problem(name, [.. values.Select(v => (double)v)], min, Ranges.MaxExtent) is { } problem
                 ? throw new OnnxException(problem) : [.. values.Select(v => (int)v)];
         if (kernel is null && !_attributes.Has("kernel_shape")) throw new OnnxException("attribute 'kernel_shape' is missing");
-        var k = Checked("kernel_shape", kernel is null ? Pair("kernel_shape", 0) : [.. kernel.Select(v => (long)v)], 1);
+        if (kernel is not null && kernel.Any(v => v is < 1 or > Ranges.MaxExtent))
+            throw new OnnxException($"the weight's kernel is {kernel[0]}x{kernel[1]}; expected sides from 1 to {Ranges.MaxExtent}");
+        var k = kernel ?? Checked("kernel_shape", Pair("kernel_shape", 0), 1);
         var s = Checked("strides", Pair("strides", 1), 1);
         var d = Checked("dilations", Pair("dilations", 1), 1);
         var pads = _attributes.IntsOrNull("pads") is { } p

@@ -19,6 +19,7 @@ public sealed class WeightsFormatException : DeepVisException
         return inner is null ? new WeightsFormatException(message) : new WeightsFormatException(message, inner);
     }
 
+    /// <summary>The first non-empty line of <paramref name="text"/> (an inner exception's message), or "unknown error".</summary>
     public static string OneLine(string text)
     {
         var line = text.Split('\n')[0].Trim();
