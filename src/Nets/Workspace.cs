@@ -1,4 +1,3 @@
-using DeepVis.Ops;
 using DeepVis.Kernels.Runtime;
 
 namespace DeepVis.Nets;

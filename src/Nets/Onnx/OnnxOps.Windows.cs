@@ -1,4 +1,3 @@
-using DeepVis.Ops;
 using Onnx;
 
 namespace DeepVis.Nets.Onnx;

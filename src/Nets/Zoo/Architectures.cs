@@ -1,4 +1,3 @@
-using DeepVis.Ops;
 using DeepVis.Nets.Layers;
 using DeepVis.Nets.Weights;
 

@@ -1,6 +1,5 @@
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets.Layers;
-using DeepVis.Ops;
 using DeepVis.Nets.Weights;
 
 namespace DeepVis.Nets.Zoo;

@@ -1,4 +1,3 @@
-using DeepVis.Ops;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets.Layers;
 using DeepVis.Nets.Weights;

@@ -1,4 +1,3 @@
-using DeepVis.Ops;
 using DeepVis.Nets.Layers;
 
 namespace DeepVis.Nets.Zoo;

@@ -1,4 +1,3 @@
-using DeepVis.Ops;
 
 namespace DeepVis.Nets.Onnx;
 

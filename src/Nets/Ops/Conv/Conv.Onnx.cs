@@ -1,4 +1,3 @@
-using DeepVis.Ops;
 namespace DeepVis.Nets.Onnx;
 
 /// <summary>ONNX Conv, and the zero Pad a Conv or AveragePool takes as its own pads.</summary>
