@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DeepVis.Nets.Zoo;
 using DeepVis.WeightsConverter.Conversion;
+using DeepVis.Nets.Weights;
 
 namespace DeepVis.WeightsConverter;
 

@@ -97,14 +97,16 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>
-    /// Every node reads only the input or earlier nodes, and no address repeats: a stored graph with a
-    /// cycle, a dangling input or nodes out of order is refused here, before anything is built.
+    /// Every node's settings are in range (<see cref="LayerSpec.Validate"/>), it reads only the input or
+    /// earlier nodes, and no address repeats: a bad value, a cycle, a dangling input or nodes out of order
+    /// is refused here, before anything is built.
     /// </summary>
     private static void CheckOrder(string arch, IReadOnlyList<LayerSpec> specs)
     {
         var written = new HashSet<string> { InputName };
         foreach (var spec in specs)
         {
+            spec.Validate(arch);
             if (spec.Inputs is not { Count: > 0 })
                 throw new WeightsException($"{arch}: node '{spec.Address}' reads nothing");
             if (spec.Inputs.FirstOrDefault(a => !written.Contains(a)) is { } missing)

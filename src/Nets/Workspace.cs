@@ -1,4 +1,3 @@
-using DeepVis.Kernels.Layers;
 using DeepVis.Kernels.Runtime;
 
 namespace DeepVis.Nets;

@@ -1,5 +1,6 @@
 using DeepVis.Nets.Weights;
 using DeepVis.Nets.Zoo;
+using DeepVis.Ops;
 
 namespace DeepVis.WeightsConverter.Conversion;
 

@@ -4,7 +4,7 @@ using DeepVis.Nets;
 using DeepVis.Nets.Weights;
 using DeepVis.Nets.Zoo;
 using DeepVis.WeightsConverter.Models;
-using DeepVis.WeightsConverter.Onnx;
+using DeepVis.Nets.Onnx;
 
 namespace DeepVis.WeightsConverter.Conversion;
 

@@ -1,5 +1,6 @@
 using DeepVis.Cli.Images;
 using DeepVis.Nets.Layers;
+using DeepVis.Ops;
 using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Quality;

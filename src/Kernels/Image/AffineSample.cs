@@ -31,8 +31,10 @@ public static partial class AffineSample
         public readonly float Padding = padding;
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Geometry, int> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Geometry, int>(ForwardKernel);
 
@@ -44,16 +46,16 @@ public static partial class AffineSample
     public static void Forward(Tensor x, Tensor y, Tensor maps, int first, float padding)
     {
         var g = Check(x, y, maps, first, padding, "affine input", "affine output");
-        if (x.Device.RunsOnHost) CpuForward(x, y, maps, g);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, maps.View, g, x.C);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(y.Length, x.View, y.View, maps.View, g, x.C);
+        else CpuForward(x, y, maps, g);
     }
 
     /// <summary>dx = the adjoint of <see cref="Forward"/> applied to dy (the padding is a constant: no gradient).</summary>
     public static void Backward(Tensor dy, Tensor dx, Tensor maps, int first)
     {
         var g = Check(dx, dy, maps, first, 0f, "affine input gradient", "affine output gradient");
-        if (dx.Device.RunsOnHost) CpuBackward(dy, dx, maps, g);
-        else dx.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, maps.View, g, dx.C);
+        if (dx.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(dx.Length, dy.View, dx.View, maps.View, g, dx.C);
+        else CpuBackward(dy, dx, maps, g);
     }
 
     private static Geometry Check(Tensor input, Tensor output, Tensor maps, int first, float padding, string inputName, string outputName)

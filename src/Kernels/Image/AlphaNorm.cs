@@ -15,8 +15,10 @@ namespace DeepVis.Kernels.Image;
 /// <remarks>alpha &gt;= 1: below 1 the gradient is infinite at 0.</remarks>
 public static partial class AlphaNorm
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float> Value =
             a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float>(ValueKernel);
 
@@ -29,9 +31,9 @@ public static partial class AlphaNorm
     {
         RequireAlpha(alpha);
         value.RequireShape("alpha norm value", x.N);
-        if (x.Device.RunsOnHost) CpuValue(x, value, alpha);
-        else x.Device.Kernels(a => new Loaded(a)).Value(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Value(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
             x.View, value.View, x.ItemLength, alpha);
+        else CpuValue(x, value, alpha);
     }
 
     /// <summary>grad += scale * d N_alpha / d x = scale * alpha |x|^(alpha - 1) sign(x).</summary>
@@ -40,8 +42,8 @@ public static partial class AlphaNorm
         RequireAlpha(alpha);
         if (!float.IsFinite(scale)) throw new ArgumentException($"alpha norm: scale must be finite, got {scale}", nameof(scale));
         grad.RequireShape("alpha norm gradient", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuAddGradient(x, grad, scale * alpha, alpha - 1f);
-        else x.Device.Kernels(a => new Loaded(a)).AddGradient(x.Length, x.View, grad.View, scale * alpha, alpha - 1f);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.AddGradient(x.Length, x.View, grad.View, scale * alpha, alpha - 1f);
+        else CpuAddGradient(x, grad, scale * alpha, alpha - 1f);
     }
 
     private static void RequireAlpha(float alpha)

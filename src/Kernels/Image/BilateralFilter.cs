@@ -27,8 +27,10 @@ public static partial class BilateralFilter
             (Height, Width, Radius, SpaceCoefficient, RangeCoefficient) = (height, width, radius, spaceCoefficient, rangeCoefficient);
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Window> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Window>(ForwardKernel);
     }
@@ -49,8 +51,8 @@ public static partial class BilateralFilter
         RequireSigma(sigmaSpace, "sigma_space");
         RequireSigma(sigmaRange, "sigma_range");
         var window = new Window(x.H, x.W, radius, -0.5f / (sigmaSpace * sigmaSpace), -0.5f / (sigmaRange * sigmaRange));
-        if (x.Device.RunsOnHost) CpuForward(x, y, window);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, y.View, window);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(x.Length, x.View, y.View, window);
+        else CpuForward(x, y, window);
     }
 
     private static void RequireSigma(float sigma, string name)

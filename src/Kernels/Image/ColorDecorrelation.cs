@@ -27,8 +27,10 @@ public static partial class ColorDecorrelation
     /// <summary>Lucid's color_correlation_svd_sqrt, divided by its largest column norm (as Lucid's _linear_decorrelate_color).</summary>
     public static readonly ColorMatrix Lucid = Normalized(new double[,] { { 0.26, 0.09, 0.02 }, { 0.27, 0.00, -0.05 }, { 0.27, -0.09, 0.03 } });
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ColorMatrix, int> Apply =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ColorMatrix, int>(ApplyKernel);
     }
@@ -45,8 +47,8 @@ public static partial class ColorDecorrelation
         if (x.C != 3) throw new ShapeException($"{inputName}: colour mixing needs 3 channels, got shape {x.ShapeText}");
         y.RequireShape(outputName, [.. x.Shape]);
         if (ReferenceEquals(x, y)) throw new ArgumentException($"colour mixing: {outputName} must be a different tensor from {inputName}");
-        if (x.Device.RunsOnHost) CpuApply(x, y, m);
-        else x.Device.Kernels(a => new Loaded(a)).Apply(x.N * x.H * x.W, x.View, y.View, m, x.H * x.W);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Apply(x.N * x.H * x.W, x.View, y.View, m, x.H * x.W);
+        else CpuApply(x, y, m);
     }
 
     private static ColorMatrix Normalized(double[,] m)

@@ -31,8 +31,10 @@ public static partial class Dft2d
     /// <summary>The spectrum's shape for NCHW images of <paramref name="shape"/>.</summary>
     public static int[] SpectrumShape(IReadOnlyList<int> shape) => [shape[0], shape[1], shape[2], shape[3] / 2 + 1, 2];
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Sizes> SynthesizeColumns =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Sizes>(SynthesizeColumnsKernel);
 
@@ -86,24 +88,22 @@ public static partial class Dft2d
 
     private static void Synthesize(Tensor spectrum, Tensor image, Tensor scratch, Sizes s, bool weighted)
     {
-        if (image.Device.RunsOnHost)
+        if (image.Device.Ilgpu<Loaded>() is not { } k)
         {
             CpuSynthesize(spectrum, image, scratch, s, weighted);
             return;
         }
-        var k = image.Device.Kernels(a => new Loaded(a));
         k.SynthesizeColumns(scratch.Length / 2, spectrum.View, scratch.View, s);
         k.SynthesizeRows(image.Length, scratch.View, image.View, s, weighted ? 1 : 0);
     }
 
     private static void Analyze(Tensor image, Tensor spectrum, Tensor scratch, Sizes s, bool weighted)
     {
-        if (image.Device.RunsOnHost)
+        if (image.Device.Ilgpu<Loaded>() is not { } k)
         {
             CpuAnalyze(image, spectrum, scratch, s, weighted);
             return;
         }
-        var k = image.Device.Kernels(a => new Loaded(a));
         k.AnalyzeRows(scratch.Length / 2, image.View, scratch.View, s);
         k.AnalyzeColumns(spectrum.Length / 2, scratch.View, spectrum.View, s, weighted ? 1 : 0);
     }

@@ -28,8 +28,10 @@ public static partial class DirectionCosine
         public readonly int Item = item;
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Sizes> Values =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Sizes>(ValuesKernel);
 
@@ -42,8 +44,8 @@ public static partial class DirectionCosine
     {
         var s = Check(activation, direction, power, 1f, -1);
         values.RequireShape("direction values", activation.N, s.Positions);
-        if (activation.Device.RunsOnHost) CpuValues(activation, direction, values, s);
-        else activation.Device.Kernels(a => new Loaded(a)).Values(values.Length, activation.View, direction.View, values.View, s);
+        if (activation.Device.Ilgpu<Loaded>() is { } kernels) kernels.Values(values.Length, activation.View, direction.View, values.View, s);
+        else CpuValues(activation, direction, values, s);
     }
 
     /// <summary>gradient += scale * df/da at every position (of batch item <paramref name="item"/> only when it is not negative).</summary>
@@ -51,8 +53,8 @@ public static partial class DirectionCosine
     {
         var s = Check(activation, direction, power, scale, item);
         gradient.RequireShape("direction gradient", [.. activation.Shape]);
-        if (activation.Device.RunsOnHost) CpuAddGradient(activation, direction, gradient, s);
-        else activation.Device.Kernels(a => new Loaded(a)).AddGradient(activation.N * s.Positions, activation.View, direction.View, gradient.View, s);
+        if (activation.Device.Ilgpu<Loaded>() is { } kernels) kernels.AddGradient(activation.N * s.Positions, activation.View, direction.View, gradient.View, s);
+        else CpuAddGradient(activation, direction, gradient, s);
     }
 
     private static Sizes Check(Tensor activation, Tensor direction, float power, float scale, int item)

@@ -16,8 +16,10 @@ public static partial class Diversity
     /// <summary>Lucid's l2_normalize epsilon on the squared norm.</summary>
     public const float Epsilon = 1e-10f;
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> Pairs =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(PairsKernel);
 
@@ -30,8 +32,8 @@ public static partial class Diversity
     {
         gram.RequireRank("diversity gram", 3);
         pairs.RequireShape("diversity pairs", gram.N, gram.N);
-        if (gram.Device.RunsOnHost) CpuPairs(gram, pairs);
-        else gram.Device.Kernels(a => new Loaded(a)).Pairs(pairs.Length, gram.View, pairs.View, gram.N, gram.ItemLength);
+        if (gram.Device.Ilgpu<Loaded>() is { } kernels) kernels.Pairs(pairs.Length, gram.View, pairs.View, gram.N, gram.ItemLength);
+        else CpuPairs(gram, pairs);
     }
 
     /// <summary>gradient = scale * dD/dG from the Gram matrices and their <see cref="Pairs"/>.</summary>
@@ -40,8 +42,8 @@ public static partial class Diversity
         gram.RequireRank("diversity gram", 3);
         pairs.RequireShape("diversity pairs", gram.N, gram.N);
         gradient.RequireShape("diversity gram gradient", [.. gram.Shape]);
-        if (gram.Device.RunsOnHost) CpuGramGradient(gram, pairs, gradient, scale);
-        else gram.Device.Kernels(a => new Loaded(a)).GramGradient(gram.Length, gram.View, pairs.View, gradient.View, gram.N, gram.ItemLength, scale);
+        if (gram.Device.Ilgpu<Loaded>() is { } kernels) kernels.GramGradient(gram.Length, gram.View, pairs.View, gradient.View, gram.N, gram.ItemLength, scale);
+        else CpuGramGradient(gram, pairs, gradient, scale);
     }
 
     private static void PairsKernel(Index1D pair, ArrayView<float> gram, ArrayView<float> pairs, int batch, int item)

@@ -30,8 +30,10 @@ public static partial class GaussianBlur
             (Extent, Stride, Radius, Coefficient) = (extent, stride, radius, coefficient);
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Pass> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Pass>(ForwardKernel);
 
@@ -54,12 +56,11 @@ public static partial class GaussianBlur
     public static void Forward(Tensor x, Tensor scratch, Tensor y, int size, float sigma)
     {
         var (horizontal, vertical) = Plan(x, scratch, y, size, sigma, "gaussian blur");
-        if (x.Device.RunsOnHost)
+        if (x.Device.Ilgpu<Loaded>() is not { } k)
         {
             CpuForward(x, scratch, y, horizontal, vertical);
             return;
         }
-        var k = x.Device.Kernels(a => new Loaded(a));
         k.Forward(x.Length, x.View, scratch.View, horizontal);
         k.Forward(x.Length, scratch.View, y.View, vertical);
     }
@@ -71,12 +72,11 @@ public static partial class GaussianBlur
     public static void Backward(Tensor dy, Tensor scratch, Tensor dx, int size, float sigma)
     {
         var (horizontal, vertical) = Plan(dy, scratch, dx, size, sigma, "gaussian blur backward");
-        if (dy.Device.RunsOnHost)
+        if (dy.Device.Ilgpu<Loaded>() is not { } k)
         {
             CpuBackward(dy, scratch, dx, horizontal, vertical);
             return;
         }
-        var k = dy.Device.Kernels(a => new Loaded(a));
         k.Adjoint(dy.Length, dy.View, scratch.View, vertical);
         k.Adjoint(dy.Length, scratch.View, dx.View, horizontal);
     }

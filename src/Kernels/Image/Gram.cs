@@ -11,8 +11,10 @@ namespace DeepVis.Kernels.Image;
 /// </summary>
 public static partial class Gram
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ForwardKernel);
 
@@ -25,8 +27,8 @@ public static partial class Gram
     {
         var (channels, positions) = Sizes(activation);
         gram.RequireShape("gram matrices", activation.N, channels, channels);
-        if (activation.Device.RunsOnHost) CpuForward(activation, gram, channels, positions);
-        else activation.Device.Kernels(a => new Loaded(a)).Forward(gram.Length, activation.View, gram.View, channels, positions);
+        if (activation.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(gram.Length, activation.View, gram.View, channels, positions);
+        else CpuForward(activation, gram, channels, positions);
     }
 
     /// <summary>activationGradient from gramGradient [N, C, C] at <paramref name="activation"/>.</summary>
@@ -35,9 +37,9 @@ public static partial class Gram
         var (channels, positions) = Sizes(activation);
         gramGradient.RequireShape("gram gradient", activation.N, channels, channels);
         activationGradient.RequireShape("gram input gradient", [.. activation.Shape]);
-        if (activation.Device.RunsOnHost) CpuBackward(activation, gramGradient, activationGradient, channels, positions);
-        else activation.Device.Kernels(a => new Loaded(a)).Backward(activation.Length, activation.View, gramGradient.View,
+        if (activation.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(activation.Length, activation.View, gramGradient.View,
             activationGradient.View, channels, positions);
+        else CpuBackward(activation, gramGradient, activationGradient, channels, positions);
     }
 
     private static (int Channels, int Positions) Sizes(Tensor activation)

@@ -35,8 +35,10 @@ public static partial class ImageStats
     /// <summary>Columns per image in a stats tensor.</summary>
     public const int Count = 4;
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> Compute =
             a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(ComputeKernel);
 
@@ -49,8 +51,8 @@ public static partial class ImageStats
     {
         b.RequireShape("dot operand", [.. a.Shape]);
         result.RequireShape("dot result", a.N);
-        if (a.Device.RunsOnHost) CpuDot(a, b, result);
-        else a.Device.Kernels(k => new Loaded(k)).Dot(new KernelConfig(a.N, GroupReduce.GroupSize(a.Device)), a.View, b.View, result.View, a.ItemLength);
+        if (a.Device.Ilgpu<Loaded>() is { } kernels) kernels.Dot(new KernelConfig(a.N, GroupReduce.GroupSize(a.Device)), a.View, b.View, result.View, a.ItemLength);
+        else CpuDot(a, b, result);
     }
 
     private static void DotKernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> result, int itemLength)
@@ -67,8 +69,8 @@ public static partial class ImageStats
     public static void Compute(Tensor x, Tensor stats)
     {
         stats.RequireShape("image stats", x.N, Count);
-        if (x.Device.RunsOnHost) CpuCompute(x, stats);
-        else x.Device.Kernels(a => new Loaded(a)).Compute(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)), x.View, stats.View, x.ItemLength);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Compute(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)), x.View, stats.View, x.ItemLength);
+        else CpuCompute(x, stats);
     }
 
     private static void ComputeKernel(ArrayView<float> x, ArrayView<float> stats, int itemLength)

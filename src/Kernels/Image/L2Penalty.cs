@@ -11,8 +11,10 @@ namespace DeepVis.Kernels.Image;
 /// </summary>
 public static partial class L2Penalty
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, float> Value =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(ValueKernel);
 
@@ -32,8 +34,8 @@ public static partial class L2Penalty
         RequireFinite(lambda, nameof(lambda));
         stats.RequireShape("l2 penalty stats", stats.N, ImageStats.Count);
         value.RequireShape("l2 penalty value", stats.N);
-        if (stats.Device.RunsOnHost) CpuValue(stats, lambda, value);
-        else stats.Device.Kernels(a => new Loaded(a)).Value(stats.N, stats.View, value.View, lambda);
+        if (stats.Device.Ilgpu<Loaded>() is { } kernels) kernels.Value(stats.N, stats.View, value.View, lambda);
+        else CpuValue(stats, lambda, value);
     }
 
     /// <summary>
@@ -53,8 +55,8 @@ public static partial class L2Penalty
     {
         RequireFinite(lambda, nameof(lambda));
         grad.RequireShape("l2 penalty gradient", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuAddGradient(x, grad, 2f * lambda);
-        else x.Device.Kernels(a => new Loaded(a)).AddGradient(x.Length, x.View, grad.View, 2f * lambda);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.AddGradient(x.Length, x.View, grad.View, 2f * lambda);
+        else CpuAddGradient(x, grad, 2f * lambda);
     }
 
     /// <summary>x *= 1 - factor, in place: the L2 decay regularizer between steps; <paramref name="factor"/> in [0, 1].</summary>
@@ -62,8 +64,8 @@ public static partial class L2Penalty
     {
         if (!(factor >= 0f && factor <= 1f))
             throw new ArgumentException($"l2 decay: factor must lie in [0, 1], got {factor}", nameof(factor));
-        if (x.Device.RunsOnHost) CpuScale(x, 1f - factor);
-        else x.Device.Kernels(a => new Loaded(a)).Scale(x.Length, x.View, 1f - factor);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Scale(x.Length, x.View, 1f - factor);
+        else CpuScale(x, 1f - factor);
     }
 
     private static void RequireFinite(float value, string name)

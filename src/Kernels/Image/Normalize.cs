@@ -65,8 +65,10 @@ public sealed class ChannelStats : IDisposable
 /// </summary>
 public static partial class Normalize
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float> Clamp =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(ClampKernel);
 
@@ -87,32 +89,32 @@ public static partial class Normalize
     public static void Forward(Tensor x, ChannelStats stats, Tensor y)
     {
         Check(x, y, stats, "normalize input", "normalize output");
-        if (x.Device.RunsOnHost) CpuForward(x, stats, y);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, stats.Mean.View, stats.Std.View, y.View, x.H * x.W, x.C);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(x.Length, x.View, stats.Mean.View, stats.Std.View, y.View, x.H * x.W, x.C);
+        else CpuForward(x, stats, y);
     }
 
     /// <summary>dx = dy / std[c]: the gradient of <see cref="Forward"/>.</summary>
     public static void Backward(Tensor dy, ChannelStats stats, Tensor dx)
     {
         Check(dy, dx, stats, "normalize output gradient", "normalize input gradient");
-        if (dy.Device.RunsOnHost) CpuDivide(dy, stats, dx);
-        else dy.Device.Kernels(a => new Loaded(a)).Divide(dy.Length, dy.View, stats.Std.View, dx.View, dy.H * dy.W, dy.C);
+        if (dy.Device.Ilgpu<Loaded>() is { } kernels) kernels.Divide(dy.Length, dy.View, stats.Std.View, dx.View, dy.H * dy.W, dy.C);
+        else CpuDivide(dy, stats, dx);
     }
 
     /// <summary>x = y * std[c] + mean[c]: the inverse of <see cref="Forward"/>.</summary>
     public static void Denormalize(Tensor y, ChannelStats stats, Tensor x)
     {
         Check(y, x, stats, "denormalize input", "denormalize output");
-        if (y.Device.RunsOnHost) CpuDenormalize(y, stats, x);
-        else y.Device.Kernels(a => new Loaded(a)).Inverse(y.Length, y.View, stats.Mean.View, stats.Std.View, x.View, y.H * y.W, y.C);
+        if (y.Device.Ilgpu<Loaded>() is { } kernels) kernels.Inverse(y.Length, y.View, stats.Mean.View, stats.Std.View, x.View, y.H * y.W, y.C);
+        else CpuDenormalize(y, stats, x);
     }
 
     /// <summary>dy = dx * std[c]: the gradient of <see cref="Denormalize"/>.</summary>
     public static void DenormalizeBackward(Tensor dx, ChannelStats stats, Tensor dy)
     {
         Check(dx, dy, stats, "denormalize output gradient", "denormalize input gradient");
-        if (dx.Device.RunsOnHost) CpuMultiply(dx, stats, dy);
-        else dx.Device.Kernels(a => new Loaded(a)).Multiply(dx.Length, dx.View, stats.Std.View, dy.View, dx.H * dx.W, dx.C);
+        if (dx.Device.Ilgpu<Loaded>() is { } kernels) kernels.Multiply(dx.Length, dx.View, stats.Std.View, dy.View, dx.H * dx.W, dx.C);
+        else CpuMultiply(dx, stats, dy);
     }
 
     private static void Check(Tensor input, Tensor output, ChannelStats stats, string inputName, string outputName)
@@ -162,8 +164,8 @@ public static partial class Normalize
     {
         x.RequireRank("clamped image", 4);
         if (x.C != stats.Channels) throw new ShapeException($"clamped image: expected {stats.Channels} channels, got shape {x.ShapeText}");
-        if (x.Device.RunsOnHost) CpuClamp(x, stats, range);
-        else x.Device.Kernels(a => new Loaded(a)).Clamp(x.Length, x.View, stats.Mean.View, stats.Std.View, x.C, x.H * x.W, range);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Clamp(x.Length, x.View, stats.Mean.View, stats.Std.View, x.C, x.H * x.W, range);
+        else CpuClamp(x, stats, range);
     }
 
     private static void ClampKernel(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> std, int channels,

@@ -46,8 +46,10 @@ public static partial class Resize
         public float WeightOf(int i) => (First == i ? 1f - Lambda : 0f) + (Second == i ? Lambda : 0f);
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Sizes> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Sizes>(ForwardKernel);
 
@@ -59,8 +61,8 @@ public static partial class Resize
     public static void Forward(Tensor x, Tensor y)
     {
         var sizes = Plan(x, y, "resize input", "resize output");
-        if (x.Device.RunsOnHost) CpuForward(x, y, sizes);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(y.Length, x.View, y.View, sizes);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(y.Length, x.View, y.View, sizes);
+        else CpuForward(x, y, sizes);
     }
 
     /// <summary>
@@ -70,8 +72,8 @@ public static partial class Resize
     public static void Backward(Tensor dy, Tensor dx)
     {
         var sizes = Plan(dx, dy, "resize input gradient", "resize output gradient");
-        if (dy.Device.RunsOnHost) CpuBackward(dy, dx, sizes);
-        else dy.Device.Kernels(a => new Loaded(a)).Backward(dx.Length, dy.View, dx.View, sizes);
+        if (dy.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(dx.Length, dy.View, dx.View, sizes);
+        else CpuBackward(dy, dx, sizes);
     }
 
     private static Sizes Plan(Tensor input, Tensor output, string inputName, string outputName)

@@ -24,8 +24,10 @@ public static partial class Roll
             (Height, Width, ShiftH, ShiftW) = (height, width, shiftH, shiftW);
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Shift> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Shift>(ForwardKernel);
     }
@@ -45,8 +47,8 @@ public static partial class Roll
         if (ReferenceEquals(input, output))
             throw new ArgumentException($"roll: {outputName} must be a different tensor from {inputName} (a roll cannot run in place)");
         var shift = new Shift(input.H, input.W, Wrap(shiftH, input.H), Wrap(shiftW, input.W));
-        if (input.Device.RunsOnHost) CpuForward(input, output, shift);
-        else input.Device.Kernels(a => new Loaded(a)).Forward(input.Length, input.View, output.View, shift);
+        if (input.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(input.Length, input.View, output.View, shift);
+        else CpuForward(input, output, shift);
     }
 
     private static int Wrap(long shift, int n) => (int)(((shift % n) + n) % n);

@@ -11,8 +11,10 @@ namespace DeepVis.Kernels.Image;
 /// </summary>
 public static partial class Sigmoid
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(ForwardKernel);
 
@@ -24,8 +26,8 @@ public static partial class Sigmoid
     public static void Forward(Tensor x, Tensor y)
     {
         y.RequireShape("sigmoid output", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuForward(x, y);
-        else x.Device.Kernels(a => new Loaded(a)).Forward(x.Length, x.View, y.View);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(x.Length, x.View, y.View);
+        else CpuForward(x, y);
     }
 
     /// <summary>dx = dy y (1 - y), <paramref name="y"/> the forward's output; dx may be dy.</summary>
@@ -33,8 +35,8 @@ public static partial class Sigmoid
     {
         dy.RequireShape("sigmoid output gradient", [.. y.Shape]);
         dx.RequireShape("sigmoid input gradient", [.. y.Shape]);
-        if (y.Device.RunsOnHost) CpuBackward(y, dy, dx);
-        else y.Device.Kernels(a => new Loaded(a)).Backward(y.Length, y.View, dy.View, dx.View);
+        if (y.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(y.Length, y.View, dy.View, dx.View);
+        else CpuBackward(y, dy, dx);
     }
 
     private static void ForwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> y) => y[i] = 1f / (1f + XMath.Exp(-x[i]));

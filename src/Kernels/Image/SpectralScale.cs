@@ -22,8 +22,10 @@ public static partial class SpectralScale
         public readonly float Gain = gain;
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Weights> Apply =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Weights>(ApplyKernel);
     }
@@ -39,8 +41,8 @@ public static partial class SpectralScale
             throw new ShapeException($"spectral scale: a spectrum of {width}-wide images has shape [N, C, H, {width / 2 + 1}, 2], got {x.ShapeText}");
         y.RequireShape("spectral scale output", [.. x.Shape]);
         var weights = new Weights(x.Shape[2], width, decay, gain);
-        if (x.Device.RunsOnHost) CpuApply(x, y, weights);
-        else x.Device.Kernels(a => new Loaded(a)).Apply(x.Length, x.View, y.View, weights);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Apply(x.Length, x.View, y.View, weights);
+        else CpuApply(x, y, weights);
     }
 
     /// <summary>numpy's fftfreq(n)[k]: k / n below the middle, (k - n) / n above.</summary>

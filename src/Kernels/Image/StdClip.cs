@@ -20,8 +20,10 @@ namespace DeepVis.Kernels.Image;
 /// </remarks>
 public static partial class StdClip
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float> Apply =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(ApplyKernel);
     }
@@ -36,8 +38,8 @@ public static partial class StdClip
         RequireK(k);
         stats.RequireShape("std clip stats", x.N, ImageStats.Count);
         y.RequireShape("std clip output", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuApply(x, stats, k, y);
-        else x.Device.Kernels(a => new Loaded(a)).Apply(x.Length, x.View, stats.View, y.View, x.ItemLength, k);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Apply(x.Length, x.View, stats.View, y.View, x.ItemLength, k);
+        else CpuApply(x, stats, k, y);
     }
 
     /// <summary>

@@ -25,8 +25,10 @@ public static partial class TotalVariation
     /// <summary>The epsilon used when none is given: 1e-6, small against unit-scale squared differences.</summary>
     public const float DefaultEpsilon = 1e-6f;
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int, float, float> Value =
             a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, float, float>(ValueKernel);
 
@@ -40,9 +42,9 @@ public static partial class TotalVariation
         RequireArguments(beta, epsilon);
         x.RequireRank("total variation input", 4);
         value.RequireShape("total variation value", x.N);
-        if (x.Device.RunsOnHost) CpuValue(x, value, beta, epsilon);
-        else x.Device.Kernels(a => new Loaded(a)).Value(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Value(new KernelConfig(x.N, GroupReduce.GroupSize(x.Device)),
             x.View, value.View, x.ItemLength, x.H, x.W, beta, epsilon);
+        else CpuValue(x, value, beta, epsilon);
     }
 
     /// <summary>dx = d TV^beta / d x, the gradient of <see cref="Value"/> with every per-image weight 1.</summary>
@@ -62,9 +64,9 @@ public static partial class TotalVariation
         RequireArguments(beta, epsilon);
         x.RequireRank("total variation input", 4);
         dx.RequireShape(what, [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuGradient(x, dx, scale, beta, epsilon, accumulate);
-        else x.Device.Kernels(a => new Loaded(a)).Gradient(x.Length, x.View, dx.View, x.H, x.W,
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Gradient(x.Length, x.View, dx.View, x.H, x.W,
             beta, epsilon, scale, accumulate ? 1 : 0);
+        else CpuGradient(x, dx, scale, beta, epsilon, accumulate);
     }
 
     private static void RequireArguments(float beta, float epsilon)

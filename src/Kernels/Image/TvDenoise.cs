@@ -66,8 +66,10 @@ public static partial class TvDenoise
             (Height, Width, Ratio, Threshold) = (height, width, ratio, threshold);
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Problem> Jacobi =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Problem>(JacobiKernel);
 
@@ -92,7 +94,7 @@ public static partial class TvDenoise
         if (sweeps < 1) throw new ArgumentException($"tv denoise: sweeps must be at least 1, got {sweeps}", nameof(sweeps));
         // mu = 1 / weight, lambda = 2 mu: the shrink threshold 1 / lambda is weight / 2.
         var problem = new Problem(f.H, f.W, PenaltyRatio, weight / PenaltyRatio);
-        var k = f.Device.RunsOnHost ? null : f.Device.Kernels(a => new Loaded(a));
+        var k = f.Device.Ilgpu<Loaded>();
         f.CopyTo(u);
         buffers.Split.Fill(0f);
         var (current, next) = (u, buffers.Scratch);

@@ -10,7 +10,7 @@ namespace DeepVis.Kernels.Runtime;
 
 /// <summary>
 /// The one place that owns the ILGPU context and the accelerator. Every tensor and kernel launch
-/// belongs to a device; kernels are compiled once per device and cached (<see cref="Kernels{T}"/>).
+/// belongs to a device; kernels are compiled once per device and cached (<see cref="Ilgpu{T}"/>).
 /// All launches go to the accelerator's default stream, so they run in order without host syncs.
 /// On the <c>cpu</c> device (<see cref="RunsOnHost"/>) no ILGPU kernel runs: every op calls its plain
 /// C# implementation over the tensors' memory, which an ILGPU CPU accelerator allocates (so tensors,
@@ -104,13 +104,14 @@ public sealed class Device : IDisposable
     }
 
     /// <summary>
-    /// The kernel set <typeparamref name="T"/> for this device, compiled on first use. The cpu device
-    /// refuses: every op runs its CPU version there, and one that does not must fail, not simulate.
+    /// The one place that picks an op's implementation: the kernel set <typeparamref name="T"/> when this
+    /// device launches ILGPU kernels (a GPU, or the <c>cpu-sim</c> simulator), compiled on first use and
+    /// cached; null on the <c>cpu</c> device, where the op runs its CPU version instead. Every op reads
+    /// <c>if (device.Ilgpu&lt;Loaded&gt;() is { } kernels) kernels.Launch(...); else Cpu...(...);</c>: no
+    /// delegate or closure is created per call, and an op without a CPU version has nothing to fall back on.
     /// </summary>
-    public T Kernels<T>(Func<Accelerator, T> load) where T : class =>
-        RunsOnHost
-            ? throw new InvalidOperationException($"{typeof(T).DeclaringType?.Name ?? typeof(T).Name} has no CPU implementation for the cpu device")
-            : (T)_kernels.GetOrAdd(typeof(T), _ => load(Accelerator));
+    public T? Ilgpu<T>() where T : class, IKernelSet<T> =>
+        RunsOnHost ? null : (T)_kernels.GetOrAdd(typeof(T), static (_, accelerator) => T.Load(accelerator), Accelerator);
 
     private long _allocatedBytes;
     private long _peakBytes;

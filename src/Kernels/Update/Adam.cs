@@ -22,8 +22,10 @@ public static partial class Adam
         public readonly float InverseRootCorrection = 1 / MathF.Sqrt(1 - MathF.Pow(beta2, t));
     }
 
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Step> Apply =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Step>(ApplyKernel);
     }
@@ -41,8 +43,8 @@ public static partial class Adam
         if (t < 1) throw new ArgumentOutOfRangeException(nameof(t), t, "Adam's steps count from 1");
         if (beta1 is < 0 or >= 1 || beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), "betas must lie in [0, 1)");
         var step = new Step(rate, t, beta1, beta2, epsilon);
-        if (x.Device.RunsOnHost) CpuApply(x, g, m, v, step);
-        else x.Device.Kernels(a => new Loaded(a)).Apply(x.Length, x.View, g.View, m.View, v.View, step);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Apply(x.Length, x.View, g.View, m.View, v.View, step);
+        else CpuApply(x, g, m, v, step);
     }
 
     private static void ApplyKernel(Index1D i, ArrayView<float> x, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, Step s)

@@ -7,8 +7,10 @@ namespace DeepVis.Kernels.Update;
 /// <summary>Element-wise tensor arithmetic the optimization loop needs: y += a*x (one a, or one per item), y = b*y + x (momentum) and y = a - b.</summary>
 public static partial class Arithmetic
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, float, ArrayView<float>, ArrayView<float>> Axpy =
             a.LoadAutoGroupedStreamKernel<Index1D, float, ArrayView<float>, ArrayView<float>>(AxpyKernel);
 
@@ -26,8 +28,8 @@ public static partial class Arithmetic
     public static void Axpy(float alpha, Tensor x, Tensor y)
     {
         y.RequireShape("axpy accumulator", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuAxpy(alpha, x, y);
-        else x.Device.Kernels(a => new Loaded(a)).Axpy(x.Length, alpha, x.View, y.View);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Axpy(x.Length, alpha, x.View, y.View);
+        else CpuAxpy(alpha, x, y);
     }
 
     /// <summary>y[n, ...] += alpha[n] * x[n, ...], with one factor per batch item on the device.</summary>
@@ -35,16 +37,16 @@ public static partial class Arithmetic
     {
         alpha.RequireShape("per-item factors", x.N);
         y.RequireShape("axpy accumulator", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuAxpyPerItem(alpha, x, y);
-        else x.Device.Kernels(a => new Loaded(a)).AxpyPerItem(x.Length, alpha.View, x.View, y.View, x.ItemLength);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.AxpyPerItem(x.Length, alpha.View, x.View, y.View, x.ItemLength);
+        else CpuAxpyPerItem(alpha, x, y);
     }
 
     /// <summary>y = beta * y + x: a momentum buffer's update (PyTorch's SGD without dampening).</summary>
     public static void ScaleAdd(float beta, Tensor x, Tensor y)
     {
         y.RequireShape("momentum buffer", [.. x.Shape]);
-        if (x.Device.RunsOnHost) CpuScaleAdd(beta, x, y);
-        else x.Device.Kernels(a => new Loaded(a)).ScaleAdd(x.Length, beta, x.View, y.View);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.ScaleAdd(x.Length, beta, x.View, y.View);
+        else CpuScaleAdd(beta, x, y);
     }
 
     /// <summary>y = a - b; y may be a or b.</summary>
@@ -52,8 +54,8 @@ public static partial class Arithmetic
     {
         b.RequireShape("subtrahend", [.. a.Shape]);
         y.RequireShape("difference", [.. a.Shape]);
-        if (a.Device.RunsOnHost) CpuSubtract(a, b, y);
-        else a.Device.Kernels(k => new Loaded(k)).Subtract(a.Length, a.View, b.View, y.View);
+        if (a.Device.Ilgpu<Loaded>() is { } kernels) kernels.Subtract(a.Length, a.View, b.View, y.View);
+        else CpuSubtract(a, b, y);
     }
 
     private static void AxpyKernel(Index1D i, float alpha, ArrayView<float> x, ArrayView<float> y) => y[i] += alpha * x[i];

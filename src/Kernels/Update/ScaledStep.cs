@@ -11,8 +11,10 @@ namespace DeepVis.Kernels.Update;
 /// </summary>
 public static partial class ScaledStep
 {
-    private sealed class Loaded(Accelerator a)
+    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
     {
+        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, int, int, float> Apply =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, int, int, float>(ApplyKernel);
     }
@@ -24,8 +26,8 @@ public static partial class ScaledStep
         stats.RequireShape("step stats", x.N, ImageStats.Count);
         if (column is < 0 or >= ImageStats.Count) throw new ArgumentOutOfRangeException(nameof(column));
         var divisor = mean ? x.ItemLength : 1f;
-        if (x.Device.RunsOnHost) CpuApply(x, g, stats, step, column, divisor);
-        else x.Device.Kernels(a => new Loaded(a)).Apply(x.Length, x.View, g.View, stats.View, step, column, x.ItemLength, divisor);
+        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Apply(x.Length, x.View, g.View, stats.View, step, column, x.ItemLength, divisor);
+        else CpuApply(x, g, stats, step, column, divisor);
     }
 
     private static void ApplyKernel(Index1D i, ArrayView<float> x, ArrayView<float> g, ArrayView<float> stats, float step,

@@ -27,6 +27,28 @@ public sealed record ModelInfo(
     public static ModelInfo KerasCaffe(string arch, int classCount, IReadOnlyList<string>? classes) =>
         new(arch, 3, [103.939f, 116.779f, 123.68f], [1f, 1f, 1f], 224, classCount, "BGR", 255f, classes);
 
+    /// <summary>The largest input side and channel count a model may declare.</summary>
+    public const int MaxSide = 65536;
+
+    /// <summary>
+    /// What is out of range in the description, or null: 1 to 4096 input channels, one mean and one
+    /// non-zero std per channel (all finite), a default size from 1 to <see cref="MaxSide"/>, no negative
+    /// class count, a positive finite input range, RGB or BGR. Checked when a file is read, so that no
+    /// value reaches the normalization or a kernel unchecked.
+    /// </summary>
+    public string? Problem() =>
+        Ranges.Problem("input_channels", 1, Ranges.MaxExtent, InputChannels)
+        ?? (Mean.Length != InputChannels || !Mean.All(float.IsFinite)
+            ? $"attribute 'mean' has {Mean.Length} value{(Mean.Length == 1 ? "" : "s")} [{string.Join(", ", Mean)}]; expected {InputChannels} finite numbers, one per input channel"
+            : null)
+        ?? (Std.Length != InputChannels || !Std.All(s => float.IsFinite(s) && s != 0)
+            ? $"attribute 'std' has {Std.Length} value{(Std.Length == 1 ? "" : "s")} [{string.Join(", ", Std)}]; expected {InputChannels} finite non-zero numbers, one per input channel"
+            : null)
+        ?? Ranges.Problem("default_size", 1, MaxSide, DefaultSize)
+        ?? Ranges.Problem("class_count", 0, int.MaxValue, ClassCount)
+        ?? (InputRange > 0 && float.IsFinite(InputRange) ? null : $"attribute 'input_range' is {InputRange}; expected a positive finite number")
+        ?? (ColorOrder is "RGB" or "BGR" ? null : $"attribute 'color_order' is '{ColorOrder}'; expected RGB or BGR");
+
     /// <summary>
     /// Planar pixels in 0..1 (RGB or grey, [C, H*W]) to the network's input: scaled to InputRange,
     /// reordered to ColorOrder, mean subtracted and divided by std per channel.

@@ -89,6 +89,7 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
                 file.Attribute("input_range").Read<float>(),
                 classes,
                 file.AttributeExists("graph") ? file.Attribute("graph").Read<string>() : null);
+            if (info.Problem() is { } problem) throw new WeightsException($"{path}: {problem}");
             var tensors = new List<WeightTensor>();
             foreach (var child in file.Children())
             {

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using DeepVis.Kernels.Layers;
 using DeepVis.Nets.Layers;
 
 namespace DeepVis.Nets.Zoo;

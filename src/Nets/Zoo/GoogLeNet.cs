@@ -1,4 +1,3 @@
-using DeepVis.Kernels.Layers;
 using DeepVis.Nets.Layers;
 using DeepVis.Nets.Weights;
 

@@ -3,6 +3,7 @@ using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Layers;
+using DeepVis.Ops;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Steps;
 

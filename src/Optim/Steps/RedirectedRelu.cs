@@ -1,4 +1,4 @@
-using DeepVis.Kernels.Layers;
+using DeepVis.Ops;
 using DeepVis.Nets;
 using DeepVis.Nets.Layers;
 

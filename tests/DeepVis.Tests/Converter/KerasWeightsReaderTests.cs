@@ -1,4 +1,5 @@
 using DeepVis.WeightsConverter;
+using DeepVis.Nets.Weights;
 
 namespace DeepVis.Tests.Converter;
 

@@ -4,7 +4,7 @@ using DeepVis.Nets.Zoo;
 using DeepVis.Tests.Support;
 using DeepVis.WeightsConverter;
 using DeepVis.WeightsConverter.Conversion;
-using DeepVis.WeightsConverter.Onnx;
+using DeepVis.Nets.Onnx;
 using Google.Protobuf;
 using Onnx;
 using static DeepVis.Tests.Converter.OnnxGraphs;
@@ -187,7 +187,7 @@ public sealed class OnnxImportTests : IDisposable
     [Fact]
     public void An_unsupported_op_names_the_node_and_the_supported_ops() =>
         Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("Tanh", "/block/act/Tanh", ["x"], "y")),
-            "node '/block/act/Tanh' (Tanh): op 'Tanh' is not supported; DeepVis imports Conv, Relu");
+            "node '/block/act/Tanh' (Tanh): op 'Tanh' is not supported; DeepVis imports Add, AveragePool, BatchNormalization");
 
     [Fact]
     public void Unsupported_attributes_are_refused_not_ignored()

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DeepVis.Kernels.Layers;
+using DeepVis.Ops;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Tests.Reference;
 using DeepVis.Tests.Support;

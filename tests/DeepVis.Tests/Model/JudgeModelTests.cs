@@ -1,6 +1,7 @@
 using DeepVis.Cli.Images;
 using DeepVis.Nets;
 using DeepVis.Nets.Layers;
+using DeepVis.Ops;
 using DeepVis.Optim;
 using DeepVis.Tests.Support;
 

@@ -1,6 +1,7 @@
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Layers;
+using DeepVis.Ops;
 using DeepVis.Optim.Objectives;
 using DeepVis.Tests.Support;
 

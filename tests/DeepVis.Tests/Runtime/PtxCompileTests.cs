@@ -1,6 +1,6 @@
 using System.Reflection;
 using DeepVis.Kernels.Image;
-using DeepVis.Kernels.Layers;
+using DeepVis.Ops;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Backends.EntryPoints;
@@ -13,12 +13,16 @@ namespace DeepVis.Tests.Runtime;
 /// <summary>
 /// Every kernel through ILGPU's CUDA backend, for the H100's sm_90, with no GPU present: the suite
 /// otherwise runs the kernels on the CPU accelerator only, and a construct the PTX backend rejects would
-/// first show on a GPU machine. Kernels are found by convention: static void methods named *Kernel;
-/// those whose first parameter is an index are implicitly grouped, the others explicitly.
+/// first show on a GPU machine. The ops' kernels are found from the registry (each op's kernel classes),
+/// the image, update and GEMM kernels of DeepVis.Kernels by convention; a kernel is a static void method
+/// named *Kernel, implicitly grouped when its first parameter is an index, explicitly otherwise.
 /// </summary>
 public sealed class PtxCompileTests : IDisposable
 {
-    private static readonly Assembly Kernels = typeof(Conv2d).Assembly;
+    private static readonly Assembly[] Kernels = [typeof(Conv2d).Assembly, typeof(Dft2d).Assembly];
+
+    private static readonly Type[] KernelClasses =
+        [.. OpRegistry.All.SelectMany(op => op.Kernels), .. typeof(Dft2d).Assembly.GetTypes()];
 
     private readonly Context _context = Context.Create(builder => builder.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2));
     private readonly PTXBackend _backend;
@@ -29,10 +33,22 @@ public sealed class PtxCompileTests : IDisposable
 
     public void Dispose() => _context.Dispose();
 
-    private static IEnumerable<MethodInfo> KernelMethods() =>
-        Kernels.GetTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
+    private static IEnumerable<MethodInfo> KernelMethods(IEnumerable<Type> types) =>
+        types.SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Where(m => m.Name.EndsWith("Kernel", StringComparison.Ordinal) && m.ReturnType == typeof(void));
+
+    private static IEnumerable<MethodInfo> KernelMethods() => KernelMethods(KernelClasses);
+
+    [Fact]
+    public void Every_registered_op_contributes_kernels_and_no_op_kernel_is_unregistered()
+    {
+        foreach (var op in OpRegistry.All.Where(op => !op.CopiesOnly))
+            Assert.True(KernelMethods(op.Kernels).Any(), $"{op.Name}: none of {string.Join(", ", op.Kernels.Select(k => k.Name))} has a *Kernel method");
+        // An op folder whose kernels are missing from the registry would escape this test and the kernel matrix.
+        var registered = OpRegistry.All.SelectMany(op => op.Kernels).ToHashSet();
+        var stray = KernelMethods(typeof(Conv2d).Assembly.GetTypes()).Select(m => m.DeclaringType!).Where(t => !registered.Contains(t)).Distinct();
+        Assert.Empty(stray);
+    }
 
     private string Compile(MethodInfo kernel)
     {
@@ -93,7 +109,7 @@ public sealed class PtxCompileTests : IDisposable
     public void Tiled_product_compiles_with_shared_tiles_and_register_blocks()
     {
         var generic = Assert.Single(KernelMethods(), m => m.IsGenericMethodDefinition);
-        var problems = Kernels.GetTypes().Where(t => t.IsValueType && t.GetInterface("IGemmProblem") is not null).ToList();
+        var problems = Kernels.SelectMany(a => a.GetTypes()).Where(t => t.IsValueType && t.GetInterface("IGemmProblem") is not null).ToList();
         Assert.Equal(3, problems.Count);
         foreach (var problem in problems)
         {
