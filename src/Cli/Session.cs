@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
@@ -70,7 +70,7 @@ public sealed class Session(Device device, Network network, Random random, strin
         var opened = Kernels.Runtime.Device.Open(device);
         try
         {
-            return new Session(opened, Options.OpenNetwork(opened, weights, output), random, outDir, saveEvery, progress, output);
+            return new Session(opened, Model.OpenNetwork(opened, weights, output), random, outDir, saveEvery, progress, output);
         }
         catch
         {

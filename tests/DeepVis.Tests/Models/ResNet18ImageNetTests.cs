@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Nets;
 using DeepVis.Tests.Support;
 using DeepVis.WeightsConverter.Models;
