@@ -7,14 +7,14 @@ public static class Options
 {
     public static Option<string> Weights() => new("--weights")
     {
-        Description = "the network's weights: DeepVis HDF5 (make one with 'deepvis convert'), an ONNX model, or a model name from 'deepvis models list'",
+        Description = "the network's weights: DeepVis HDF5, an ONNX model, a torchvision .pth or Keras .h5 (converted in memory), or a model name from 'deepvis models list'",
         Required = true,
     };
 
     /// <summary>--weights where the embedded model is the default.</summary>
     public static Option<string?> OptionalWeights() => new("--weights")
     {
-        Description = "DeepVis HDF5 weights, an ONNX model, or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
+        Description = "DeepVis HDF5 weights, an ONNX model, a torchvision .pth or Keras .h5, or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
     };
 
     /// <summary>The path itself when the file exists, else a one-line error naming it.</summary>

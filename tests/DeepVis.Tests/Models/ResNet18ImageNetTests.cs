@@ -68,24 +68,42 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
         }
     }
 
-    /// <summary>The README's three-line library program, verbatim.</summary>
-    [Fact]
-    public void The_readme_program_renders_layer3_channel_12_with_lucids_defaults()
+    /// <summary>
+    /// Runs a user's program as it would run for them: in <paramref name="folder"/> (where its relative
+    /// paths land) with the model store holding the fetched model.
+    /// </summary>
+    private T InUsersFolder<T>(TestWeights.TempFolder folder, Func<T> program)
     {
-        using var folder = new TestWeights.TempFolder();
         using var models = new EnvironmentVariable("DEEPVIS_MODELS", fetched.Folder);
         var before = Environment.CurrentDirectory;
         Environment.CurrentDirectory = folder.Path;
         try
         {
-            using var model = Model.Load("resnet18-imagenet");          // or a path: .h5, .onnx, .pth
-            var image = Render.Channel(model, "layer3:12", size: 128);   // Lucid's defaults
-            image.SaveAsPng("layer3-12.png");
+            return program();
         }
         finally
         {
             Environment.CurrentDirectory = before;
         }
+    }
+
+    private void InUsersFolder(TestWeights.TempFolder folder, Action program) => InUsersFolder(folder, () =>
+    {
+        program();
+        return 0;
+    });
+
+    /// <summary>The README's three-line library program, verbatim.</summary>
+    [Fact]
+    public void The_readme_program_renders_layer3_channel_12_with_lucids_defaults()
+    {
+        using var folder = new TestWeights.TempFolder();
+        InUsersFolder(folder, () =>
+        {
+            using var model = Model.Load("resnet18-imagenet");          // or a path: .h5, .onnx, .pth
+            var image = Render.Channel(model, "layer3:12", size: 128);   // Lucid's defaults
+            image.SaveAsPng("layer3-12.png");
+        });
         var png = TestImages.Read(folder.File("layer3-12.png"), 3);
         Assert.Equal((128, 128), (png.Width, png.Height));
         Assert.True(png.Data.Distinct().Count() > 100, "the render is not a flat picture");
@@ -93,24 +111,12 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
 
     /// <summary>samples/notebooks/render-resnet18.ipynb: its C# cells, run as the notebook runs them.</summary>
     [Fact]
-    public async Task The_notebook_renders_a_channel_and_displays_it_inline()
+    public void The_notebook_renders_a_channel_and_displays_it_inline()
     {
         using var folder = new TestWeights.TempFolder();
-        using var models = new EnvironmentVariable("DEEPVIS_MODELS", fetched.Folder);
-        var before = Environment.CurrentDirectory;
-        Environment.CurrentDirectory = folder.Path;
-        NotebookRunner.Globals notebook;
-        try
-        {
-            notebook = await NotebookRunner.Run(Fixtures.Repo("samples/notebooks/render-resnet18.ipynb"),
-                typeof(Model), typeof(global::DeepVis.Nets.Weights.ModelInfo), typeof(global::DeepVis.Kernels.Runtime.Device));
-        }
-        finally
-        {
-            Environment.CurrentDirectory = before;
-        }
-        var html = Assert.IsType<NotebookRunner.Html>(Assert.Single(notebook.Displayed)).Content;
-        var png = TestImages.Read(new MemoryStream(Convert.FromBase64String(html.Split("base64,")[1].Split('"')[0])), 3);
+        var notebook = InUsersFolder(folder, () => NotebookRunner.Run(Fixtures.Repo("samples/notebooks/render-resnet18.ipynb"),
+            typeof(Model), typeof(global::DeepVis.Nets.Weights.ModelInfo), typeof(global::DeepVis.Kernels.Runtime.Device)).GetAwaiter().GetResult());
+        var png = TestImages.FromHtml(Assert.IsType<NotebookRunner.Html>(Assert.Single(notebook.Displayed)).Content);
         Assert.Equal((128, 128), (png.Width, png.Height));
         Assert.Equal(png.Data, TestImages.Read(folder.File("layer3-12.png"), 3).Data);
     }

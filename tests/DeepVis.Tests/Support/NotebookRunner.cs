@@ -45,7 +45,9 @@ public static class NotebookRunner
     /// <summary>Runs the cells with the assemblies of <paramref name="referenced"/>; returns what they displayed.</summary>
     public static async Task<Globals> Run(string path, params Type[] referenced)
     {
-        var options = ScriptOptions.Default.AddReferences(referenced.Select(t => t.Assembly).Distinct());
+        // The namespaces .NET Interactive's C# kernel imports in every notebook.
+        var options = ScriptOptions.Default.AddReferences(referenced.Select(t => t.Assembly).Distinct())
+            .AddImports("System", "System.Collections.Generic", "System.Linq", "System.Text", "System.Threading.Tasks");
         var globals = new Globals();
         ScriptState<object>? state = null;
         foreach (var cell in CodeCells(path))

@@ -29,6 +29,10 @@ public static class TestImages
         return new Pixels(image.Width, image.Height, grey);
     }
 
+    /// <summary>The RGB pixels of the PNG an HTML <c>img</c> element holds as a data URI.</summary>
+    public static Pixels FromHtml(string html) =>
+        Read(new MemoryStream(Convert.FromBase64String(html.Split("base64,")[1].Split('"')[0])), 3);
+
     /// <summary>Writes interleaved 8-bit pixels (1 grey or 3 RGB components) as a PNG.</summary>
     public static void WritePng(byte[] pixels, int width, int height, int channels, Stream stream)
     {
