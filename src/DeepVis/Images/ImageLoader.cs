@@ -1,4 +1,5 @@
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace DeepVis.Images;
@@ -26,22 +27,43 @@ public static class ImageLoader
     public static PlanarImage Load(string path, int channels) =>
         Read(path, channels, "PNG, JPEG, BMP, TGA or GIF", () =>
         {
-            using var image = Decode(path);
+            var info = Identify(path);
+            if (info.Metadata.GetPngMetadata().BitDepth == PngBitDepth.Bit16) return Load16(path, channels);
+            using var image = Image.Load<Rgb24>(path);
             var bytes = new byte[image.Width * image.Height * 3];
             image.CopyPixelDataTo(bytes);
             return ToPlanar(bytes, image.Width, image.Height, 3, channels);
         });
 
+    /// <summary>A 16-bit PNG: each value's high byte, as stb_image reduces 16 bits to 8 (ImageSharp would round).</summary>
+    private static PlanarImage Load16(string path, int channels)
+    {
+        using var image = Image.Load<Rgb48>(path);
+        var pixels = new Rgb48[image.Width * image.Height];
+        image.CopyPixelDataTo(pixels);
+        var bytes = new byte[pixels.Length * 3];
+        for (var p = 0; p < pixels.Length; p++)
+            (bytes[3 * p], bytes[3 * p + 1], bytes[3 * p + 2]) = ((byte)(pixels[p].R >> 8), (byte)(pixels[p].G >> 8), (byte)(pixels[p].B >> 8));
+        return ToPlanar(bytes, image.Width, image.Height, 3, channels);
+    }
+
     /// <summary>
-    /// Decodes the file (a GIF's frames composited as a viewer shows them) after checking its size;
-    /// every failure is an exception whose first line says what is wrong.
+    /// Decodes the file in 8 bits (a GIF's frames composited as a viewer shows them) after checking its
+    /// size; every failure is an exception whose first line says what is wrong.
     /// </summary>
     internal static Image<Rgb24> Decode(string path)
+    {
+        Identify(path);
+        return Image.Load<Rgb24>(path);
+    }
+
+    /// <summary>The file's header, read without decoding the pixels; a picture above <see cref="MaxPixels"/> is refused.</summary>
+    private static IImageInfo Identify(string path)
     {
         var info = Image.Identify(path) ?? throw new InvalidDataException("not an image ImageSharp recognizes");
         if ((long)info.Width * info.Height > MaxPixels)
             throw new ImageException($"image '{path}' cannot be read: it is {info.Width}x{info.Height} pixels, more than the {MaxPixels / (1024 * 1024)} megapixels DeepVis decodes");
-        return Image.Load<Rgb24>(path);
+        return info;
     }
 
     /// <summary>Decodes an existing file for a model of 1 or 3 channels; what goes wrong in <paramref name="decode"/> becomes one line naming the file.</summary>

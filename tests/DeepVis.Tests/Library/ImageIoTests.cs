@@ -2,6 +2,9 @@ using System.Buffers.Binary;
 using System.Text;
 using DeepVis.Images;
 using DeepVis.Tests.Support;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace DeepVis.Tests.Library;
 
@@ -35,6 +38,19 @@ public sealed class ImageIoTests : IDisposable
         using (var stream = File.Create(_folder.File("rgb.png"))) TestImages.WritePng([10, 200, 30], 1, 1, 3, stream);
         var grey = PlanarImage.Load(_folder.File("rgb.png"), 1);
         Assert.Equal(((10 * 77 + 200 * 150 + 30 * 29) >> 8) / 255f, grey.Data[0]);
+    }
+
+    [Fact]
+    public void A_16_bit_png_keeps_the_high_byte_of_each_value_as_stb_image_did()
+    {
+        // 0x00FF and 0x80FF: rounding would give 1 and 129, the high byte 0 and 128.
+        using (var picture = new Image<Rgb48>(2, 1))
+        {
+            (picture[0, 0], picture[1, 0]) = (new Rgb48(0x00FF, 0x80FF, 0xFFFF), new Rgb48(0x0100, 0x7F80, 0));
+            picture.SaveAsPng(_folder.File("deep.png"), new PngEncoder { BitDepth = PngBitDepth.Bit16, ColorType = PngColorType.Rgb });
+        }
+        var read = PlanarImage.Load(_folder.File("deep.png"));
+        Assert.Equal(new[] { 0, 1, 128, 127, 255, 0 }.Select(v => v / 255f), read.Data);
     }
 
     [Fact]
