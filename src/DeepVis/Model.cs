@@ -14,6 +14,8 @@ namespace DeepVis;
 /// </summary>
 public sealed class Model : IDisposable
 {
+    private IReadOnlyList<LayerInfo>? _layers;
+
     private Model(Device device, Network network, string name) => (Device, Network, Name) = (device, network, name);
 
     /// <summary>The device the network runs on.</summary>
@@ -29,7 +31,7 @@ public sealed class Model : IDisposable
     public ModelInfo Info => Network.Info;
 
     /// <summary>Every node with its output shape at the model's default input size.</summary>
-    public IReadOnlyList<LayerInfo> Layers => LayerInfo.Of(Network, Info.DefaultSize);
+    public IReadOnlyList<LayerInfo> Layers => _layers ??= LayerInfo.Of(Network, Info.DefaultSize);
 
     /// <summary>The names <see cref="Load"/> and <see cref="Get"/> take besides paths.</summary>
     public static IReadOnlyList<string> KnownNames => [.. KnownModels.All.Select(m => m.Name)];
