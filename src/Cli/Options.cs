@@ -1,8 +1,4 @@
 using System.CommandLine;
-using DeepVis.Kernels.Runtime;
-using DeepVis.Nets;
-using DeepVis.WeightsConverter.Conversion;
-using DeepVis.WeightsConverter.Models;
 
 namespace DeepVis.Cli;
 
@@ -11,37 +7,15 @@ public static class Options
 {
     public static Option<string> Weights() => new("--weights")
     {
-        Description = "the network's weights: DeepVis HDF5 (make one with 'deepvis convert'), an ONNX model, or a model name from 'deepvis models list'",
+        Description = "the network's weights: DeepVis HDF5, an ONNX model, a torchvision .pth or Keras .h5 (converted in memory), or a model name from 'deepvis models list'",
         Required = true,
     };
 
     /// <summary>--weights where the embedded model is the default.</summary>
     public static Option<string?> OptionalWeights() => new("--weights")
     {
-        Description = "DeepVis HDF5 weights, an ONNX model, or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
+        Description = "DeepVis HDF5 weights, an ONNX model, a torchvision .pth or Keras .h5, or a model name from 'deepvis models list' (default: the embedded Fashion-MNIST mini-vgg)",
     };
-
-    /// <summary>
-    /// The network <paramref name="weights"/> names: a DeepVis HDF5 file, an ONNX model converted in
-    /// memory (what it assumes about normalization is said on <paramref name="notes"/>), or a model
-    /// fetched by 'deepvis models get'.
-    /// </summary>
-    public static Network LoadNetwork(Device device, string weights, TextWriter notes)
-    {
-        var path = WeightsPath(weights);
-        return Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)
-            ? Network.Build(device, ModelConverter.Convert(path, new ConvertOptions(), notes))
-            : Network.Load(device, path);
-    }
-
-    /// <summary>The network <paramref name="weights"/> names, or the embedded Fashion-MNIST mini-vgg when it names none.</summary>
-    public static Network OpenNetwork(Device device, string? weights, TextWriter notes) =>
-        weights is null ? DefaultModel.Load(device) : LoadNetwork(device, weights, notes);
-
-    /// <summary>The file <paramref name="weights"/> names: its own path, else a fetched model's file.</summary>
-    public static string WeightsPath(string weights) =>
-        File.Exists(weights) ? weights : ModelStore.Default.Resolve(weights) ?? throw new UserException(
-            $"weights file '{weights}' does not exist, nor is it a model name ({string.Join(", ", KnownModels.All.Select(m => m.Name))})");
 
     /// <summary>The path itself when the file exists, else a one-line error naming it.</summary>
     public static string ExistingFile(string path, string what) =>

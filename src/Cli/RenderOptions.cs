@@ -83,14 +83,4 @@ public sealed class RenderOptions
         if (settings.Problem() is { } problem) throw new UserException(problem);
         return settings;
     }
-
-    /// <summary>Image n of a render's pixels (0..1, the network's channel order) as an RGB or grey picture.</summary>
-    public static Images.PlanarImage Picture(RenderResult result, int n, Nets.Weights.ModelInfo info)
-    {
-        var (channels, plane) = (result.Shape[1], result.Shape[2] * result.Shape[3]);
-        var data = new float[channels * plane];
-        for (var c = 0; c < channels; c++)
-            Array.Copy(result.Pixels, (n * channels + c) * plane, data, (info.ColorOrder == "BGR" ? channels - 1 - c : c) * plane, plane);
-        return new Images.PlanarImage(channels, result.Shape[2], result.Shape[3], data);
-    }
 }

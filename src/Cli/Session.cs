@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
@@ -70,7 +70,7 @@ public sealed class Session(Device device, Network network, Random random, strin
         var opened = Kernels.Runtime.Device.Open(device);
         try
         {
-            return new Session(opened, Options.OpenNetwork(opened, weights, output), random, outDir, saveEvery, progress, output);
+            return new Session(opened, Model.OpenNetwork(opened, weights, output), random, outDir, saveEvery, progress, output);
         }
         catch
         {
@@ -91,21 +91,7 @@ public sealed class Session(Device device, Network network, Random random, strin
         Prepare([.. paths.Select(p => ImageLoader.Load(p, Network.Info.InputChannels))], height, width);
 
     /// <summary>Decoded images (in the model's channels) as one normalized batch at height x width.</summary>
-    public float[] Prepare(IReadOnlyList<PlanarImage> images, int height, int width)
-    {
-        var channels = Network.Info.InputChannels;
-        var batch = new float[images.Count * channels * height * width];
-        using var resized = new Tensor(Device, 1, channels, height, width);
-        for (var i = 0; i < images.Count; i++)
-        {
-            var image = images[i];
-            using var original = Tensor.FromArray(Device, Network.Info.Normalize(image.Data, image.Height * image.Width),
-                1, channels, image.Height, image.Width);
-            Resize.Forward(original, resized);
-            resized.ToArray().CopyTo(batch, i * resized.Length);
-        }
-        return batch;
-    }
+    public float[] Prepare(IReadOnlyList<PlanarImage> images, int height, int width) => NetworkInput.Prepare(Network, images, height, width);
 
     /// <summary>
     /// Runs an optimization with progress reports (about 50 per run) and, with --save-every K, saves

@@ -16,6 +16,13 @@ public sealed record DreamSettings(int Iterations, float Step, int Jitter);
 /// </summary>
 public sealed record DreamResult(float[] Image, float StartObjective, float EndObjective);
 
+/// <summary>
+/// Where a dream runs: the size nearest the one asked that the layers accept, and the octaves from
+/// smallest to that size, each snapped the same way (fewer than asked where small ones coincide or
+/// fall below <paramref name="Minimum"/>, the smallest side the layers take).
+/// </summary>
+public sealed record DreamPyramid(int Height, int Width, IReadOnlyList<(int H, int W)> Octaves, int Minimum);
+
 /// <summary>Runs one octave's optimization and returns its last loss; the CLI's runner adds progress and frames.</summary>
 public delegate float[] OctaveRunner(ImageOptimizer optimizer, int octave);
 
@@ -27,6 +34,27 @@ public delegate float[] OctaveRunner(ImageOptimizer optimizer, int octave);
 /// </summary>
 public static class DeepDream
 {
+    /// <summary>
+    /// The pyramid for an image of <paramref name="height"/> x <paramref name="width"/>: <paramref name="count"/>
+    /// octaves, each <paramref name="scale"/> times smaller than the next; a size below what the layers
+    /// take is a <see cref="SettingsException"/>.
+    /// </summary>
+    public static DreamPyramid Pyramid(Network network, IReadOnlyList<NetworkLayer> layers, int height, int width, int count, float scale)
+    {
+        var minimum = InputSize.Minimum(network, [.. layers]);
+        if (height < minimum || width < minimum)
+            throw new SettingsException($"size {height}x{width} is too small for this {network.Info.Arch}: it needs at least {minimum}x{minimum}");
+        // Every octave is snapped to sides the layers accept (all sides for most networks).
+        var sides = InputSize.Sides(network, [.. layers], 2 * Math.Max(height, width));
+        var (h, w) = (InputSize.Nearest(sides, height), InputSize.Nearest(sides, width));
+        var octaves = Octaves.Sizes(h, w, count, scale, minimum)
+            .Select(o => (H: InputSize.Nearest(sides, o.H), W: InputSize.Nearest(sides, o.W))).Distinct().ToList();
+        return new DreamPyramid(h, w, octaves, minimum);
+    }
+
+    /// <summary>The largest random shift per step when none is given: 32 pixels per 224 of the smaller side, at least 1.</summary>
+    public static int DefaultJitter(int height, int width) => Math.Max(1, (int)Math.Round(32.0 * Math.Min(height, width) / 224));
+
     /// <param name="image">the normalized original at the full size, the last of <paramref name="octaves"/></param>
     public static DreamResult Run(Network network, IReadOnlyList<NetworkLayer> layers, float[] image,
         IReadOnlyList<(int H, int W)> octaves, DreamSettings settings, Random random, OctaveRunner? run = null)

@@ -14,7 +14,7 @@ public sealed record AtlasModel(string Name, string Arch, int Channels, string S
     /// <summary>The model --weights names (null: the embedded one), loaded as <paramref name="network"/>.</summary>
     public static AtlasModel Of(string? weights, Nets.Network network)
     {
-        var path = weights is null ? null : Options.WeightsPath(weights);
+        var path = weights is null ? null : Model.WeightsPath(weights);
         using var stream = path is null ? DefaultModel.Open() : File.OpenRead(path);
         return new AtlasModel(Path.GetFileNameWithoutExtension(path ?? DefaultModel.ResourceName), network.Info.Arch, network.Info.InputChannels,
             AtlasManifest.Digest(stream), weights);

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Render;
 using Progress = DeepVis.Optim.Progress;
@@ -81,7 +81,7 @@ public sealed class AtlasRenderer
         for (var n = 0; n < channels.Count; n++)
         {
             var stem = AtlasSite.ChannelStem(layer, channels[n]);
-            ImageSaver.SavePng(RenderOptions.Picture(rendered, n, network.Info), _session.OutPath(stem + ".png"));
+            ImageSaver.SavePng(PlanarImage.FromRender(rendered, n, network.Info), _session.OutPath(stem + ".png"));
             var (activations, top) = Examples(layer, channels[n], stem);
             result.Add(new AtlasChannel(layer.Address, channels[n], seeds[n], rendered.Start[n], rendered.End[n], stem + ".png", activations, top));
         }

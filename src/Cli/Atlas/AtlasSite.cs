@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DeepVis.Cli.Images;
+using DeepVis.Images;
 using static System.Net.WebUtility;
 
 namespace DeepVis.Cli.Atlas;

@@ -1,4 +1,4 @@
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Optim;
 
 namespace DeepVis.Cli.Commands;
@@ -45,12 +45,8 @@ public static class DreamCommand
             var network = session.Network;
             var targets = result.GetValue(layers)!.Select(network.Resolve).ToList();
             var (askedH, askedW) = requested ?? OwnSize(imagePath, network.Info.InputChannels);
-            var minimum = InputSize.Minimum(network, targets);
-            if (askedH < minimum || askedW < minimum)
-                throw new UserException($"size {askedH}x{askedW} is too small for this {network.Info.Arch}: it needs at least {minimum}x{minimum}");
-            // Every octave is snapped to sides the layers accept (all sides for most networks).
-            var sides = InputSize.Sides(network, targets, 2 * Math.Max(askedH, askedW));
-            var (height, width) = (InputSize.Nearest(sides, askedH), InputSize.Nearest(sides, askedW));
+            var pyramid = DeepDream.Pyramid(network, targets, askedH, askedW, octaveCount, scale);
+            var (height, width, sizes) = (pyramid.Height, pyramid.Width, pyramid.Octaves);
             if ((height, width) != (askedH, askedW))
                 output.WriteLine($"dream: {askedH}x{askedW} does not fit this {network.Info.Arch} up to {string.Join(", ", targets.Select(t => t.Name))} " +
                     $"(square sizes that fit: {network.SizesThatFit(targets)}): dreaming at {height}x{width}");
@@ -58,11 +54,9 @@ public static class DreamCommand
             var name = $"{stem}-dream.png";
             var outPath = Options.WritableOutput(session.OutPath(name), imagePath);
 
-            var sizes = Octaves.Sizes(height, width, octaveCount, scale, minimum)
-                .Select(o => (H: InputSize.Nearest(sides, o.H), W: InputSize.Nearest(sides, o.W))).Distinct().ToList();
             if (sizes.Count < octaveCount)
-                output.WriteLine($"dream: {sizes.Count} of {octaveCount} octaves fit: this {network.Info.Arch} needs at least {minimum}x{minimum}");
-            var shift = result.GetValue(jitter) ?? Math.Max(1, (int)Math.Round(32.0 * Math.Min(height, width) / 224));
+                output.WriteLine($"dream: {sizes.Count} of {octaveCount} octaves fit: this {network.Info.Arch} needs at least {pyramid.Minimum}x{pyramid.Minimum}");
+            var shift = result.GetValue(jitter) ?? DeepDream.DefaultJitter(height, width);
             var settings = new DreamSettings(steps, InputSize.PixelLevels(network.Info, step), shift);
             var dream = DeepDream.Run(network, targets, session.LoadImages([imagePath], height, width), sizes, settings, session.Random,
                 (optimizer, k) => session.Optimize(optimizer, steps, $"dream octave {k + 1}/{sizes.Count} {sizes[k].H}x{sizes[k].W}",

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeepVis.Cli.Images;
+using DeepVis.Images;
 using Device = DeepVis.Kernels.Runtime.Device;
 using DeepVis.Optim;
 using DeepVis.Optim.Objectives;
@@ -133,7 +134,7 @@ public static class FiltersCommand
                     optimizer.Run(settings.Steps, Math.Max(1, settings.Steps / 50), session.Random, report)));
             for (var n = 0; n < chunk.Length; n++)
             {
-                place(chunk[n], RenderOptions.Picture(rendered, n, session.Network.Info));
+                place(chunk[n], PlanarImage.FromRender(rendered, n, session.Network.Info));
                 activations.Add(new FilterActivation(chunk[n], rendered.Start[n], rendered.End[n]));
             }
         }

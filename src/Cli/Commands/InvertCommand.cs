@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Optim;

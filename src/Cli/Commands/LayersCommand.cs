@@ -21,7 +21,7 @@ public static class LayersCommand
         command.SetAction(result =>
         {
             using var dev = Device.Open(result.GetValue(device));
-            using var network = Options.LoadNetwork(dev, result.GetValue(weights)!, output);
+            using var network = Model.OpenNetwork(dev, result.GetValue(weights)!, output);
             var side = result.GetValue(size) ?? network.Info.DefaultSize;
             if (side < 1) throw new UserException($"--size must be a positive number of pixels, got {side}");
             Print(network, side, output);
@@ -34,18 +34,19 @@ public static class LayersCommand
     {
         var info = network.Info;
         output.WriteLine($"{info.Arch}: input {info.InputChannels}x{side}x{side} ({info.ColorOrder}, range 0..{info.InputRange}), {info.ClassCount} classes");
-        var (shapes, misfit) = Shapes(network, side);
-        if (shapes.All(shape => shape is null)) throw new UserException($"input size {side}x{side} does not fit {info.Arch}: {misfit}");
-        var rows = network.Layers.Select(l => new[]
+        var layers = LayerInfo.Of(network, side);
+        var misfit = layers.FirstOrDefault(l => l.Problem is not null) is { } first ? $"{first.Address}: {first.Problem}" : null;
+        if (layers.All(l => l.OutputShape is null)) throw new UserException($"input size {side}x{side} does not fit {info.Arch}: {misfit}");
+        var rows = layers.Select(l => new[]
         {
-            l.Index.ToString(), l.Address, string.Join(", ", l.Aliases), l.Layer.Type, l.Layer.Details,
-            Inputs(l), shapes[l.Index] is { } shape ? Tensor.Format(shape) : "does not fit", l.Layer.ParameterCount.ToString("N0"), l.Note ?? "",
+            l.Index.ToString(), l.Address, string.Join(", ", l.Aliases), l.Type, l.Details,
+            Inputs(l), l.OutputShape is { } shape ? Tensor.Format(shape) : "does not fit", l.Parameters.ToString("N0"), l.Note ?? "",
         }).ToList();
         string[] header = ["index", "address", "aliases", "type", "details", "inputs", "output", "parameters", "note"];
         var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
         output.WriteLine(string.Join("  ", header.Select((h, c) => h.PadRight(widths[c]))).TrimEnd());
         foreach (var row in rows) output.WriteLine(string.Join("  ", row.Select((v, c) => v.PadRight(widths[c]))).TrimEnd());
-        output.WriteLine($"total parameters: {network.Layers.Sum(l => l.Layer.ParameterCount):N0}");
+        output.WriteLine($"total parameters: {layers.Sum(l => l.Parameters):N0}");
         output.WriteLine("name a layer by its address or an alias; '#N' is the layer at index N (a bare N too, where no layer is named N)");
         if (misfit is not null) output.WriteLine($"at {side}x{side} the layers marked 'does not fit' cannot run; the first: {misfit}");
         if (network.Layers.Any(l => l.Layer.Type.Contains('+')))
@@ -53,32 +54,7 @@ public static class LayersCommand
                 "the node answers to the BatchNorm's address, and the convolution's own address names it in an error.");
     }
 
-    /// <summary>
-    /// Each node's output shape at the size, null for a node that does not fit or reads one that does
-    /// not (a graph's later layers may need a particular size), and the first misfit's message.
-    /// </summary>
-    private static (int[]?[] Shapes, string? Misfit) Shapes(Network network, int side)
-    {
-        var input = new[] { 1, network.Info.InputChannels, side, side };
-        var shapes = new int[]?[network.Layers.Count];
-        string? misfit = null;
-        foreach (var l in network.Layers)
-        {
-            var reads = l.Inputs.Select(i => i == Network.InputIndex ? input : shapes[i]).ToList();
-            if (reads.Any(shape => shape is null)) continue;
-            try
-            {
-                shapes[l.Index] = l.Layer.OutputShape([.. reads.Select(shape => shape!)]);
-            }
-            catch (ShapeException e)
-            {
-                misfit ??= $"{l.Address}: {e.Message}";
-            }
-        }
-        return (shapes, misfit);
-    }
-
     /// <summary>The indices of the nodes a node reads, "input" for the network input.</summary>
-    private static string Inputs(NetworkLayer l) =>
+    private static string Inputs(LayerInfo l) =>
         string.Join(",", l.Inputs.Select(i => i == Network.InputIndex ? "input" : i.ToString()));
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using PureHDF;
@@ -30,7 +30,7 @@ public static class ProbeCommand
             if ((inputPath is null) == (imagePath is null)) throw new UserException("give exactly one of --input INPUT.h5 or --image IMAGE");
             var target = Options.WritableOutput(result.GetValue(outPath)!, inputPath, imagePath, result.GetValue(weights));
             using var dev = Device.Open(result.GetValue(device));
-            using var network = Options.LoadNetwork(dev, result.GetValue(weights)!, output);
+            using var network = Model.OpenNetwork(dev, result.GetValue(weights)!, output);
             var (data, shape) = inputPath is not null ? ReadInput(inputPath) : ReadImage(imagePath!, network);
             if (shape[1] != network.Info.InputChannels)
                 throw new UserException($"input has {shape[1]} channels, {network.Info.Arch} takes {network.Info.InputChannels}");

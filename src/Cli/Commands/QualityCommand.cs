@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Cli.Quality;
 using DeepVis.Nets;
 using DeepVis.Optim;
@@ -168,7 +168,7 @@ public static class QualityCommand
     /// <summary>The judge of --judge: a model that reads the same images (channels, size, colour order) and has as many classes.</summary>
     private static Nets.Network Judge(Session session, string weights, TextWriter output)
     {
-        var (model, judge) = (session.Network.Info, Options.LoadNetwork(session.Device, weights, output));
+        var (model, judge) = (session.Network.Info, Model.OpenNetwork(session.Device, weights, output));
         var size = model.DefaultSize;
         var problem = judge.Info.InputChannels != model.InputChannels ? $"it reads {judge.Info.InputChannels} channels, the model {model.InputChannels}"
             : model.InputChannels == 3 && judge.Info.ColorOrder != model.ColorOrder ? $"it reads {judge.Info.ColorOrder}, the model {model.ColorOrder}"

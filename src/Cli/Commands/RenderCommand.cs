@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Optim;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Render;
@@ -76,7 +77,7 @@ public static class RenderCommand
             }
             var paths = SaveAll(session, rendered, FileName);
             var sheet = new ContactSheet([.. Enumerable.Range(0, images).Select(n => n.ToString())], network.Info.InputChannels, pixels, pixels);
-            for (var n = 0; n < images; n++) sheet.Place(n, RenderOptions.Picture(rendered, n, network.Info));
+            for (var n = 0; n < images; n++) sheet.Place(n, PlanarImage.FromRender(rendered, n, network.Info));
             var sheetPath = session.OutPath("render-sheet.png");
             ImageSaver.SavePng(sheet.Image, sheetPath);
             for (var n = 0; n < images; n++) output.WriteLine($"image {n}: objective {rendered.Start[n]:G4} -> {rendered.End[n]:G4}");
@@ -97,7 +98,7 @@ public static class RenderCommand
         for (var n = 0; n < result.Shape[0]; n++)
         {
             var path = session.OutPath(name(n) + ".png");
-            ImageSaver.SavePng(RenderOptions.Picture(result, n, session.Network.Info), path);
+            ImageSaver.SavePng(PlanarImage.FromRender(result, n, session.Network.Info), path);
             paths.Add(path);
         }
         return paths;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using DeepVis.Cli.Atlas;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Nets;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Render;
@@ -142,7 +142,7 @@ public sealed class RenderJobQueue : IDisposable
             run: (optimizer, _) => optimizer.Run(job.Steps, Math.Max(1, job.Steps / 50), source, Report));
         Directory.CreateDirectory(_session.OutPath(RendersFolder));
         var file = $"{RendersFolder}/{seed:x8}.png";
-        ImageSaver.SavePng(RenderOptions.Picture(rendered, 0, _session.Network.Info), _session.OutPath(file));
+        ImageSaver.SavePng(PlanarImage.FromRender(rendered, 0, _session.Network.Info), _session.OutPath(file));
         (job.Result, job.Start, job.End) = (file, rendered.Start[0], rendered.End[0]);
     }
 

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using DeepVis.Cli.Atlas;
 using DeepVis.Cli.Images;
 using DeepVis.Tests.Support;
-using StbImageSharp;
 
 namespace DeepVis.Tests.Cli;
 
@@ -61,7 +60,7 @@ public sealed class AtlasCommandTests : IDisposable
         Assert.True(manifest.Channels.Count(c => c.End > c.Start) >= 18, string.Join(", ", manifest.Channels.Select(c => $"{c.Start}->{c.End}")));
         var sheet = new ContactSheet([.. Enumerable.Range(0, 12).Select(c => c.ToString())], 1, 28, 28);
         using var stream = File.OpenRead(Path.Combine(site, "features.5", AtlasSite.SheetFile));
-        var image = ImageResult.FromStream(stream, ColorComponents.Grey);
+        var image = TestImages.Read(stream, 1);
         Assert.Equal((sheet.Image.Width, sheet.Image.Height), (image.Width, image.Height));
     }
 
@@ -86,7 +85,7 @@ public sealed class AtlasCommandTests : IDisposable
     private static byte[] Pixels(string png)
     {
         using var stream = File.OpenRead(png);
-        return ImageResult.FromStream(stream, ColorComponents.Grey).Data;
+        return TestImages.Read(stream, 1).Data;
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class ClassLookupTests
     private static int Resolve(string text) => ClassLookup.Resolve(text, Fashion, Fashion.Length);
 
     private static string Error(string text, IReadOnlyList<string>? names = null, int count = 10) =>
-        Assert.Throws<UserException>(() => ClassLookup.Resolve(text, names ?? Fashion, count)).Message;
+        Assert.Throws<SettingsException>(() => ClassLookup.Resolve(text, names ?? Fashion, count)).Message;
 
     [Theory]
     [InlineData("0", 0)]
@@ -44,7 +44,7 @@ public sealed class ClassLookupTests
     public void Duplicate_names_are_ambiguous()
     {
         string[] names = ["crane", "dog", "crane"];
-        Assert.Contains("matches 0 'crane', 2 'crane'", Assert.Throws<UserException>(() => ClassLookup.Resolve("crane", names, 3)).Message);
+        Assert.Contains("matches 0 'crane', 2 'crane'", Assert.Throws<SettingsException>(() => ClassLookup.Resolve("crane", names, 3)).Message);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class ClassLookupTests
     public void Closeness_uses_the_best_comma_separated_part_of_a_name()
     {
         string[] names = ["goldfish, Carassius auratus", "tench, Tinca tinca", "great white shark"];
-        Assert.StartsWith("unknown class 'tenhc'; closest: 1 'tench, Tinca tinca'", Assert.Throws<UserException>(() => ClassLookup.Resolve("tenhc", names, 3)).Message);
+        Assert.StartsWith("unknown class 'tenhc'; closest: 1 'tench, Tinca tinca'", Assert.Throws<SettingsException>(() => ClassLookup.Resolve("tenhc", names, 3)).Message);
     }
 
     [Theory]
@@ -74,7 +74,7 @@ public sealed class ClassLookupTests
     {
         Assert.Equal(4, ClassLookup.Resolve("4", null, 5));
         Assert.Contains("class 'coat': the model has no class names; give an index 0 to 4",
-            Assert.Throws<UserException>(() => ClassLookup.Resolve("coat", null, 5)).Message);
+            Assert.Throws<SettingsException>(() => ClassLookup.Resolve("coat", null, 5)).Message);
     }
 
     [Theory]

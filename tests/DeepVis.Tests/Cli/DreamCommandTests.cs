@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DeepVis.Tests.Support;
-using StbImageSharp;
 
 namespace DeepVis.Tests.Cli;
 
@@ -16,7 +15,7 @@ public sealed class DreamCommandTests : IDisposable
         var path = _folder.File(name);
         var pixels = Enumerable.Range(0, 28 * 28).Select(i => (byte)(128 + 100 * Math.Sin(i * 0.21))).ToArray();
         using var stream = File.Create(path);
-        new StbImageWriteSharp.ImageWriter().WritePng(pixels, 28, 28, StbImageWriteSharp.ColorComponents.Grey, stream);
+        TestImages.WritePng(pixels, 28, 28, 1, stream);
         return path;
     }
 
@@ -32,7 +31,7 @@ public sealed class DreamCommandTests : IDisposable
         Assert.Contains("4 of 5 octaves fit", run.Output);
         using (var stream = File.OpenRead(_folder.File("out/shirt-dream.png")))
         {
-            var image = ImageResult.FromStream(stream, ColorComponents.Grey);
+            var image = TestImages.Read(stream, 1);
             Assert.Equal((32, 40), (image.Width, image.Height));
         }
         var match = Regex.Match(run.Output, @"features\.6 \+ features\.9: (\S+) -> (\S+);");
@@ -51,7 +50,7 @@ public sealed class DreamCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("dream: 31x45 does not fit this cntk-block up to block (square sizes that fit: multiples of 2 from 2 (2, 4, 6, 8, ...)): dreaming at 32x46", run.Output);
         using var stream = File.OpenRead(_folder.File("out/shirt-dream.png"));
-        var image = ImageResult.FromStream(stream, ColorComponents.RedGreenBlue);
+        var image = TestImages.Read(stream, 3);
         Assert.Equal((46, 32), (image.Width, image.Height));
     }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using DeepVis.Cli.Images;
 using DeepVis.Tests.Support;
-using StbImageSharp;
 
 namespace DeepVis.Tests.Cli;
 
@@ -14,10 +13,10 @@ public sealed class FiltersCommandTests : IDisposable
     private string[] Args(params string[] extra) =>
         ["filters", "--weights", _folder.MiniVgg(), "--device", "cpu", "--quiet", "--out", _folder.File("out"), .. extra];
 
-    private static ImageResult Read(string path)
+    private static TestImages.Pixels Read(string path)
     {
         using var stream = File.OpenRead(path);
-        return ImageResult.FromStream(stream, ColorComponents.Grey);
+        return TestImages.Read(stream, 1);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class LayersAndProbeCommandTests : IDisposable
         var image = _folder.File("rgb.png");
         var pixels = Enumerable.Range(0, 30 * 20 * 3).Select(i => (byte)(i * 7)).ToArray();
         using (var stream = File.Create(image))
-            new StbImageWriteSharp.ImageWriter().WritePng(pixels, 30, 20, StbImageWriteSharp.ColorComponents.RedGreenBlue, stream);
+            TestImages.WritePng(pixels, 30, 20, 3, stream);
         var output = _folder.File("out.h5");
         var run = CliRun.Of("probe", "--weights", _folder.MiniVgg(), "--image", image, "--layer", "logits", "--out", output);
         Assert.Equal(0, run.ExitCode);

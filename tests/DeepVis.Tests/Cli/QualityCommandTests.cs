@@ -19,7 +19,7 @@ public sealed class QualityCommandTests : IDisposable
                 for (var x = 0; x < 28; x++)
                     pixels[y * 28 + x] = (byte)((x is > 7 and < 20 && y is > 7 and < 20) == (i == 0) ? 230 : 10);
             using var file = File.Create(Path.Combine(folder, $"sample-{i}.png"));
-            new StbImageWriteSharp.ImageWriter().WritePng(pixels, 28, 28, StbImageWriteSharp.ColorComponents.Grey, file);
+            TestImages.WritePng(pixels, 28, 28, 1, file);
         }
         File.WriteAllText(Path.Combine(folder, "README.txt"), "not an image: skipped");
         return folder;

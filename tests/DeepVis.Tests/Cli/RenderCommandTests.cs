@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using DeepVis.Cli.Images;
 using DeepVis.Tests.Support;
-using StbImageSharp;
 
 namespace DeepVis.Tests.Cli;
 
@@ -33,13 +32,13 @@ public sealed class RenderCommandTests : IDisposable
             var (start, end) = Rise(run.Output, n);
             Assert.True(end > start + 0.3f, $"image {n}: {start} -> {end}");
             using var stream = File.OpenRead(_folder.File($"out/render-{n}.png"));
-            var image = ImageResult.FromStream(stream, ColorComponents.Grey);
+            var image = TestImages.Read(stream, 1);
             Assert.Equal((28, 28), (image.Width, image.Height));
         }
         Assert.Matches(@"objective: \S+", run.Output);
         var layout = new ContactSheet(["0", "1"], 1, 28, 28);
         using var sheet = File.OpenRead(_folder.File("out/render-sheet.png"));
-        Assert.Equal(layout.Image.Width, ImageResult.FromStream(sheet, ColorComponents.Grey).Width);
+        Assert.Equal(layout.Image.Width, TestImages.Read(sheet, 1).Width);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using DeepVis.Cli.Commands;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Cli.Quality;
 using DeepVis.Nets;
 using DeepVis.Optim;
@@ -16,7 +16,7 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
     [Fact]
     public void The_embedded_model_classifies_every_shipped_sample_as_its_file_name_says()
     {
-        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        using var network = global::DeepVis.DefaultModel.Load(fixture.Device);
         Assert.Equal("mini-vgg", network.Info.Arch);
         var classes = network.Info.Classes!;
         var files = Directory.GetFiles(Fixtures.Repo("samples"), "*.png").Order().ToArray();
@@ -49,7 +49,7 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
     [InlineData("black")]
     public void Class_visualization_reaches_probability_0_9_for_every_class(string start)
     {
-        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        using var network = global::DeepVis.DefaultModel.Load(fixture.Device);
         var settings = start == "black" ? new ClassSettings { Background = QualityCommand.Black } : new ClassSettings();
         var classes = QualityMeasures.Qualities(ClassVisualization.Run(network, [.. Enumerable.Range(0, 10)], settings, new Random(0)));
         Assert.Equal(10, classes.Count);
@@ -65,7 +65,7 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
     [Fact]
     public void The_exact_preset_reaches_the_inversion_goals_on_the_ten_samples()
     {
-        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        using var network = global::DeepVis.DefaultModel.Load(fixture.Device);
         var files = Directory.GetFiles(Fixtures.Repo("samples"), "*.png").Order().ToArray();
         var originals = files.SelectMany(f => network.Info.Normalize(ImageLoader.Load(f, 1).Data, 28 * 28)).ToArray();
         var settings = InversionPresets.For(InversionPresets.Exact, network.Info, 28, 28, [1, 16, 28, 28])!;

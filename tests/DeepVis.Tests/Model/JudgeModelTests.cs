@@ -1,4 +1,4 @@
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Nets;
 using DeepVis.Nets.Layers;
 using DeepVis.Ops;

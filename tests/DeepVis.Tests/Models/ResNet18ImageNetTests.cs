@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using DeepVis.Cli.Images;
+using DeepVis.Images;
 using DeepVis.Nets;
 using DeepVis.Tests.Support;
 using DeepVis.WeightsConverter.Models;
 
 namespace DeepVis.Tests.Models;
+
+// DeepVis.Tests.Model, a namespace of tests, would hide the library's Model.
+using Model = DeepVis.Model;
 
 /// <summary>
 /// The real ResNet-18, fetched once for these tests the way 'deepvis models get resnet18-imagenet'
@@ -63,6 +66,59 @@ public sealed class ResNet18ImageNetTests(DeviceFixture devices, ResNet18ImageNe
             Assert.Equal(stage.Value.GetProperty("mean").GetDouble(), mean, Tolerance * mean);
             Assert.Equal(stage.Value.GetProperty("std").GetDouble(), std, Tolerance * std);
         }
+    }
+
+    /// <summary>
+    /// Runs a user's program as it would run for them: in <paramref name="folder"/> (where its relative
+    /// paths land) with the model store holding the fetched model.
+    /// </summary>
+    private T InUsersFolder<T>(TestWeights.TempFolder folder, Func<T> program)
+    {
+        using var models = new EnvironmentVariable("DEEPVIS_MODELS", fetched.Folder);
+        var before = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = folder.Path;
+        try
+        {
+            return program();
+        }
+        finally
+        {
+            Environment.CurrentDirectory = before;
+        }
+    }
+
+    private void InUsersFolder(TestWeights.TempFolder folder, Action program) => InUsersFolder(folder, () =>
+    {
+        program();
+        return 0;
+    });
+
+    /// <summary>The README's three-line library program, verbatim.</summary>
+    [Fact]
+    public void The_readme_program_renders_layer3_channel_12_with_lucids_defaults()
+    {
+        using var folder = new TestWeights.TempFolder();
+        InUsersFolder(folder, () =>
+        {
+            using var model = Model.Load("resnet18-imagenet");          // or a path: .h5, .onnx, .pth
+            var image = Render.Channel(model, "layer3:12", size: 128);   // Lucid's defaults
+            image.SaveAsPng("layer3-12.png");
+        });
+        var png = TestImages.Read(folder.File("layer3-12.png"), 3);
+        Assert.Equal((128, 128), (png.Width, png.Height));
+        Assert.True(png.Data.Distinct().Count() > 100, "the render is not a flat picture");
+    }
+
+    /// <summary>samples/notebooks/render-resnet18.ipynb: its C# cells, run as the notebook runs them.</summary>
+    [Fact]
+    public void The_notebook_renders_a_channel_and_displays_it_inline()
+    {
+        using var folder = new TestWeights.TempFolder();
+        var notebook = InUsersFolder(folder, () => NotebookRunner.Run(Fixtures.Repo("samples/notebooks/render-resnet18.ipynb"),
+            typeof(Model), typeof(global::DeepVis.Nets.Weights.ModelInfo), typeof(global::DeepVis.Kernels.Runtime.Device)).GetAwaiter().GetResult());
+        var png = TestImages.FromHtml(Assert.IsType<NotebookRunner.Html>(Assert.Single(notebook.Displayed)).Content);
+        Assert.Equal((128, 128), (png.Width, png.Height));
+        Assert.Equal(png.Data, TestImages.Read(folder.File("layer3-12.png"), 3).Data);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class RendererTests(DeviceFixture fixture)
     [InlineData(true, "standard", RenderOptimizer.Adam, PixelRange.Clamp)]
     public void Render_raises_each_images_channel(bool fourier, string transforms, RenderOptimizer optimizer, PixelRange range)
     {
-        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        using var network = global::DeepVis.DefaultModel.Load(fixture.Device);
         var objective = Objective.Channel("conv2_2", 3).At(0) + Objective.Channel("conv2_2", 9).At(1);
         var settings = new RenderSettings(28, 128, new ParameterizationSettings(fourier, false, Range: range), TransformChain.Parse(transforms), optimizer, 0.05f);
         var result = Renderer.Run(network, objective, 2, settings, new Random(3));
@@ -33,7 +33,7 @@ public sealed class RendererTests(DeviceFixture fixture)
     [InlineData(PixelRange.Clamp)]
     public void Starting_from_an_image_reproduces_it(PixelRange range)
     {
-        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        using var network = global::DeepVis.DefaultModel.Load(fixture.Device);
         var random = new Random(4);
         var pixels = Enumerable.Range(0, 28 * 28).Select(_ => (float)(0.05 + 0.9 * random.NextDouble())).ToArray();
         var settings = new RenderSettings(28, 1, new ParameterizationSettings(true, false, Range: range), TransformChain.None, RenderOptimizer.Adam, 1e-9f);
@@ -44,7 +44,7 @@ public sealed class RendererTests(DeviceFixture fixture)
     [Fact]
     public void An_image_with_its_own_source_renders_alone_as_in_its_batch()
     {
-        using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
+        using var network = global::DeepVis.DefaultModel.Load(fixture.Device);
         var settings = RenderSettings.Lucid(28, 1, 12);
         var objective = Objective.Channel("conv2_1", 4).At(0) + Objective.Channel("conv2_1", 5).At(1) + Objective.Channel("conv2_1", 6).At(2);
         var batch = Renderer.Run(network, objective, settings, [new Random(40), new Random(41), new Random(42)]);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace DeepVis.Cli;
+namespace DeepVis;
 
 /// <summary>
 /// Finds a class by what the user typed: an index, else its exact name, else the one name that
@@ -18,10 +18,10 @@ public static class ClassLookup
         if (int.TryParse(query, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index))
             return index >= 0 && index < count
                 ? index
-                : throw new UserException($"class index {index} is out of range: the model has {count} classes, 0 to {count - 1}");
-        if (query.Length == 0) throw new UserException($"--class needs a class name or an index 0 to {count - 1}");
+                : throw new SettingsException($"class index {index} is out of range: the model has {count} classes, 0 to {count - 1}");
+        if (query.Length == 0) throw new SettingsException($"--class needs a class name or an index 0 to {count - 1}");
         if (names is null)
-            throw new UserException($"class '{query}': the model has no class names; give an index 0 to {count - 1}");
+            throw new SettingsException($"class '{query}': the model has no class names; give an index 0 to {count - 1}");
         var all = Enumerable.Range(0, names.Count).ToList();
         foreach (var match in new Func<int, bool>[]
         {
@@ -33,10 +33,10 @@ public static class ClassLookup
             var found = all.Where(match).ToList();
             if (found.Count == 1) return found[0];
             if (found.Count > 1)
-                throw new UserException($"class '{query}' is ambiguous: it matches {List(found, names)}; give the full name or an index");
+                throw new SettingsException($"class '{query}' is ambiguous: it matches {List(found, names)}; give the full name or an index");
         }
         var closest = all.OrderBy(i => Distance(query, names[i])).ThenBy(i => i).Take(Listed).ToList();
-        throw new UserException($"unknown class '{query}'; closest: {List(closest, names)} (or an index 0 to {count - 1})");
+        throw new SettingsException($"unknown class '{query}'; closest: {List(closest, names)} (or an index 0 to {count - 1})");
     }
 
     /// <summary>How a class is named in messages: <c>3 'dress'</c>, or just the index for a model without names.</summary>

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace DeepVis.Cli.Images;
+namespace DeepVis.Images;
 
 /// <summary>
 /// MP4 in and out through the <c>ffmpeg</c> and <c>ffprobe</c> programs on PATH (no video codec is
 /// bundled): frames go through a temporary folder of PNGs, which the rest of the tool already reads and writes.
 /// </summary>
-public static class Ffmpeg
+internal static class Ffmpeg
 {
     /// <summary>The program's full path on PATH, or null.</summary>
     public static string? Find(string program = "ffmpeg") =>
@@ -19,7 +19,7 @@ public static class Ffmpeg
     public static void Require(string what)
     {
         if (Find() is null)
-            throw new UserException($"{what} needs ffmpeg on PATH, which is not there: install it (e.g. apt-get install ffmpeg) or use a GIF or a folder of frames");
+            throw new ImageException($"{what} needs ffmpeg on PATH, which is not there: install it (e.g. apt-get install ffmpeg) or use a GIF or a folder of frames");
     }
 
     /// <summary>Every frame of a video and its frame rate (ffprobe's, 10 when it says nothing).</summary>

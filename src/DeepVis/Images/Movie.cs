@@ -1,6 +1,8 @@
-namespace DeepVis.Cli.Images;
+namespace DeepVis.Images;
 
 /// <summary>A movie's frames (planar 0..1, all one size) and how fast they play.</summary>
+/// <param name="Frames">The pictures in playing order.</param>
+/// <param name="FramesPerSecond">How many frames play per second.</param>
 public sealed record Movie(IReadOnlyList<PlanarImage> Frames, double FramesPerSecond)
 {
     /// <summary>Frames per second of a folder of frames, which says nothing about it.</summary>
@@ -9,6 +11,7 @@ public sealed record Movie(IReadOnlyList<PlanarImage> Frames, double FramesPerSe
     /// <summary>The kinds of movie file read and written: an animated GIF, or an MP4 through ffmpeg.</summary>
     public static readonly string[] FileExtensions = [".gif", ".mp4"];
 
+    /// <summary>Whether the file's extension says MP4 (read and written through ffmpeg).</summary>
     public static bool IsMp4(string path) => Path.GetExtension(path).Equals(".mp4", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A GIF or an MP4 file; a bad file is a one-line error, and so are no frames and frames of different sizes.</summary>
@@ -21,11 +24,11 @@ public sealed record Movie(IReadOnlyList<PlanarImage> Frames, double FramesPerSe
     /// <summary>Frames read one file each (a folder of frames); a frame of another size than the first is a one-line error.</summary>
     public Movie Checked(string source)
     {
-        if (Frames.Count == 0) throw new UserException($"movie '{source}' has no frames");
+        if (Frames.Count == 0) throw new ImageException($"movie '{source}' has no frames");
         var first = Frames[0];
         for (var f = 1; f < Frames.Count; f++)
             if (Frames[f].Width != first.Width || Frames[f].Height != first.Height)
-                throw new UserException($"movie '{source}': frame {f + 1} is {Frames[f].Width}x{Frames[f].Height}, frame 1 {first.Width}x{first.Height}; " +
+                throw new ImageException($"movie '{source}': frame {f + 1} is {Frames[f].Width}x{Frames[f].Height}, frame 1 {first.Width}x{first.Height}; " +
                     "every frame must have the same size");
         return this;
     }
@@ -41,7 +44,7 @@ public sealed record Movie(IReadOnlyList<PlanarImage> Frames, double FramesPerSe
     public static void CheckWritable(string path, string option)
     {
         if (!FileExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
-            throw new UserException($"{option} '{path}': unknown movie kind '{Path.GetExtension(path)}'; expected {string.Join(" or ", FileExtensions)}");
+            throw new ImageException($"{option} '{path}': unknown movie kind '{Path.GetExtension(path)}'; expected {string.Join(" or ", FileExtensions)}");
         if (IsMp4(path)) Ffmpeg.Require($"{option} '{path}'");
     }
 }

@@ -3,10 +3,10 @@ using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing.Processors.Quantization;
 
-namespace DeepVis.Cli.Images;
+namespace DeepVis.Images;
 
 /// <summary>Animated GIFs through SixLabors.ImageSharp: every frame as the full picture it shows, and written back as a looping GIF.</summary>
-public static class GifFile
+internal static class GifFile
 {
     /// <summary>GIF frame delays are in hundredths of a second; a delay of 0 shows as 10 per second in browsers.</summary>
     private const double DefaultFramesPerSecond = 10;
@@ -14,7 +14,7 @@ public static class GifFile
     /// <summary>Every frame (composited onto the canvas, as a viewer shows it) and the rate of the first frame's delay.</summary>
     public static Movie Read(string path, int channels)
     {
-        using var image = Decode(path);
+        using var image = ImageLoader.Decode(path);
         var frames = new List<PlanarImage>();
         var bytes = new byte[image.Width * image.Height * 3];
         for (var f = 0; f < image.Frames.Count; f++)
@@ -24,18 +24,6 @@ public static class GifFile
         }
         var delay = image.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay;
         return new Movie(frames, delay > 0 ? 100.0 / delay : DefaultFramesPerSecond);
-    }
-
-    private static Image<Rgb24> Decode(string path)
-    {
-        try
-        {
-            return Image.Load<Rgb24>(path);
-        }
-        catch (UnknownImageFormatException)
-        {
-            throw new InvalidDataException("not an image ImageSharp recognizes");
-        }
     }
 
     /// <summary>Writes planar 0..1 frames (grey or RGB) as a looping GIF, through a temporary file so a failure leaves nothing half-written.</summary>
@@ -66,7 +54,7 @@ public static class GifFile
     {
         var plane = image.Height * image.Width;
         var pixels = new Rgb24[plane];
-        static byte Byte(float v) => (byte)Math.Round(Math.Clamp(v, 0f, 1f) * 255f);
+        static byte Byte(float v) => ImageSaver.ToByte(v);
         for (var p = 0; p < plane; p++)
             pixels[p] = image.Channels == 1
                 ? new Rgb24(Byte(image.Data[p]), Byte(image.Data[p]), Byte(image.Data[p]))

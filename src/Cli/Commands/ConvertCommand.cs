@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using DeepVis.Nets.Zoo;
+using DeepVis.WeightsConverter;
 using DeepVis.WeightsConverter.Conversion;
 using DeepVis.Nets.Weights;
 
-namespace DeepVis.WeightsConverter;
+namespace DeepVis.Cli.Commands;
 
-/// <summary>The convert verb, shared by the deepvis-convert tool and <c>deepvis convert</c>.</summary>
+/// <summary><c>deepvis convert</c>: published weight files to DeepVis HDF5.</summary>
 public static class ConvertCommand
 {
     public const string Description = "Convert torchvision .pth, Keras .h5 or ONNX models to DeepVis HDF5.";
