@@ -68,7 +68,7 @@ public static class DeepDream
                 var end = Objective(optimizer, layers[0]);
                 return new DreamResult(optimizer.Image.ToArray(), start, end);
             }
-            throw new ArgumentException("a dream needs at least one octave", nameof(octaves));
+            throw new SettingsException("a dream needs at least one octave");
         }
         finally
         {

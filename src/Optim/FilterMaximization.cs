@@ -59,6 +59,13 @@ public static class FilterMaximization
         return sizeof(float) * (3 * input + 2 * shapes.Take(layer.Index + 1).Sum(Length) + Length(shapes[layer.Index]));
     }
 
+    /// <summary>Device memory for one batch when the device does not report its size (the CPU accelerator).</summary>
+    public const long FixedBudget = 256L << 20;
+
+    /// <summary>The memory a batch of filters may take: half the device's when it reports it, else <see cref="FixedBudget"/>.</summary>
+    public static long MemoryBudget(Device device) =>
+        device.IsCpu ? FixedBudget : device.Accelerator.MemorySize / 2;
+
     /// <summary>How many filters of the layer fit <paramref name="budgetBytes"/> of device memory at once (at least one).</summary>
     public static int BatchThatFits(Network network, NetworkLayer layer, int size, long budgetBytes) =>
         (int)Math.Clamp(budgetBytes / BytesPerFilter(network, layer, size), 1, int.MaxValue);

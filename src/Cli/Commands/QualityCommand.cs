@@ -138,7 +138,7 @@ public static class QualityCommand
                 var random = new Random(seed);
                 var settings = FilterSettings.Defaults(info, info.DefaultSize) with { Iterations = filterSteps };
                 var rows = QualityMeasures.ConvOutputs(network).Select(layer => QualityMeasures.Filters(network, layer, settings,
-                    FilterMaximization.BatchThatFits(network, layer, settings.Size, FiltersCommand.Budget(session.Device)), random,
+                    FilterMaximization.BatchThatFits(network, layer, settings.Size, FilterMaximization.MemoryBudget(session.Device)), random,
                     (optimizer, chunk) => session.Optimize(optimizer, settings.Iterations, $"filters {layer.Name} {chunk[0]}-{chunk[^1]}",
                         n => $"{layer.Name}-filter-{chunk[n]:D4}", random))).ToList();
                 markdown.AddFilters(rows, settings);

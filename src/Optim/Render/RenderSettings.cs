@@ -39,5 +39,5 @@ public sealed record RenderSettings(int Size, int Steps, ParameterizationSetting
         : !(LearningRate > 0) || !float.IsFinite(LearningRate) ? $"--lr must be positive, got {LearningRate}"
         : RedirectedSteps < 0 ? $"redirected ReLU steps must not be negative, got {RedirectedSteps}"
         : !(Parameterization.Decay >= 0) ? $"the spectral decay must not be negative, got {Parameterization.Decay}"
-        : null;
+        : Transforms.Problem(Size, Size);
 }

@@ -42,7 +42,7 @@ public sealed class ObjectiveTests(DeviceFixture fixture)
     [InlineData("conv1:2@x", 9, "a batch image index")]
     public void Parse_errors_name_the_position_and_what_was_expected(string text, int position, string expected)
     {
-        var ex = Assert.Throws<FormatException>(() => ObjectiveParser.Parse(text));
+        var ex = Assert.Throws<ObjectiveException>(() => ObjectiveParser.Parse(text));
         Assert.Contains($"at position {position} expected {expected}", ex.Message);
         Assert.DoesNotContain("\n", ex.Message);
     }

@@ -89,7 +89,7 @@ public sealed class TransformChainTests
     [InlineData("jitter:-1", "is not a whole number")]
     public void Bad_lists_say_what_is_wrong(string text, string message)
     {
-        var ex = Assert.Throws<FormatException>(() => TransformChain.Parse(text));
+        var ex = Assert.Throws<SettingsException>(() => TransformChain.Parse(text));
         Assert.Contains(message, ex.Message);
     }
 }
