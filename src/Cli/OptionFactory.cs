@@ -98,10 +98,11 @@ public static class OptionFactory
 
     /// <summary>
     /// A value written in a small language of its own (a transform list, a blur schedule, a channel
-    /// range), read by <paramref name="parse"/> while the command line is parsed; null when not given.
+    /// range), read by <paramref name="parse"/> while the command line is parsed; the default of
+    /// <typeparamref name="T"/> (null for a reference or nullable type) when not given.
     /// </summary>
     /// <param name="parse">Reads the text; throws a <see cref="DeepVisException"/> naming what is wrong.</param>
-    public static Option<T?> Parsed<T>(string name, string description, string helpName, Func<string, T> parse) where T : class => new(name)
+    public static Option<T> Parsed<T>(string name, string description, string helpName, Func<string, T> parse) => new(name)
     {
         Description = description,
         HelpName = helpName,
@@ -115,7 +116,7 @@ public static class OptionFactory
             catch (DeepVisException e)
             {
                 r.AddError(e.Message);
-                return null;
+                return default!;
             }
         },
     };

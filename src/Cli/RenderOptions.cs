@@ -21,7 +21,7 @@ public sealed class RenderOptions
     public Option<string?> Range { get; } = OptionFactory.OptionalChoice("--range",
         "how values become pixels: sigmoid (Lucid's, the default) or clamp (the gradient passed inside 0..1, zero outside)", "sigmoid", "clamp");
 
-    public Option<TransformChain?> Transforms { get; } = OptionFactory.Parsed("--transforms",
+    public Option<TransformChain> Transforms { get; } = OptionFactory.Parsed("--transforms",
         "random transforms each step: standard (Lucid's, the default), none, or a list such as pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4 " +
         $"(pad, jitter and shift up to {TransformChain.MaxPixels} pixels, rotate up to {TransformChain.MaxDegrees} degrees, scale 0.1 to {TransformChain.MaxScale})",
         "LIST", TransformChain.Parse);

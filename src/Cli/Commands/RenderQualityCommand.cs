@@ -27,10 +27,10 @@ public static class RenderQualityCommand
     {
         var common = new CommonOptions();
         var layers = new Option<string[]>("--layers") { Description = "layers to measure, e.g. layer2 layer3 layer4", Required = true, AllowMultipleArgumentsPerToken = true };
-        var channels = new Option<int>("--channels") { Description = "channels per layer, from 0 (default 16)", DefaultValueFactory = _ => 16 };
-        var size = new Option<int>("--size") { Description = "image size (default 128)", DefaultValueFactory = _ => 128 };
-        var steps = new Option<int>("--steps") { Description = "steps of both recipes (default 256)", DefaultValueFactory = _ => 256 };
-        var photos = new Option<string>("--photos") { Description = "folder of photos for the activation scale (default samples)", DefaultValueFactory = _ => "samples" };
+        var channels = OptionFactory.Int("--channels", "channels per layer, from 0", 1, Limits.MaxChannel, 16);
+        var size = OptionFactory.Int("--size", "image size", 1, Limits.MaxSize, 128);
+        var steps = OptionFactory.Int("--steps", "steps of both recipes", 1, Limits.MaxSteps, 256);
+        var photos = new Option<string>("--photos") { Description = "folder of photos for the activation scale", DefaultValueFactory = _ => "samples" };
         var report = new Option<string?>("--report") { Description = "also write the Markdown table to this file" };
         var command = new Command("render-quality", "Compare raw pixels (normalized step, no transforms) with Lucid's recipe: activation, robustness, high-frequency energy.")
         {
@@ -40,8 +40,6 @@ public static class RenderQualityCommand
         command.SetAction(result =>
         {
             var (count, pixels, iterations) = (result.GetValue(channels), result.GetValue(size), result.GetValue(steps));
-            if (count < 1) throw new UserException($"--channels must be at least 1, got {count}");
-            if (iterations < 1) throw new UserException($"--steps must be at least 1, got {iterations}");
             var folder = result.GetValue(photos)!;
             if (!Directory.Exists(folder)) throw new UserException($"--photos: folder '{folder}' does not exist");
             var photoFiles = Directory.GetFiles(folder).Where(ImageLoader.IsImage).Order().ToList();

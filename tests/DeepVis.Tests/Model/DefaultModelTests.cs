@@ -50,7 +50,7 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
     public void Class_visualization_reaches_probability_0_9_for_every_class(string start)
     {
         using var network = global::DeepVis.Cli.DefaultModel.Load(fixture.Device);
-        var settings = start == "black" ? new ClassSettings { Background = QualityCommand.Black } : new ClassSettings();
+        var settings = start == "black" ? new ClassSettings { Background = QualitySurvey.Black } : new ClassSettings();
         var classes = QualityMeasures.Qualities(ClassVisualization.Run(network, [.. Enumerable.Range(0, 10)], settings, new Random(0)));
         Assert.Equal(10, classes.Count);
         Assert.All(classes, c => Assert.True(c.Probability >= QualityReport.ClassGoal && c.Predicted == c.Class,
