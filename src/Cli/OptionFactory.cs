@@ -19,10 +19,10 @@ public readonly record struct NumberRange(double Min, double Max, bool MinOpen =
     public bool Contains(double value) =>
         double.IsFinite(value) && (MinOpen ? value > Min : value >= Min) && (MaxOpen ? value < Max : value <= Max);
 
-    /// <summary>The range in words, e.g. "from 0 to 255", "above 0", "at least 0 and below 1".</summary>
+    /// <summary>The range in words, e.g. "from 0 to 255", "above 0", "of at least 0 and below 1".</summary>
     public string Text =>
         !MinOpen && !MaxOpen && double.IsFinite(Max) ? $"from {Number(Min)} to {Number(Max)}"
-        : (MinOpen ? $"above {Number(Min)}" : $"at least {Number(Min)}")
+        : (MinOpen ? $"above {Number(Min)}" : $"of at least {Number(Min)}")
           + (double.IsPositiveInfinity(Max) ? "" : MaxOpen ? $" and below {Number(Max)}" : $" and at most {Number(Max)}");
 
     private static string Number(double v) => v.ToString(CultureInfo.InvariantCulture);
@@ -120,6 +120,13 @@ public static class OptionFactory
             }
         },
     };
+
+    /// <summary>
+    /// The value of a collection-valued option when the command line gives it, else null (System.CommandLine
+    /// answers an empty collection for one not given, which would read as "none" rather than "the default").
+    /// </summary>
+    public static T? GivenValue<T>(this ParseResult result, Option<T> option) where T : class =>
+        result.GetResult(option) is null ? null : result.GetValue(option);
 
     private static int ParseInt(ArgumentResult r, string name, int min, int max)
     {

@@ -31,7 +31,7 @@ public static class AtlasCommand
         var examples = new Option<string?>("--examples") { Description = "folder of example images: per channel the images that excite it most, found by a forward pass" };
         var top = OptionFactory.Int("--top", "example images shown per channel", 1, Limits.MaxCount, DefaultTop);
         var size = OptionFactory.OptionalInt("--size", "rendered image size in pixels, square (default: the model's input size)", 1, Limits.MaxSize);
-        var steps = OptionFactory.Int("--steps", "optimization steps per channel (render's default)", 1, Limits.MaxSteps, RenderSettings.DefaultSteps);
+        var steps = OptionFactory.Int("--steps", "optimization steps per channel (as render)", 1, Limits.MaxSteps, RenderSettings.DefaultSteps);
         var batch = OptionFactory.Int("--batch", "channels rendered together, in batches aligned to it within each layer", 1, Limits.MaxBatch, DefaultBatch);
         var shard = OptionFactory.Parsed("--shard",
             "render only slice I of N (I from 0, e.g. a job array index); merge the shards' folders with 'deepvis atlas merge'", "I/N", Shard.Parse);

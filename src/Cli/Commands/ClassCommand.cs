@@ -73,7 +73,7 @@ public static class ClassCommand
                 Octaves = Schedule(result.GetValue(octaves), result.GetValue(iterations)),
                 StepSize = result.GetValue(stepSize),
                 L2 = result.GetValue(l2),
-                Background = result.GetValue(background),
+                Background = result.GivenValue(background),
                 Jitter = result.GetValue(jitter),
                 Bilateral = Filter(result.GetValue(bilateral), "--bilateral", [sigmaSpace, sigmaRange, bilateralEvery], result, () => new BilateralSettings(
                     result.GetValue(sigmaSpace) ?? bDefault.SigmaSpace, result.GetValue(sigmaRange) ?? bDefault.SigmaRange,

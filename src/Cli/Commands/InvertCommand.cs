@@ -101,7 +101,7 @@ public static class InvertCommand
         {
             var isVerbose = result.GetValue(verbose);
             var presetName = result.GetValue(preset)!.ToLowerInvariant();
-            var parsedBlur = result.GetValue(noBlur) ? [] : result.GetValue(blur);
+            var parsedBlur = result.GetValue(noBlur) ? [] : result.GivenValue(blur);
             var inputs = result.GetValue(images)!.Select(Classify).ToList();
 
             using var session = common.Open(result, output);

@@ -28,7 +28,7 @@ public static class QualityCommand
         measure.AcceptOnlyFromAmong(Parts);
         var samples = new Option<string>("--samples")
         {
-            Description = "folder of images to invert, each at the model's input size (the shipped Fashion-MNIST test images by default)",
+            Description = "folder of images to invert, each at the model's input size (samples holds the shipped Fashion-MNIST test images)",
             DefaultValueFactory = _ => "samples",
         };
         var inversionIterations = OptionFactory.Int("--inversion-iterations", "gradient steps of each inversion, whatever the preset", 1, Limits.MaxSteps, 200);

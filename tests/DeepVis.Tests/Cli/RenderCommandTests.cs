@@ -87,14 +87,19 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--steps", "0", "--steps must be at least 1")]
-    [InlineData("--lr", "-1", "--lr must be positive")]
-    [InlineData("--param", "wavelet", "--param must be fft or pixel")]
-    [InlineData("--optimizer", "sgd", "--optimizer must be adam or normalized")]
-    [InlineData("--range", "tanh", "--range must be sigmoid or clamp")]
-    [InlineData("--transforms", "pad:x", "'x' is not a whole number")]
+    [InlineData("--steps", "0", "--steps must be a whole number from 1 to 100000, got '0'")]
+    [InlineData("--steps", "2147483647", "--steps must be a whole number from 1 to 100000, got '2147483647'")]
+    [InlineData("--size", "100000", "--size must be a whole number from 1 to 4096, got '100000'")]
+    [InlineData("--lr", "-1", "--lr must be a number above 0 and at most 100, got '-1'")]
+    [InlineData("--param", "wavelet", "--param: Argument 'wavelet' not recognized. Must be one of: 'fft' 'pixel'")]
+    [InlineData("--optimizer", "sgd", "--optimizer: Argument 'sgd' not recognized. Must be one of: 'adam' 'normalized'")]
+    [InlineData("--range", "tanh", "--range: Argument 'tanh' not recognized. Must be one of: 'sigmoid' 'clamp'")]
+    [InlineData("--transforms", "pad:x", "--transforms: transform 'pad:x': 'x' is not a whole number from 0 to 1024")]
+    [InlineData("--transforms", "jitter:100000", "--transforms: transform 'jitter:100000': '100000' is not a whole number from 0 to 1024")]
+    [InlineData("--transforms", "jitter:100", "transforms jitter:100: a 28x28 image can become empty at jitter:100")]
     [InlineData("--decorrelate", "true", "--decorrelate needs a colour model; this one has 1 channel")]
-    [InlineData("--batch", "0", "--batch must be at least 1")]
+    [InlineData("--batch", "0", "--batch must be a whole number from 1 to 1024, got '0'")]
+    [InlineData("--batch", "100000", "--batch must be a whole number from 1 to 1024, got '100000'")]
     public void Options_out_of_range_name_their_range(string option, string value, string message)
     {
         var run = CliRun.Of(Args("--objective", "conv1_1:0", option, value));
