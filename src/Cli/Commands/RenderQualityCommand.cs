@@ -15,7 +15,7 @@ namespace DeepVis.Cli.Commands;
 public sealed record RenderQualityRow(string Layer, string Recipe, double Activation, int PhotoChannels, double Robustness, double HighFrequency);
 
 /// <summary>
-/// <c>deepvis render-quality</c>: issue 15's comparison of raw pixels with today's normalized step
+/// <c>deepvis render-quality</c>: compares raw pixels with the other verbs' normalized step
 /// and no transforms with Lucid's recipe (fft + decorrelation + standard transforms + Adam) on the
 /// first channels of some layers: (a) the channel mean reached over the largest mean any photo gives
 /// that channel, (b) the share of it kept under a shift of 8 px, scaling by 0.9 and 1.1 and a rotation
@@ -78,7 +78,7 @@ public static class RenderQualityCommand
     }
 
     /// <summary>
-    /// The issue's two recipes: raw pixels with today's normalized step and no transforms (what
+    /// The two recipes compared: raw pixels with the other verbs' normalized step and no transforms (what
     /// <c>render --param pixel --decorrelate false --transforms none --optimizer normalized</c> runs), and Lucid's.
     /// </summary>
     private static RenderSettings[] Recipes(int size, int channels, int steps) =>

@@ -9,7 +9,7 @@ public enum RenderOptimizer
     /// <summary>Adam (Lucid's default, learning rate 0.05).</summary>
     Adam,
 
-    /// <summary>Today's normalized step: x -= lr * g / mean|g| per image.</summary>
+    /// <summary>The normalized step of the other verbs (filters, class, dream): x -= lr * g / mean|g| per image.</summary>
     Normalized,
 }
 

@@ -47,7 +47,7 @@ public sealed record TransformChain(IReadOnlyList<Transform> Transforms)
         foreach (var t in Transforms)
         {
             var (nh, nw, step) = t.Draw(h, w, random);
-            if (nh < 1 || nw < 1) throw new SettingsException(Empty(h, w, t));
+            if (nh < 1 || nw < 1) throw new SettingsException(Empty(height, width, t));
             (h, w, map) = (nh, nw, map.After(step));
         }
         // crop_or_pad_to: centred, as tf.image.resize_with_crop_or_pad.

@@ -58,7 +58,7 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
     }
 
     /// <summary>
-    /// The inversion goals of docs/quality.md for the faithful preset (issue 16), as <c>deepvis quality</c>
+    /// The inversion goals of docs/quality.md for the faithful preset, as <c>deepvis quality</c>
     /// measures them: the ten samples in one batch, 200 steps of the exact preset, PSNR at least 40 dB at
     /// relu1_1 and relu1_2, relative feature loss at most 0.3 at relu2_2, PSNR falling with depth.
     /// </summary>
