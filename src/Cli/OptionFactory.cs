@@ -122,6 +122,28 @@ public static class OptionFactory
     };
 
     /// <summary>
+    /// Refuses, while parsing, a command line that gives both <paramref name="first"/> and <paramref name="second"/>,
+    /// or, when <paramref name="oneRequired"/>, neither.
+    /// </summary>
+    public static void Exclusive(Command command, Option first, Option second, bool oneRequired = false) =>
+        command.Validators.Add(r =>
+        {
+            var (a, b) = (Given(r, first), Given(r, second));
+            if (a && b) r.AddError($"give {first.Name} or {second.Name}, not both");
+            else if (oneRequired && !a && !b) r.AddError($"give one of {first.Name} or {second.Name}");
+        });
+
+    /// <summary>Refuses, while parsing, any of <paramref name="refinements"/> given without the switch <paramref name="on"/> they refine: not silently ignored.</summary>
+    public static void Needs(Command command, Option<bool> on, params Option[] refinements) =>
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(on)) return;
+            if (refinements.FirstOrDefault(o => Given(r, o)) is { } stray) r.AddError($"{stray.Name} needs {on.Name}");
+        });
+
+    private static bool Given(CommandResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    /// <summary>
     /// The value of a collection-valued option when the command line gives it, else null (System.CommandLine
     /// answers an empty collection for one not given, which would read as "none" rather than "the default").
     /// </summary>

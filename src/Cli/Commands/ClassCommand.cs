@@ -66,6 +66,9 @@ public static class ClassCommand
         var render = new RenderOptions();
         render.AddTo(command);
         common.AddTo(command);
+        OptionFactory.Exclusive(command, octaves, iterations);
+        OptionFactory.Needs(command, bilateral, sigmaSpace, sigmaRange, bilateralEvery);
+        OptionFactory.Needs(command, tv, tvWeight, tvEvery);
         command.SetAction(result =>
         {
             var settings = new ClassSettings
@@ -75,11 +78,9 @@ public static class ClassCommand
                 L2 = result.GetValue(l2),
                 Background = result.GivenValue(background),
                 Jitter = result.GetValue(jitter),
-                Bilateral = Filter(result.GetValue(bilateral), "--bilateral", [sigmaSpace, sigmaRange, bilateralEvery], result, () => new BilateralSettings(
-                    result.GetValue(sigmaSpace) ?? bDefault.SigmaSpace, result.GetValue(sigmaRange) ?? bDefault.SigmaRange,
-                    result.GetValue(bilateralEvery) ?? bDefault.Every)),
-                TvDenoise = Filter(result.GetValue(tv), "--tv-denoise", [tvWeight, tvEvery], result, () => new TvDenoiseSettings(
-                    result.GetValue(tvWeight) ?? tvDefault.Weight, result.GetValue(tvEvery) ?? tvDefault.Every)),
+                Bilateral = result.GetValue(bilateral) ? new BilateralSettings(result.GetValue(sigmaSpace) ?? bDefault.SigmaSpace,
+                    result.GetValue(sigmaRange) ?? bDefault.SigmaRange, result.GetValue(bilateralEvery) ?? bDefault.Every) : null,
+                TvDenoise = result.GetValue(tv) ? new TvDenoiseSettings(result.GetValue(tvWeight) ?? tvDefault.Weight, result.GetValue(tvEvery) ?? tvDefault.Every) : null,
                 Size = result.GetValue(size),
             };
             using var session = common.Open(result, output);
@@ -112,21 +113,12 @@ public static class ClassCommand
 
     private static IReadOnlyList<Octave> Schedule(IReadOnlyList<Octave>? octaves, int? iterations)
     {
-        if (octaves is not null && iterations is not null) throw new UserException("give --octaves or --iterations, not both");
         if (iterations is { } n)
         {
             var last = ClassSettings.DefaultOctaves[^1];
             return [new Octave(1f, n, last.StartSigma, last.EndSigma)];
         }
         return octaves ?? ClassSettings.DefaultOctaves;
-    }
-
-    /// <summary>A filter's settings when its switch is on; its own options without the switch are a mistake, not silently ignored.</summary>
-    private static T? Filter<T>(bool on, string name, Option[] options, ParseResult result, Func<T> settings) where T : class
-    {
-        if (on) return settings();
-        var stray = options.FirstOrDefault(o => result.GetResult(o) is { Implicit: false });
-        return stray is null ? null : throw new UserException($"{stray.Name} needs {name}");
     }
 
     /// <summary>R,G,B with each 0..255 to RGB in 0..1.</summary>

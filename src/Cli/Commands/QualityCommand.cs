@@ -45,12 +45,15 @@ public static class QualityCommand
             measure, samples, inversionIterations, filterIterations, report, judge,
         };
         common.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(judge) is not null && !r.GetValue(measure)!.Contains("class")) r.AddError("--judge judges class images: it needs --measure class");
+        });
         command.SetAction(result =>
         {
             var parts = result.GetValue(measure)!;
             var sampleFiles = parts.Contains("invert") ? SampleFiles(result.GetValue(samples)!) : [];
             var judgeWeights = result.GetValue(judge);
-            if (judgeWeights is not null && !parts.Contains("class")) throw new UserException("--judge judges class images: it needs --measure class");
             // A report outside the output folder is checked here; Open checks the output folder itself.
             if (result.GetValue(report) is { } given) Options.WritableOutput(given, sampleFiles);
 
