@@ -49,7 +49,7 @@ public static class ClassVisualization
     public static ClassImages Run(Network network, IReadOnlyList<int> classes, ClassSettings settings, Random random, OctaveRunner? runOctave = null)
     {
         if (classes.Count == 0) throw new SettingsException("class visualization: expected at least one class");
-        if (settings.Octaves.Count == 0) throw new SettingsException("class visualization: expected at least one octave");
+        if (settings.Problem() is { } problem) throw new SettingsException(problem);
         runOctave ??= (optimizer, _, octave) => optimizer.Run(octave.Iterations, octave.Iterations, random);
         var (device, info) = (network.Device, network.Info);
         var logits = network.Resolve("logits");

@@ -25,6 +25,16 @@ public sealed record FilterSettings(int Size, int Iterations, float Step, float 
 
     public const float DefaultBlurSigma = 0.5f;
 
+    /// <summary>The first setting out of its range, or null; checked before a run allocates anything.</summary>
+    public string? Problem() =>
+        Size < 1 ? $"filter image size must be at least 1, got {Size}"
+        : Iterations < 1 ? $"filter iterations must be at least 1, got {Iterations}"
+        : !Finite.Positive(Step) ? $"filter step must be above 0, got {Step}"
+        : !(Decay is >= 0 and < 1) ? $"filter decay must be at least 0 and below 1, got {Decay}"
+        : BlurEvery < 0 ? $"filter blur interval must be at least 0 (0: no blur), got {BlurEvery}"
+        : !Finite.NonNegative(BlurSigma) ? $"filter blur sigma must be at least 0 (0: no blur), got {BlurSigma}"
+        : null;
+
     /// <summary>What <c>deepvis filters</c> runs with no options, at <paramref name="size"/> pixels.</summary>
     public static FilterSettings Defaults(ModelInfo info, int size) =>
         new(size, DefaultIterations, InputSize.PixelLevels(info, DefaultStepLevels), DefaultDecay, DefaultBlurEvery, DefaultBlurSigma);
@@ -73,6 +83,7 @@ public static class FilterMaximization
     public static IReadOnlyList<FilterActivation> Run(Network network, NetworkLayer layer, IReadOnlyList<int> filters, int batch,
         FilterSettings settings, Random random, BatchRunner? run = null, Action<IReadOnlyList<int>, Tensor>? finished = null)
     {
+        if (settings.Problem() is { } problem) throw new SettingsException(problem);
         run ??= (optimizer, _) => optimizer.Run(settings.Iterations, settings.Iterations, random);
         var device = network.Device;
         using var normalization = new ChannelStats(device, network.Info.Mean, network.Info.Std);
