@@ -137,14 +137,10 @@ public static class ClassCommand
         var sizes = settings.OctaveSizes(settings.Size ?? network.Info.DefaultSize);
         for (var o = 0; o < sizes.Count; o++)
         {
-            try
-            {
-                network.OutputShapes(1, sizes[o], sizes[o]);
-            }
-            catch (ShapeException e)
-            {
-                throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, too small for {network.Info.Arch}: {e.Message}");
-            }
+            if (InputSize.Fits(network, sizes[o], null)) continue;
+            var minimum = InputSize.Minimum(network);
+            throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, too small for " +
+                $"{network.Info.Arch}: it takes at least {minimum}x{minimum}");
         }
     }
 }

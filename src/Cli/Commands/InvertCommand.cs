@@ -289,18 +289,10 @@ public static class InvertCommand
         }
     }
 
-    private static IReadOnlyList<int[]> OutputShapes(Network network, NetworkLayer target, int height, int width)
-    {
-        try
-        {
-            return network.OutputShapes(1, height, width, [target]);
-        }
-        catch (ShapeException e)
-        {
-            throw new UserException($"input size {height}x{width} does not fit {network.Info.Arch} up to {target.Name}: {e.Message}; " +
+    private static IReadOnlyList<int[]> OutputShapes(Network network, NetworkLayer target, int height, int width) =>
+        network.Fits(height, width, [target]) ? network.OutputShapes(1, height, width, [target])
+            : throw new UserException($"input size {height}x{width} does not fit {network.Info.Arch} up to {target.Name}; " +
                 $"square sizes that fit: {network.SizesThatFit([target])}");
-        }
-    }
 
     private static void PrintShapes(TextWriter output, Network network, NetworkLayer target, IReadOnlyList<int[]> shapes, int batch, int height, int width)
     {
