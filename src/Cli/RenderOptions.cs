@@ -28,7 +28,7 @@ public sealed class RenderOptions
 
     public Option<string> Optimizer { get; } = OptionFactory.Choice("--optimizer", "adam or normalized", "adam", "adam", "normalized");
 
-    public Option<float> LearningRate { get; } = OptionFactory.Float("--lr", "learning rate (Lucid's)", NumberRange.Positive(MaxLearningRate),
+    public Option<float> LearningRate { get; } = OptionFactory.Float("--lr", "learning rate, as Lucid's", NumberRange.Positive(MaxLearningRate),
         RenderSettings.DefaultLearningRate);
 
     /// <summary>The largest --lr: far above any rate that converges, low enough to refuse a typo.</summary>
