@@ -107,6 +107,15 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Empty(Directory.Exists(_folder.File("out")) ? Directory.GetFiles(_folder.File("out")) : []);
     }
 
+    /// <summary>Each bound alone is allowed; together they ask for a tensor larger than any, refused before anything is allocated.</summary>
+    [Fact]
+    public void A_size_and_batch_too_large_together_are_one_line()
+    {
+        CliRun.Of(Args("--objective", "conv1_1:0", "--size", "4096", "--batch", "1024"))
+            .AssertOneLineError("tensor shape [1024, 1, 4096, 4096]: more values than one tensor holds");
+        Assert.Empty(Directory.Exists(_folder.File("out")) ? Directory.GetFiles(_folder.File("out")) : []);
+    }
+
     [Fact]
     public void A_direction_of_the_wrong_length_names_both_lengths()
     {
