@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using DeepVis.Cli.Images;
-using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Objectives;

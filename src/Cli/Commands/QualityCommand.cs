@@ -1,9 +1,7 @@
 using System.CommandLine;
 using DeepVis.Cli.Images;
 using DeepVis.Cli.Quality;
-using DeepVis.Nets;
 using DeepVis.Optim;
-using DeepVis.Optim.Render;
 
 namespace DeepVis.Cli.Commands;
 
@@ -82,24 +80,11 @@ public static class QualityCommand
         var problem = judge.Info.InputChannels != model.InputChannels ? $"it reads {judge.Info.InputChannels} channels, the model {model.InputChannels}"
             : model.InputChannels == 3 && judge.Info.ColorOrder != model.ColorOrder ? $"it reads {judge.Info.ColorOrder}, the model {model.ColorOrder}"
             : judge.Info.ClassCount != model.ClassCount ? $"it has {judge.Info.ClassCount} classes, the model {model.ClassCount}"
-            : !Takes(judge, size) ? $"it does not take the model's {size}x{size} images"
+            : !InputSize.Fits(judge, size, null) ? $"it does not take the model's {size}x{size} images"
             : null;
         if (problem is null) return judge;
         judge.Dispose();
         throw new UserException($"--judge {weights}: {problem}");
-    }
-
-    private static bool Takes(Nets.Network network, int size)
-    {
-        try
-        {
-            network.OutputShapes(1, size, size);
-            return true;
-        }
-        catch (Kernels.Runtime.ShapeException)
-        {
-            return false;
-        }
     }
 
     /// <summary>The images of the samples folder, in name order; a missing or empty folder is an error, not an empty table.</summary>

@@ -1,4 +1,3 @@
-using DeepVis.Cli.Commands;
 using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Render;

@@ -1,4 +1,3 @@
-using DeepVis.Cli.Commands;
 using DeepVis.Cli.Images;
 using DeepVis.Cli.Quality;
 using DeepVis.Nets;
