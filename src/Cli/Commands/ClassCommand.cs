@@ -138,8 +138,9 @@ public static class ClassCommand
         {
             if (InputSize.Fits(network, sizes[o], null)) continue;
             var minimum = InputSize.Minimum(network);
-            throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, too small for " +
-                $"{network.Info.Arch}: it takes at least {minimum}x{minimum}");
+            throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, " + (sizes[o] < minimum
+                ? $"too small for {network.Info.Arch}: it takes at least {minimum}x{minimum}"
+                : $"too large for {network.Info.Arch}: some layer's output would not fit one tensor; lower --size or the octave's scale"));
         }
     }
 }
