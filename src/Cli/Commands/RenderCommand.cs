@@ -33,6 +33,8 @@ public static class RenderCommand
         {
             var objective = result.GetValue(objectiveOption)!;
             var images = result.GetValue(batch) ?? Math.Max(1, objective.Terms.Max(t => t.Batch ?? 0) + 1);
+            if (images > Limits.MaxBatch)
+                throw new UserException($"the objective's @{images - 1} asks for a batch of {images} images; a batch holds at most {Limits.MaxBatch}");
             if (images < 2 && objective.Terms.Any(t => t.Term is ObjectiveTerm.Diversity))
                 throw new UserException("diversity compares the images of a batch: it needs --batch of at least 2");
             var iterations = result.GetValue(steps);

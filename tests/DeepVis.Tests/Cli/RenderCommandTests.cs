@@ -107,6 +107,10 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Empty(Directory.Exists(_folder.File("out")) ? Directory.GetFiles(_folder.File("out")) : []);
     }
 
+    [Fact]
+    public void An_image_index_beyond_the_largest_batch_is_one_line() =>
+        CliRun.Of(Args("--objective", "conv1_1:0@5000")).AssertOneLineError("the objective's @5000 asks for a batch of 5001 images; a batch holds at most 1024");
+
     /// <summary>Each bound alone is allowed; together they ask for a tensor larger than any, refused before anything is allocated.</summary>
     [Fact]
     public void A_size_and_batch_too_large_together_are_one_line()
