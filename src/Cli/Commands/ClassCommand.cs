@@ -72,7 +72,7 @@ public static class ClassCommand
         {
             var settings = new ClassSettings
             {
-                Octaves = Schedule(result.GetValue(octaves), result.GetValue(iterations)),
+                Octaves = Schedule(result.GivenValue(octaves), result.GetValue(iterations)),
                 StepSize = result.GetValue(stepSize),
                 L2 = result.GetValue(l2),
                 Background = result.GivenValue(background),
