@@ -136,6 +136,9 @@ public static class ClassCommand
         var sizes = settings.OctaveSizes(settings.Size ?? network.Info.DefaultSize);
         for (var o = 0; o < sizes.Count; o++)
         {
+            if (sizes[o] > Limits.MaxSize)
+                throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, above the largest side " +
+                    $"{Limits.MaxSize}; lower --size or the octave's scale");
             if (InputSize.Fits(network, sizes[o], null)) continue;
             var minimum = InputSize.Minimum(network);
             throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, " + (sizes[o] < minimum
