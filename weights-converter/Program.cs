@@ -16,7 +16,9 @@ catch (DeepVisException e)
 }
 catch (Exception e)
 {
-    Console.Error.WriteLine($"deepvis-convert: internal error: {e.GetType().FullName}: {e.Message.Split('\n')[0]}. This is a bug in DeepVis: please report it with the command line");
-    Console.Error.WriteLine(e);
+    var trace = Environment.GetEnvironmentVariable("DEEPVIS_TRACE") == "1";
+    Console.Error.WriteLine($"deepvis-convert: internal error: {e.GetType().FullName}: {e.Message.Split('\n')[0]}. This is a bug in DeepVis: please report it " +
+        $"with the command line{(trace ? "" : " (set DEEPVIS_TRACE=1 to add the stack trace)")}");
+    if (trace) Console.Error.WriteLine(e);
     return 70;
 }
