@@ -20,26 +20,41 @@ public static class App
 {
     public const int UserErrorExitCode = 2;
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>The exit code of a bug in DeepVis (EX_SOFTWARE of sysexits.h): anything thrown that is not a <see cref="DeepVisException"/>.</summary>
+    public const int InternalErrorExitCode = 70;
+
+    /// <summary>The environment variable that, set to 1, adds the stack trace to the report of an internal error.</summary>
+    public const string TraceVariable = "DEEPVIS_TRACE";
+
+    public static int Run(string[] args, TextWriter output, TextWriter error) =>
+        Run(Build(output), args, output, error, Environment.GetEnvironmentVariable(TraceVariable) == "1");
+
+    /// <summary>Every verb of the command line, writing its results to <paramref name="output"/>.</summary>
+    public static RootCommand Build(TextWriter output) => new("DeepVis: look inside image CNNs by optimizing images on the GPU.")
     {
-        var root = new RootCommand("DeepVis: look inside image CNNs by optimizing images on the GPU.")
-        {
-            DevicesCommand.Create(output),
-            LayersCommand.Create(output),
-            ProbeCommand.Create(output),
-            DreamCommand.Create(output),
-            FiltersCommand.Create(output),
-            ClassCommand.Create(output),
-            ConvertCommand.Create(output),
-            BenchCommand.Create(output),
-            InvertCommand.Create(output),
-            QualityCommand.Create(output),
-            ModelsCommand.Create(output),
-            RenderCommand.Create(output),
-            RenderQualityCommand.Create(output),
-            AtlasCommand.Create(output),
-            ServeCommand.Create(output),
-        };
+        DevicesCommand.Create(output),
+        LayersCommand.Create(output),
+        ProbeCommand.Create(output),
+        DreamCommand.Create(output),
+        FiltersCommand.Create(output),
+        ClassCommand.Create(output),
+        ConvertCommand.Create(output),
+        BenchCommand.Create(output),
+        InvertCommand.Create(output),
+        QualityCommand.Create(output),
+        ModelsCommand.Create(output),
+        RenderCommand.Create(output),
+        RenderQualityCommand.Create(output),
+        AtlasCommand.Create(output),
+        ServeCommand.Create(output),
+    };
+
+    /// <summary>
+    /// Runs <paramref name="root"/> on the arguments: a user's mistake is one line and exit 2; anything
+    /// else is a bug in DeepVis, one line that says so (the stack trace too when <paramref name="trace"/>) and exit 70.
+    /// </summary>
+    internal static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error, bool trace)
+    {
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -57,7 +72,16 @@ public static class App
             error.WriteLine($"deepvis: error: {e.Message}");
             return UserErrorExitCode;
         }
+        catch (Exception e)
+        {
+            error.WriteLine($"deepvis: internal error: {e.GetType().FullName}: {FirstLine(e.Message)}. This is a bug in DeepVis: please report it " +
+                $"with the command line{(trace ? "" : $" (set {TraceVariable}=1 to add the stack trace)")}");
+            if (trace) error.WriteLine(e);
+            return InternalErrorExitCode;
+        }
     }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].TrimEnd('\r', '.');
 
     /// <summary>A parse error on one line, prefixed with the option it concerns when its message does not name it.</summary>
     private static string Describe(ParseError e)

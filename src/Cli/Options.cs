@@ -21,20 +21,6 @@ public static class Options
     public static string ExistingFile(string path, string what) =>
         File.Exists(path) ? path : throw new UserException($"{what} '{path}' does not exist");
 
-    /// <summary>An image size "H" (square) or "H,W" in pixels; null gives the square default.</summary>
-    public static (int Height, int Width) ImageSize(string? text, int defaultSize) => ImageSize(text) ?? (defaultSize, defaultSize);
-
-    /// <summary>An image size "H" (square) or "H,W" in pixels; null when none is given.</summary>
-    public static (int Height, int Width)? ImageSize(string? text)
-    {
-        if (text is null) return null;
-        var parts = text.Split(',');
-        var sides = parts.Select(p => int.TryParse(p.Trim(), out var v) ? v : 0).ToArray();
-        if (parts.Length > 2 || sides.Any(v => v < 1))
-            throw new UserException($"--size must be H or H,W in whole pixels above 0, got '{text}'");
-        return (sides[0], sides[^1]);
-    }
-
     /// <summary>
     /// Checks before any computation that <paramref name="path"/> can be written and is none of the
     /// inputs, so a run never ends in a lost result or an overwritten input.

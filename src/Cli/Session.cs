@@ -21,7 +21,7 @@ public sealed class CommonOptions
 
     public Option<string> Out { get; } = new("--out") { Description = "output folder (created if missing)", DefaultValueFactory = _ => "out" };
 
-    public Option<int?> SaveEvery { get; } = new("--save-every") { Description = "also save the images every K iterations (frames for a movie)" };
+    public Option<int?> SaveEvery { get; } = OptionFactory.OptionalInt("--save-every", "also save the images every K iterations (frames for a movie)", 1, Limits.MaxSteps);
 
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "no progress output" };
 
@@ -43,9 +43,7 @@ public sealed class CommonOptions
             throw new UserException($"output folder '{outDir}' cannot be created: {e.Message}");
         }
         Options.WritableOutput(Path.Combine(outDir, "probe"));
-        var saveEvery = result.GetValue(SaveEvery);
-        if (saveEvery is < 1) throw new UserException($"--save-every must be at least 1, got {saveEvery}");
-        return Session.Open(result.GetValue(Device), result.GetValue(Weights), new Random(result.GetValue(Seed)), outDir, saveEvery,
+        return Session.Open(result.GetValue(Device), result.GetValue(Weights), new Random(result.GetValue(Seed)), outDir, result.GetValue(SaveEvery),
             new ProgressDisplay(output, result.GetValue(Quiet)), output);
     }
 }

@@ -156,12 +156,18 @@ public sealed class Network : IDisposable
     {
         var needed = targets is null ? null : Ancestors(targets.Select(t => t.Index));
         var input = new[] { n, Info.InputChannels, height, width };
+        if (Tensor.Problem(input) is { } problem) throw new ShapeException($"input: {problem}");
         var shapes = new int[Layers.Count][];
         foreach (var layer in Layers)
         {
-            shapes[layer.Index] = needed is null || needed[layer.Index]
-                ? layer.Layer.OutputShape([.. layer.Inputs.Select(i => i == InputIndex ? input : shapes[i])])
-                : [];
+            if (needed is not null && !needed[layer.Index])
+            {
+                shapes[layer.Index] = [];
+                continue;
+            }
+            shapes[layer.Index] = layer.Layer.OutputShape([.. layer.Inputs.Select(i => i == InputIndex ? input : shapes[i])]);
+            // Every output becomes a tensor of the workspace: one too large for a tensor is refused here, before anything is allocated.
+            if (Tensor.Problem(shapes[layer.Index]) is { } tooLarge) throw new ShapeException($"{layer.Address}: {tooLarge}");
         }
         return shapes;
     }

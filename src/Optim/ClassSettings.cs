@@ -80,6 +80,31 @@ public sealed record ClassSettings
 
     public TvDenoiseSettings? TvDenoise { get; init; }
 
+    /// <summary>The first setting out of its range, or null; checked before a run allocates anything.</summary>
+    public string? Problem()
+    {
+        if (Octaves.Count == 0) return "class visualization: expected at least one octave";
+        foreach (var (o, n) in Octaves.Select((o, i) => (o, i + 1)))
+        {
+            if (!(o.Scale > 0) || !float.IsFinite(o.Scale)) return $"octave {n}: scale must be above 0, got {o.Scale}";
+            if (o.Iterations < 1) return $"octave {n}: iterations must be at least 1, got {o.Iterations}";
+            if (!Finite.NonNegative(o.StartSigma) || !Finite.NonNegative(o.EndSigma))
+                return $"octave {n}: blur sigmas must be at least 0, got {o.StartSigma} and {o.EndSigma}";
+        }
+        if (Size is < 1) return $"class image size must be at least 1, got {Size}";
+        if (!Finite.Positive(StepSize)) return $"class step size must be above 0, got {StepSize}";
+        if (!Finite.NonNegative(L2)) return $"L2 penalty must be at least 0, got {L2}";
+        if (!Finite.NonNegative(Noise)) return $"start noise must be at least 0, got {Noise}";
+        if (Jitter < 0) return $"jitter must be at least 0 pixels, got {Jitter}";
+        if (Background is { } rgb && (rgb.Length != 3 || rgb.Any(v => !(v is >= 0 and <= 1))))
+            return $"background must be 3 values R,G,B in 0..1, got {string.Join(",", rgb)}";
+        if (Bilateral is { } b && (!Finite.Positive(b.SigmaSpace) || !Finite.Positive(b.SigmaRange) || b.Every < 1))
+            return $"bilateral filter: sigmas must be above 0 and the interval at least 1 step, got {b.SigmaSpace}, {b.SigmaRange}, {b.Every}";
+        if (TvDenoise is { } tv && (!Finite.Positive(tv.Weight) || tv.Every < 1))
+            return $"TV denoising: the weight must be above 0 and the interval at least 1 step, got {tv.Weight}, {tv.Every}";
+        return null;
+    }
+
     /// <summary>The image side of each octave for a base size: round(scale * size), at least 1.</summary>
     public IReadOnlyList<int> OctaveSizes(int baseSize) => [.. Octaves.Select(o => Math.Max(1, (int)MathF.Round(o.Scale * baseSize)))];
 }

@@ -48,14 +48,14 @@ public static class ClassVisualization
 
     public static ClassImages Run(Network network, IReadOnlyList<int> classes, ClassSettings settings, Random random, OctaveRunner? runOctave = null)
     {
-        if (classes.Count == 0) throw new ArgumentException("class visualization needs at least one class", nameof(classes));
-        if (settings.Octaves.Count == 0) throw new ArgumentException("class visualization needs at least one octave", nameof(settings));
+        if (classes.Count == 0) throw new SettingsException("class visualization: expected at least one class");
+        if (settings.Problem() is { } problem) throw new SettingsException(problem);
         runOctave ??= (optimizer, _, octave) => optimizer.Run(octave.Iterations, octave.Iterations, random);
         var (device, info) = (network.Device, network.Info);
         var logits = network.Resolve("logits");
         var classCount = network.OutputShapes(1, info.DefaultSize, info.DefaultSize, [logits])[logits.Index][1];
         foreach (var c in classes)
-            if (c < 0 || c >= classCount) throw new ArgumentOutOfRangeException(nameof(classes), $"class {c} is not one of the network's {classCount} classes");
+            if (c < 0 || c >= classCount) throw new SettingsException($"class {c} is not one of the network's {classCount} classes (0 to {classCount - 1})");
         var sizes = settings.OctaveSizes(settings.Size ?? info.DefaultSize);
         using var normalization = new ChannelStats(device, info.Mean, info.Std);
         ImageOptimizer? previous = null;

@@ -8,7 +8,15 @@ using DeepVis.Optim.Steps;
 namespace DeepVis.Optim;
 
 /// <summary>Per-octave settings of a dream: iterations, the normalized step in input units, the jitter in pixels.</summary>
-public sealed record DreamSettings(int Iterations, float Step, int Jitter);
+public sealed record DreamSettings(int Iterations, float Step, int Jitter)
+{
+    /// <summary>The first setting out of its range, or null; checked before a dream allocates anything.</summary>
+    public string? Problem() =>
+        Iterations < 1 ? $"dream iterations must be at least 1, got {Iterations}"
+        : !Finite.Positive(Step) ? $"dream step must be above 0, got {Step}"
+        : Jitter < 0 ? $"dream jitter must be at least 0 pixels, got {Jitter}"
+        : null;
+}
 
 /// <summary>
 /// The dreamed image (normalized, [1, C, H, W] at the last octave's size) and the objective
@@ -59,6 +67,7 @@ public static class DeepDream
     public static DreamResult Run(Network network, IReadOnlyList<NetworkLayer> layers, float[] image,
         IReadOnlyList<(int H, int W)> octaves, DreamSettings settings, Random random, OctaveRunner? run = null)
     {
+        if (settings.Problem() is { } problem) throw new SettingsException(problem);
         run ??= (optimizer, _) => optimizer.Run(settings.Iterations, settings.Iterations, random);
         var device = network.Device;
         int[] Shape(int k) => [1, network.Info.InputChannels, octaves[k].H, octaves[k].W];
@@ -96,7 +105,7 @@ public static class DeepDream
                 var end = Objective(optimizer, layers[0]);
                 return new DreamResult(optimizer.Image.ToArray(), start, end);
             }
-            throw new ArgumentException("a dream needs at least one octave", nameof(octaves));
+            throw new SettingsException("a dream needs at least one octave");
         }
         finally
         {

@@ -25,6 +25,16 @@ public sealed record FilterSettings(int Size, int Iterations, float Step, float 
 
     public const float DefaultBlurSigma = 0.5f;
 
+    /// <summary>The first setting out of its range, or null; checked before a run allocates anything.</summary>
+    public string? Problem() =>
+        Size < 1 ? $"filter image size must be at least 1, got {Size}"
+        : Iterations < 1 ? $"filter iterations must be at least 1, got {Iterations}"
+        : !Finite.Positive(Step) ? $"filter step must be above 0, got {Step}"
+        : !(Decay is >= 0 and < 1) ? $"filter decay must be at least 0 and below 1, got {Decay}"
+        : BlurEvery < 0 ? $"filter blur interval must be at least 0 (0: no blur), got {BlurEvery}"
+        : !Finite.NonNegative(BlurSigma) ? $"filter blur sigma must be at least 0 (0: no blur), got {BlurSigma}"
+        : null;
+
     /// <summary>What <c>deepvis filters</c> runs with no options, at <paramref name="size"/> pixels.</summary>
     public static FilterSettings Defaults(ModelInfo info, int size) =>
         new(size, DefaultIterations, InputSize.PixelLevels(info, DefaultStepLevels), DefaultDecay, DefaultBlurEvery, DefaultBlurSigma);
@@ -59,6 +69,13 @@ public static class FilterMaximization
         return sizeof(float) * (3 * input + 2 * shapes.Take(layer.Index + 1).Sum(Length) + Length(shapes[layer.Index]));
     }
 
+    /// <summary>Device memory for one batch when the device does not report its size (the CPU accelerator).</summary>
+    public const long FixedBudget = 256L << 20;
+
+    /// <summary>The memory a batch of filters may take: half the device's when it reports it, else <see cref="FixedBudget"/>.</summary>
+    public static long MemoryBudget(Device device) =>
+        device.IsCpu ? FixedBudget : device.Accelerator.MemorySize / 2;
+
     /// <summary>How many filters of the layer fit <paramref name="budgetBytes"/> of device memory at once (at least one).</summary>
     public static int BatchThatFits(Network network, NetworkLayer layer, int size, long budgetBytes) =>
         (int)Math.Clamp(budgetBytes / BytesPerFilter(network, layer, size), 1, int.MaxValue);
@@ -66,6 +83,7 @@ public static class FilterMaximization
     public static IReadOnlyList<FilterActivation> Run(Network network, NetworkLayer layer, IReadOnlyList<int> filters, int batch,
         FilterSettings settings, Random random, BatchRunner? run = null, Action<IReadOnlyList<int>, Tensor>? finished = null)
     {
+        if (settings.Problem() is { } problem) throw new SettingsException(problem);
         run ??= (optimizer, _) => optimizer.Run(settings.Iterations, settings.Iterations, random);
         var device = network.Device;
         using var normalization = new ChannelStats(device, network.Info.Mean, network.Info.Std);

@@ -17,7 +17,7 @@ public static class InputSize
         {
             if (Fits(network, size, targets)) return size;
         }
-        throw new ArgumentException($"{network.Info.Arch}: no square input up to 4096x4096 fits the layers asked for");
+        throw new ShapeException($"{network.Info.Arch}: no square input up to 4096x4096 fits the layers asked for");
     }
 
     /// <summary>

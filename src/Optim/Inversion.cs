@@ -27,7 +27,7 @@ public sealed class Inversion : IDisposable
     /// <param name="shape">The batch shape [N, C, H, W]; the originals passed later must have it.</param>
     public Inversion(Network network, NetworkLayer layer, int[] shape, InversionSettings settings)
     {
-        if (settings.Problem(shape[2], shape[3]) is { } problem) throw new ArgumentException(problem, nameof(settings));
+        if (settings.Problem(shape[2], shape[3]) is { } problem) throw new SettingsException(problem);
         var device = network.Device;
         _network = network;
         _layer = layer;

@@ -5,7 +5,7 @@ namespace DeepVis.Optim;
 
 /// <summary>
 /// Named inversion settings, each for the look it reproduces:
-/// <c>blur</c>, the first seed tool's (vanilla descent, periodic blurs, std clips: pleasant, blurry);
+/// <c>blur</c>, the original inversion tools' recipe (vanilla descent, periodic blurs, std clips: pleasant, blurry);
 /// <c>mahendran</c>, Mahendran &amp; Vedaldi's objective (TV^2 and alpha-norm 6 priors, weighted as in
 /// their paper, descent with momentum 0.9): close at early layers, natural-looking at deep ones;
 /// <c>exact</c>, Adam on the feature loss alone with the pixels kept displayable: the most faithful
@@ -56,7 +56,7 @@ public static class InversionPresets
     /// the pixel range) and V = B / 6.5 their typical pixel difference. The objective here is half that
     /// feature loss, so the priors are halved too. Their lambdas were tuned per network and layer; these
     /// (lambda_a 0.1, lambda_TV 0.05) gave the default model the best PSNR at relu2_2 among 0.05, 0.5 and 5
-    /// for TV and 0, 0.1 and 1 for the alpha-norm, while keeping relu1_1 above 20 dB (docs/quality.md).
+    /// for TV and 0, 0.1 and 1 for the alpha-norm, without blurring relu1_1 (docs/quality.md has the measurements).
     /// Like theirs, lambda_TV grows with depth: it doubles with each halving of the maps past the second,
     /// which on the ImageNet ResNet-18 turned layer4's colour noise into a smooth image (PSNR falls steadily
     /// from the stem to layer4 instead of collapsing) and leaves the default model's layers as tuned.

@@ -13,7 +13,7 @@ public enum InversionStart
 /// <summary>The update rule of an inversion.</summary>
 public enum InversionOptimizer
 {
-    /// <summary>Vanilla descent at a constant per-image rate calibrated at the first step (the first seed tool's).</summary>
+    /// <summary>Vanilla descent at a constant per-image rate calibrated at the first step (the original inversion tools' update).</summary>
     Descent,
 
     /// <summary>Descent with momentum (Mahendran &amp; Vedaldi), calibrated the same way, shaped by the schedule.</summary>
@@ -31,7 +31,7 @@ public sealed record BlurStep(int Size, int Every)
 }
 
 /// <summary>
-/// How an inversion runs. The defaults are the first seed tool's (the <c>blur</c> preset): vanilla
+/// How an inversion runs. The defaults are the original inversion tools' recipe (the <c>blur</c> preset): vanilla
 /// gradient descent from noise on the relative feature loss, a periodic blur, the gradient clipped to
 /// k standard deviations before each update and the image to k standard deviations after it; the
 /// total-variation and alpha-norm priors, momentum, Adam and the pixel clamp are off. Images are in the

@@ -1,3 +1,5 @@
+using DeepVis.Kernels.Runtime;
+
 namespace DeepVis.Optim;
 
 /// <summary>DeepDream's octave pyramid: the sizes an image is optimized at, smallest first, the last the full size.</summary>
@@ -10,10 +12,10 @@ public static class Octaves
     /// </summary>
     public static IReadOnlyList<(int H, int W)> Sizes(int height, int width, int count, float scale, int minimum)
     {
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "at least one octave");
-        if (!(scale > 1f) || !float.IsFinite(scale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "an octave scale above 1");
+        if (count < 1) throw new SettingsException($"octaves: expected at least 1, got {count}");
+        if (!(scale > 1f) || !float.IsFinite(scale)) throw new SettingsException($"octave scale: expected a number above 1, got {scale}");
         if (height < minimum || width < minimum)
-            throw new ArgumentException($"the full size {height}x{width} is below the minimum {minimum}x{minimum}");
+            throw new ShapeException($"the full size {height}x{width} is below the minimum {minimum}x{minimum} the layers take");
         var sizes = new List<(int H, int W)>();
         for (var k = count - 1; k >= 0; k--)
         {

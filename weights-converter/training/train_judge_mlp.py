@@ -2,7 +2,7 @@
 """Train the judge: a Fashion-MNIST classifier of another architecture than the default mini-vgg.
 
 `deepvis quality --judge` asks it which class each class visualization of the default model shows
-(issue 15's transfer test): images that carry their class, not only the default model's own quirks,
+(the transfer test): images that carry their class, not only the default model's own quirks,
 are recognized by a network that shares none of its layers. It must never be used while tuning.
 
 A multilayer perceptron, no convolution: Flatten, Linear(784, 256), ReLU, Dropout, Linear(256, 128),

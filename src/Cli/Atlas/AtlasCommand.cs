@@ -27,13 +27,14 @@ public static class AtlasCommand
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
-        var channels = new Option<string?>("--channels") { Description = "only channels A-B (inclusive, from 0) of each layer (default: all)" };
+        var channels = OptionFactory.Parsed("--channels", "only channels A-B (inclusive, from 0) of each layer (default: all)", "A-B", AtlasPlan.ParseChannels);
         var examples = new Option<string?>("--examples") { Description = "folder of example images: per channel the images that excite it most, found by a forward pass" };
-        var top = new Option<int>("--top") { Description = $"example images shown per channel (default {DefaultTop})", DefaultValueFactory = _ => DefaultTop };
-        var size = new Option<int?>("--size") { Description = "rendered image size in pixels, square (default: the model's input size)" };
-        var steps = new Option<int>("--steps") { Description = $"optimization steps per channel (default render's {RenderSettings.DefaultSteps})", DefaultValueFactory = _ => RenderSettings.DefaultSteps };
-        var batch = new Option<int>("--batch") { Description = $"channels rendered together, in batches aligned to it within each layer (default {DefaultBatch})", DefaultValueFactory = _ => DefaultBatch };
-        var shard = new Option<string?>("--shard") { Description = "render only slice I of N (I from 0, e.g. a job array index); merge the shards' folders with 'deepvis atlas merge'" };
+        var top = OptionFactory.Int("--top", "example images shown per channel", 1, Limits.MaxCount, DefaultTop);
+        var size = OptionFactory.OptionalInt("--size", "rendered image size in pixels, square (default: the model's input size)", 1, Limits.MaxSize);
+        var steps = OptionFactory.Int("--steps", "optimization steps per channel (as render)", 1, Limits.MaxSteps, RenderSettings.DefaultSteps);
+        var batch = OptionFactory.Int("--batch", "channels rendered together, in batches aligned to it within each layer", 1, Limits.MaxBatch, DefaultBatch);
+        var shard = OptionFactory.Parsed("--shard",
+            "render only slice I of N (I from 0, e.g. a job array index); merge the shards' folders with 'deepvis atlas merge'", "I/N", Shard.Parse);
         var outDir = new Option<string>("--out") { Description = "the site's folder: new, empty, or an atlas of the same plan to resume", Required = true };
         var quiet = new Option<bool>("--quiet") { Description = "no progress output" };
         var command = new Command("atlas", "Render every channel of some layers as a static site: a grid per layer, a page per channel with its top example images.")
@@ -43,12 +44,9 @@ public static class AtlasCommand
         command.Subcommands.Add(AtlasMerge.Create(output));
         command.SetAction(result =>
         {
-            var request = new AtlasRequest(result.GetValue(weights), result.GetValue(layers)!, AtlasPlan.ParseChannels(result.GetValue(channels)),
+            var request = new AtlasRequest(result.GetValue(weights), result.GetValue(layers)!, result.GetValue(channels),
                 result.GetValue(examples), result.GetValue(top), result.GetValue(size), result.GetValue(steps), result.GetValue(batch),
-                result.GetValue(shard) is { } s ? Shard.Parse(s) : null, result.GetValue(outDir)!);
-            if (request.Steps < 1) throw new UserException($"--steps must be at least 1, got {request.Steps}");
-            if (request.Batch < 1) throw new UserException($"--batch must be at least 1, got {request.Batch}");
-            if (request.Top < 1) throw new UserException($"--top must be at least 1, got {request.Top}");
+                result.GetValue(shard), result.GetValue(outDir)!);
             if (request.Examples is { } folder) AtlasRenderer.ExampleFiles(folder);
             var existing = AtlasManifest.Existing(request.Out);
             // The atlas's randomness is per channel (AtlasPlan.Seed); the session's source goes unused.

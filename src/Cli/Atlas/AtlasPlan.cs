@@ -60,12 +60,12 @@ public static class AtlasPlan
     }
 
     /// <summary>"A-B" or "A" (inclusive, from 0); null when not given, the whole layer.</summary>
-    public static (int First, int Last)? ParseChannels(string? text)
+    public static (int First, int Last)? ParseChannels(string text)
     {
-        if (text is null) return null;
         var parts = text.Split('-');
-        if (parts.Length > 2 || !int.TryParse(parts[0], out var first) || !int.TryParse(parts[^1], out var last) || first < 0 || last < first)
-            throw new UserException($"--channels must be A-B or A, whole numbers with 0 <= A <= B, got '{text}'");
+        if (parts.Length > 2 || !int.TryParse(parts[0], out var first) || !int.TryParse(parts[^1], out var last) || first < 0 || last < first
+            || last > Limits.MaxChannel)
+            throw new UserException($"--channels must be A-B or A, whole numbers with 0 <= A <= B <= {Limits.MaxChannel}, got '{text}'");
         return (first, last);
     }
 

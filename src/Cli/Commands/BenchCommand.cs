@@ -15,16 +15,16 @@ public static class BenchCommand
 {
     public static Command Create(TextWriter output)
     {
-        var arch = new Option<string>("--arch") { Description = $"architecture with seeded random weights: {string.Join(", ", RandomWeights.Names)} (default vgg16)", DefaultValueFactory = _ => "vgg16" };
-        var size = new Option<int?>("--size") { Description = "input height and width (default: the model's, 224 for the ImageNet models)" };
-        var batch = new Option<int>("--batch") { Description = "images per step (default 1)", DefaultValueFactory = _ => 1 };
-        var steps = new Option<int>("--steps") { Description = "timed steps (default 50)", DefaultValueFactory = _ => 50 };
-        var warmup = new Option<int>("--warmup") { Description = "untimed steps first (default 10)", DefaultValueFactory = _ => 10 };
-        var classIndex = new Option<int>("--class") { Description = "the class logit maximized (default 0)", DefaultValueFactory = _ => 0 };
+        var arch = OptionFactory.Choice("--arch", "architecture with seeded random weights", "vgg16", [.. RandomWeights.Names]);
+        var size = OptionFactory.OptionalInt("--size", "input height and width (default: the model's, 224 for the ImageNet models)", 1, Limits.MaxSize);
+        var batch = OptionFactory.Int("--batch", "images per step", 1, Limits.MaxBatch, 1);
+        var steps = OptionFactory.Int("--steps", "timed steps", 1, Limits.MaxSteps, 50);
+        var warmup = OptionFactory.Int("--warmup", "untimed steps first", 0, Limits.MaxSteps, 10);
+        var classIndex = OptionFactory.Int("--class", "the class logit maximized", 0, Limits.MaxChannel, 0);
         var check = new Option<string?>("--check") { Description = "reference file from bench/pytorch_step.py: compare logits and input gradient first, and time its weights" };
-        var tolerance = new Option<double>("--tolerance") { Description = "largest relative error --check accepts (default 1e-3)", DefaultValueFactory = _ => 1e-3 };
-        var seed = new Option<int>("--seed") { Description = "seed of the random weights and start image (default 0)", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int?>("--threads") { Description = $"threads of the cpu device (default: {Device.ThreadsVariable}, else every core)" };
+        var tolerance = OptionFactory.Float("--tolerance", "largest relative error --check accepts", NumberRange.Positive(1), 1e-3f);
+        var seed = new Option<int>("--seed") { Description = "seed of the random weights and start image", DefaultValueFactory = _ => 0 };
+        var threads = OptionFactory.OptionalInt("--threads", $"threads of the cpu device (default: {Device.ThreadsVariable}, else every core)", 1, Limits.MaxCount);
         var device = App.DeviceOption();
         var command = new Command("bench", "Time the optimization step on a device (ms/step, image-steps/s, TFLOP/s, peak memory).")
         {
@@ -33,12 +33,10 @@ public static class BenchCommand
         command.SetAction(result =>
         {
             var (n, timed, warm) = (result.GetValue(batch), result.GetValue(steps), result.GetValue(warmup));
-            if (n < 1 || timed < 1 || warm < 0) throw new UserException($"--batch and --steps must be at least 1 and --warmup at least 0, got {n}, {timed}, {warm}");
             var checkPath = result.GetValue(check);
             var reference = checkPath is null ? null : ReferenceFile.Read(checkPath);
-            var weights = reference?.Weights ?? RandomWeights.Create(result.GetValue(arch)!, result.GetValue(seed));
+            var weights = reference?.Weights ?? RandomWeights.Create(result.GetValue(arch)!.ToLowerInvariant(), result.GetValue(seed));
             var side = result.GetValue(size) ?? weights.Info.DefaultSize;
-            if (side < 1) throw new UserException($"--size must be positive, got {side}");
             using var dev = Device.Open(result.GetValue(device));
             if (result.GetValue(threads) is { } count)
             {
@@ -48,7 +46,7 @@ public static class BenchCommand
             using var network = Network.Build(dev, weights);
             var cls = result.GetValue(classIndex);
             var classes = network.OutputShapes(1, side, side)[network.Resolve("logits").Index][1];
-            if (cls < 0 || cls >= classes) throw new UserException($"--class {cls} is out of range: {weights.Info.Arch} has {classes} classes (0..{classes - 1})");
+            if (cls >= classes) throw new UserException($"--class {cls} is out of range: {weights.Info.Arch} has {classes} classes (0..{classes - 1})");
             output.WriteLine($"device: {dev.Name}");
             if (reference is not null)
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DeepVis.Images;
 using DeepVis.Kernels.Runtime;
+using DeepVis.Cli.Images;
 using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Objectives;
@@ -16,8 +17,10 @@ namespace DeepVis.Cli.Commands;
 /// </summary>
 public static class ClassCommand
 {
-    private const int MaxSize = 4096;
     private const int MaxJitter = 64;
+
+    /// <summary>The largest --step-size: a step of many standard deviations of the normalized image.</summary>
+    private const float MaxStep = 100f;
 
     public static Command Create(TextWriter output)
     {
@@ -29,42 +32,34 @@ public static class ClassCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = true,
         };
-        var size = new Option<int?>("--size") { Description = "side of the full-size (scale 1) image in pixels (default: the model's input size)" };
-        var octaves = new Option<string?>("--octaves")
-        {
-            Description = "octave schedule scale:iterations:start_sigma:end_sigma,... (scale relative to --size, blur sigma in pixels annealed "
-                + $"from start to end), or a .json file of {{\"scale\",\"iterations\",\"start_sigma\",\"end_sigma\"}} objects (default: {OctaveSchedule.Format(ClassSettings.DefaultOctaves)})",
-        };
+        var size = OptionFactory.OptionalInt("--size", "side of the full-size (scale 1) image in pixels (default: the model's input size)", 1, Limits.MaxSize);
+        var octaves = OptionFactory.Parsed("--octaves",
+            "octave schedule scale:iterations:start_sigma:end_sigma,... (scale relative to --size, blur sigma in pixels annealed "
+            + $"from start to end), or a .json file of {{\"scale\",\"iterations\",\"start_sigma\",\"end_sigma\"}} objects (default: {OctaveSchedule.Format(ClassSettings.DefaultOctaves)})",
+            "SCHEDULE", OctaveSchedule.Parse);
         var last = ClassSettings.DefaultOctaves[^1];
-        var iterations = new Option<int?>("--iterations")
-        {
-            Description = $"instead of --octaves: one full-size octave of N steps, blur sigma {last.StartSigma} to {last.EndSigma}",
-        };
-        var stepSize = new Option<float>("--step-size", "--learning-rate")
-        {
-            Description = "per-step change of the normalized image, step * gradient / mean|gradient|, per image",
-            DefaultValueFactory = _ => ClassSettings.DefaultStepSize,
-        };
-        var l2 = new Option<float>("--l2") { Description = "lambda of the L2 penalty on the normalized image", DefaultValueFactory = _ => ClassSettings.DefaultL2 };
-        var background = new Option<string?>("--background")
-        {
-            Description = "start from this colour R,G,B (each 0..255; grayscale models take its luma 0.299R+0.587G+0.114B) instead of noise "
-                + $"(default: the dataset mean colour plus pixel noise of std {ClassSettings.DefaultNoise})",
-        };
-        var jitter = new Option<int>("--jitter")
-        {
-            Description = "shift the image by up to N pixels at random before each step, 0 for none",
-            DefaultValueFactory = _ => ClassSettings.DefaultJitter,
-        };
-        var bilateral = new Option<bool>("--bilateral") { Description = "bilateral-filter the image between steps (default: off)" };
+        var iterations = OptionFactory.OptionalInt("--iterations",
+            $"instead of --octaves: one full-size octave of N steps, blur sigma {last.StartSigma} to {last.EndSigma}", 1, OctaveSchedule.MaxIterations);
+        var stepSize = OptionFactory.Float("--step-size", "per-step change of the normalized image, step * gradient / mean|gradient|, per image",
+            NumberRange.Positive(MaxStep), ClassSettings.DefaultStepSize);
+        stepSize.Aliases.Add("--learning-rate");
+        var l2 = OptionFactory.Float("--l2", "lambda of the L2 penalty on the normalized image", NumberRange.From(0), ClassSettings.DefaultL2);
+        var background = OptionFactory.Parsed("--background",
+            "start from this colour R,G,B (each 0..255; grayscale models take its luma 0.299R+0.587G+0.114B) instead of noise "
+            + $"(default: the dataset mean colour plus pixel noise of std {ClassSettings.DefaultNoise})", "R,G,B", ParseColour);
+        var jitter = OptionFactory.Int("--jitter", "shift the image by up to N pixels at random before each step, 0 for none", 0, MaxJitter, ClassSettings.DefaultJitter);
+        var bilateral = new Option<bool>("--bilateral") { Description = "bilateral-filter the image between steps" };
         var bDefault = BilateralSettings.Default;
-        var sigmaSpace = new Option<float?>("--bilateral-sigma-space") { Description = $"bilateral spatial sigma in pixels, window radius ceil(2 sigma) (default: {bDefault.SigmaSpace})" };
-        var sigmaRange = new Option<float?>("--bilateral-sigma-range") { Description = $"bilateral range sigma in pixel values 0..1 (default: {bDefault.SigmaRange})" };
-        var bilateralEvery = new Option<int?>("--bilateral-every") { Description = $"bilateral-filter every K steps (default: {bDefault.Every})" };
-        var tv = new Option<bool>("--tv-denoise") { Description = "TV-denoise the image between steps, split Bregman (default: off)" };
+        var sigmaSpace = OptionFactory.OptionalFloat("--bilateral-sigma-space",
+            $"bilateral spatial sigma in pixels, window radius ceil(2 sigma) (default: {bDefault.SigmaSpace})", NumberRange.Positive(OctaveSchedule.MaxSigma));
+        var sigmaRange = OptionFactory.OptionalFloat("--bilateral-sigma-range", $"bilateral range sigma in pixel values 0..1 (default: {bDefault.SigmaRange})",
+            NumberRange.Positive());
+        var bilateralEvery = OptionFactory.OptionalInt("--bilateral-every", $"bilateral-filter every K steps (default: {bDefault.Every})", 1, Limits.MaxSteps);
+        var tv = new Option<bool>("--tv-denoise") { Description = "TV-denoise the image between steps, split Bregman" };
         var tvDefault = TvDenoiseSettings.Default;
-        var tvWeight = new Option<float?>("--tv-denoise-weight") { Description = $"TV weight on pixel values 0..1, larger is flatter (default: {tvDefault.Weight})" };
-        var tvEvery = new Option<int?>("--tv-denoise-every") { Description = $"TV-denoise every K steps (default: {tvDefault.Every})" };
+        var tvWeight = OptionFactory.OptionalFloat("--tv-denoise-weight", $"TV weight on pixel values 0..1, larger is flatter (default: {tvDefault.Weight})",
+            NumberRange.Positive());
+        var tvEvery = OptionFactory.OptionalInt("--tv-denoise-every", $"TV-denoise every K steps (default: {tvDefault.Every})", 1, Limits.MaxSteps);
         var command = new Command("class", "Class model visualization: images that maximize class logits (Simonyan et al.), one PNG per class.")
         {
             classes, size, octaves, iterations, stepSize, l2, background, jitter, bilateral, sigmaSpace, sigmaRange, bilateralEvery, tv, tvWeight, tvEvery,
@@ -72,23 +67,22 @@ public static class ClassCommand
         var render = new RenderOptions();
         render.AddTo(command);
         common.AddTo(command);
+        OptionFactory.Exclusive(command, octaves, iterations);
+        OptionFactory.Needs(command, bilateral, sigmaSpace, sigmaRange, bilateralEvery);
+        OptionFactory.Needs(command, tv, tvWeight, tvEvery);
         command.SetAction(result =>
         {
             var settings = new ClassSettings
             {
-                Octaves = Schedule(result.GetValue(octaves), result.GetValue(iterations)),
-                StepSize = Positive(result.GetValue(stepSize), "--step-size"),
-                L2 = Finite(result.GetValue(l2), "--l2", 0f),
-                Background = result.GetValue(background) is { } colour ? ParseColour(colour) : null,
-                Jitter = Pixels(result.GetValue(jitter), "--jitter", 0, MaxJitter),
-                Bilateral = Filter(result.GetValue(bilateral), "--bilateral", [sigmaSpace, sigmaRange, bilateralEvery], result, () => new BilateralSettings(
-                    Positive(result.GetValue(sigmaSpace) ?? bDefault.SigmaSpace, "--bilateral-sigma-space"),
-                    Positive(result.GetValue(sigmaRange) ?? bDefault.SigmaRange, "--bilateral-sigma-range"),
-                    Every(result.GetValue(bilateralEvery) ?? bDefault.Every, "--bilateral-every"))),
-                TvDenoise = Filter(result.GetValue(tv), "--tv-denoise", [tvWeight, tvEvery], result, () => new TvDenoiseSettings(
-                    Positive(result.GetValue(tvWeight) ?? tvDefault.Weight, "--tv-denoise-weight"),
-                    Every(result.GetValue(tvEvery) ?? tvDefault.Every, "--tv-denoise-every"))),
-                Size = result.GetValue(size) is { } side ? Pixels(side, "--size", 1, MaxSize) : null,
+                Octaves = Schedule(result.GivenValue(octaves), result.GetValue(iterations)),
+                StepSize = result.GetValue(stepSize),
+                L2 = result.GetValue(l2),
+                Background = result.GivenValue(background),
+                Jitter = result.GetValue(jitter),
+                Bilateral = result.GetValue(bilateral) ? new BilateralSettings(result.GetValue(sigmaSpace) ?? bDefault.SigmaSpace,
+                    result.GetValue(sigmaRange) ?? bDefault.SigmaRange, result.GetValue(bilateralEvery) ?? bDefault.Every) : null,
+                TvDenoise = result.GetValue(tv) ? new TvDenoiseSettings(result.GetValue(tvWeight) ?? tvDefault.Weight, result.GetValue(tvEvery) ?? tvDefault.Every) : null,
+                Size = result.GetValue(size),
             };
             using var session = common.Open(result, output);
             var info = session.Network.Info;
@@ -118,24 +112,14 @@ public static class ClassCommand
         return command;
     }
 
-    private static IReadOnlyList<Octave> Schedule(string? octaves, int? iterations)
+    private static IReadOnlyList<Octave> Schedule(IReadOnlyList<Octave>? octaves, int? iterations)
     {
-        if (octaves is not null && iterations is not null) throw new UserException("give --octaves or --iterations, not both");
         if (iterations is { } n)
         {
-            if (n < 1 || n > OctaveSchedule.MaxIterations) throw new UserException($"--iterations must be 1 to {OctaveSchedule.MaxIterations}, got {n}");
             var last = ClassSettings.DefaultOctaves[^1];
             return [new Octave(1f, n, last.StartSigma, last.EndSigma)];
         }
-        return octaves is null ? ClassSettings.DefaultOctaves : OctaveSchedule.Parse(octaves);
-    }
-
-    /// <summary>A filter's settings when its switch is on; its own options without the switch are a mistake, not silently ignored.</summary>
-    private static T? Filter<T>(bool on, string name, Option[] options, ParseResult result, Func<T> settings) where T : class
-    {
-        if (on) return settings();
-        var stray = options.FirstOrDefault(o => result.GetResult(o) is { Implicit: false });
-        return stray is null ? null : throw new UserException($"{stray.Name} needs {name}");
+        return octaves ?? ClassSettings.DefaultOctaves;
     }
 
     /// <summary>R,G,B with each 0..255 to RGB in 0..1.</summary>
@@ -144,7 +128,7 @@ public static class ClassCommand
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var rgb = new float[3];
         if (parts.Length != 3 || !parts.Select((p, i) => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out rgb[i]) && rgb[i] is >= 0 and <= 255).All(ok => ok))
-            throw new UserException($"--background '{text}': expected R,G,B with each 0 to 255, e.g. 255,255,255");
+            throw new UserException($"'{text}': expected R,G,B with each 0 to 255, e.g. 255,255,255");
         return Array.ConvertAll(rgb, v => v / 255f);
     }
 
@@ -154,26 +138,14 @@ public static class ClassCommand
         var sizes = settings.OctaveSizes(settings.Size ?? network.Info.DefaultSize);
         for (var o = 0; o < sizes.Count; o++)
         {
-            try
-            {
-                network.OutputShapes(1, sizes[o], sizes[o]);
-            }
-            catch (ShapeException e)
-            {
-                throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, too small for {network.Info.Arch}: {e.Message}");
-            }
+            if (sizes[o] > Limits.MaxSize)
+                throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, above the largest side " +
+                    $"{Limits.MaxSize}; lower --size or the octave's scale");
+            if (InputSize.Fits(network, sizes[o], null)) continue;
+            var minimum = InputSize.Minimum(network);
+            throw new UserException($"octave {o + 1} (scale {settings.Octaves[o].Scale}) makes a {sizes[o]}x{sizes[o]} image, " + (sizes[o] < minimum
+                ? $"too small for {network.Info.Arch}: it takes at least {minimum}x{minimum}"
+                : $"too large for {network.Info.Arch}: some layer's output would not fit one tensor; lower --size or the octave's scale"));
         }
     }
-
-    private static float Positive(float value, string name) =>
-        value > 0f && float.IsFinite(value) ? value : throw new UserException($"{name} must be a positive number, got {value}");
-
-    private static float Finite(float value, string name, float minimum) =>
-        value >= minimum && float.IsFinite(value) ? value : throw new UserException($"{name} must be a number of at least {minimum}, got {value}");
-
-    private static int Pixels(int value, string name, int minimum, int maximum) =>
-        value >= minimum && value <= maximum ? value : throw new UserException($"{name} must be {minimum} to {maximum} pixels, got {value}");
-
-    private static int Every(int value, string name) =>
-        value >= 1 ? value : throw new UserException($"{name} must be at least 1 step, got {value}");
 }

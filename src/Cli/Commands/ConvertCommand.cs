@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using DeepVis.Nets.Zoo;
 using DeepVis.WeightsConverter;
@@ -21,11 +22,25 @@ public static class ConvertCommand
         var outPath = new Option<string?>("--out") { Description = "the DeepVis HDF5 weights to write (default: INPUT without its extension + .deepvis.h5)" };
         var arch = new Option<string?>("--arch") { Description = $"one of {string.Join(", ", Architectures.Names)} (default: inferred from the tensors; resnet and densenet are depths torchvision does not publish)" };
         var classes = new Option<string?>("--classes") { Description = "a text file of class names, one per line in index order (default: ImageNet's for 1000 classes)" };
-        var mean = new Option<string?>("--mean") { Description = "per-channel input mean, comma-separated (default: the source framework's ImageNet values; 0.5 for googlenet and inception_v3, whose torchvision files expect transform_input; 0 for ONNX)" };
-        var std = new Option<string?>("--std") { Description = "per-channel input std, comma-separated (default for ONNX: 1)" };
-        var scale = new Option<float?>("--scale") { Description = "the pixel range the model expects before normalization: 1 (0..1) or 255 (0..255); default 1 for ONNX" };
+        var mean = new Option<float[]?>("--mean")
+        {
+            Description = "per-channel input mean, comma-separated (default: the source framework's ImageNet values; 0.5 for googlenet and inception_v3, whose torchvision files expect transform_input; 0 for ONNX)",
+            CustomParser = r => Floats(r, "--mean", positive: false),
+        };
+        var std = new Option<float[]?>("--std")
+        {
+            Description = "per-channel input std, comma-separated (default for ONNX: 1)",
+            CustomParser = r => Floats(r, "--std", positive: true),
+        };
+        var scale = new Option<string?>("--scale") { Description = "the pixel range the model expects before normalization: 1 (0..1) or 255 (0..255); default 1 for ONNX" };
+        scale.AcceptOnlyFromAmong("1", "255");
         var bgr = new Option<bool>("--bgr") { Description = "the model expects BGR channel order (Caffe-style models); --mean and --std are then in BGR order" };
-        var size = new Option<int?>("--size") { Description = "the input size the model was trained at (default: 224; 299 for inception_v3, 28 for mini-vgg)" };
+        var size = new Option<int?>("--size")
+        {
+            Description = $"the input size the model was trained at, 1 to {MaxSize} (default: 224; 299 for inception_v3, 28 for mini-vgg)",
+            CustomParser = r => int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= MaxSize ? v
+                : Refuse<int?>(r, $"--size must be a whole number from 1 to {MaxSize}, got '{r.Tokens[0].Value}'"),
+        };
         command.Arguments.Add(input);
         foreach (var option in new Option[] { outPath, arch, classes, mean, std, size, scale, bgr }) command.Options.Add(option);
         command.SetAction(result =>
@@ -35,10 +50,10 @@ public static class ConvertCommand
             var options = new ConvertOptions(
                 result.GetValue(arch),
                 result.GetValue(classes) is { } classFile ? ReadClasses(classFile) : null,
-                Floats(result.GetValue(mean), "--mean"),
-                Floats(result.GetValue(std), "--std"),
-                result.GetValue(size) is { } s && s < 1 ? throw new WeightsFormatException($"--size must be positive, got {s}") : result.GetValue(size),
-                result.GetValue(scale) is { } range && range is not (1 or 255) ? throw new WeightsFormatException($"--scale must be 1 or 255, got {range}") : result.GetValue(scale),
+                result.GetResult(mean) is null ? null : result.GetValue(mean),
+                result.GetResult(std) is null ? null : result.GetValue(std),
+                result.GetValue(size),
+                result.GetValue(scale) is { } range ? float.Parse(range, CultureInfo.InvariantCulture) : null,
                 result.GetValue(bgr));
             var file = ModelConverter.ConvertFile(source, target, options, output);
             var info = file.Info;
@@ -54,15 +69,24 @@ public static class ConvertCommand
             ? File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToList()
             : throw new WeightsFormatException($"{path}: class names file does not exist");
 
-    private static float[]? Floats(string? text, string option)
+    /// <summary>The largest --size: far beyond the input of any published image model.</summary>
+    private const int MaxSize = 4096;
+
+    /// <summary>Comma-separated finite numbers (each positive when <paramref name="positive"/>); a parse error otherwise.</summary>
+    private static float[]? Floats(ArgumentResult result, string option, bool positive)
     {
-        if (text is null) return null;
+        var text = result.Tokens[0].Value;
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var values = new float[parts.Length];
         for (var i = 0; i < parts.Length; i++)
             if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !float.IsFinite(values[i]))
-                throw new WeightsFormatException($"{option} '{text}': expected comma-separated numbers, for example 0.485,0.456,0.406");
-        if (option == "--std" && values.Any(v => v <= 0)) throw new WeightsFormatException($"--std '{text}': every value must be positive");
-        return values;
+                return Refuse<float[]?>(result, $"{option} '{text}': expected comma-separated numbers, for example 0.485,0.456,0.406");
+        return positive && values.Any(v => v <= 0) ? Refuse<float[]?>(result, $"{option} '{text}': every value must be positive") : values;
+    }
+
+    private static T Refuse<T>(ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default!;
     }
 }

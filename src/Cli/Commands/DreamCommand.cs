@@ -16,16 +16,14 @@ public static class DreamCommand
             Description = "layer whose activation norm is amplified (address, alias or index; repeat for several, their objectives add up)",
             Required = true,
         };
-        var octaves = new Option<int>("--octaves") { Description = "octaves in the pyramid, each --octave-scale smaller (default 4)", DefaultValueFactory = _ => 4 };
-        var octaveScale = new Option<float>("--octave-scale") { Description = "size ratio between octaves, above 1 (default 1.4)", DefaultValueFactory = _ => 1.4f };
-        var iterations = new Option<int>("--iterations") { Description = "gradient steps per octave (default 10)", DefaultValueFactory = _ => 10 };
-        var stepSize = new Option<float>("--step-size")
-        {
-            Description = "step per iteration in pixel levels (0..255) per mean |gradient|, as the original DeepDream (default 1.5)",
-            DefaultValueFactory = _ => 1.5f,
-        };
-        var jitter = new Option<int?>("--jitter") { Description = "largest random shift in pixels each step (default 32 per 224 pixels of the smaller side, at least 1)" };
-        var size = new Option<string?>("--size") { Description = "optimize at H or H,W pixels, e.g. 112 for a 28x28 image (default: the image's own size)" };
+        var octaves = OptionFactory.Int("--octaves", "octaves in the pyramid, each --octave-scale smaller", 1, Limits.MaxOctaves, 4);
+        var octaveScale = OptionFactory.Float("--octave-scale", "size ratio between octaves", new NumberRange(1, MaxOctaveScale, MinOpen: true), 1.4f);
+        var iterations = OptionFactory.Int("--iterations", "gradient steps per octave", 1, Limits.MaxSteps, 10);
+        var stepSize = OptionFactory.Float("--step-size", "step per iteration in pixel levels (0..255) per mean |gradient|, as the original DeepDream",
+            NumberRange.Positive(MaxStepLevels), 1.5f);
+        var jitter = OptionFactory.OptionalInt("--jitter", "largest random shift in pixels each step (default 32 per 224 pixels of the smaller side, at least 1)",
+            0, Limits.MaxPixels);
+        var size = OptionFactory.Size("--size", "optimize at H or H,W pixels, e.g. 112 for a 28x28 image (default: the image's own size)");
         var command = new Command("dream", "Amplify what layers see in an image (DeepDream, with octaves and jitter).")
         {
             image, layers, octaves, octaveScale, iterations, stepSize, jitter, size,
@@ -34,13 +32,8 @@ public static class DreamCommand
         command.SetAction(result =>
         {
             var (octaveCount, scale, steps, step) = (result.GetValue(octaves), result.GetValue(octaveScale), result.GetValue(iterations), result.GetValue(stepSize));
-            if (octaveCount < 1) throw new UserException($"--octaves must be at least 1, got {octaveCount}");
-            if (!(scale > 1f) || !float.IsFinite(scale)) throw new UserException($"--octave-scale must be above 1, got {scale}");
-            if (steps < 1) throw new UserException($"--iterations must be at least 1, got {steps}");
-            if (!(step > 0f) || !float.IsFinite(step)) throw new UserException($"--step-size must be positive, got {step}");
-            if (result.GetValue(jitter) is { } j && j < 0) throw new UserException($"--jitter must not be negative, got {j}");
             var imagePath = Options.ExistingFile(result.GetValue(image)!, "image");
-            var requested = Options.ImageSize(result.GetValue(size));
+            var requested = result.GetValue(size);
             using var session = common.Open(result, output);
             var network = session.Network;
             var targets = result.GetValue(layers)!.Select(network.Resolve).ToList();
@@ -68,6 +61,12 @@ public static class DreamCommand
         });
         return command;
     }
+
+    /// <summary>The largest --octave-scale: each octave at least a tenth of the next.</summary>
+    private const float MaxOctaveScale = 10f;
+
+    /// <summary>The largest --step-size, in pixel levels: a step across the whole 0..255 range.</summary>
+    private const float MaxStepLevels = 255f;
 
     /// <summary>The image's own size, the pyramid's full size when --size is not given.</summary>
     private static (int H, int W) OwnSize(string path, int channels)

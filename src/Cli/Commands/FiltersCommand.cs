@@ -14,9 +14,6 @@ namespace DeepVis.Cli.Commands;
 /// </summary>
 public static class FiltersCommand
 {
-    /// <summary>Device memory for one batch when the device does not report its size (the CPU accelerator).</summary>
-    private const long FixedBudget = 256L << 20;
-
     public static Command Create(TextWriter output)
     {
         var common = new CommonOptions();
@@ -26,22 +23,17 @@ public static class FiltersCommand
             Description = "layer whose filters to visualize: a convolution, ReLU or pool (channels) or a linear layer (units)",
             Required = true,
         };
-        var start = new Option<int>("--filter-start") { Description = "first filter index (default 0)", DefaultValueFactory = _ => 0 };
-        var end = new Option<int?>("--filter-end") { Description = "last filter index, inclusive (default: the layer's last filter)" };
-        var size = new Option<int?>("--size") { Description = "image size in pixels, square (default: the model's input size, 28 for the mini-vgg)" };
-        var iterations = new Option<int>("--iterations") { Description = $"gradient steps (default {FilterSettings.DefaultIterations})", DefaultValueFactory = _ => FilterSettings.DefaultIterations };
-        var stepSize = new Option<float>("--step-size")
-        {
-            Description = $"step per iteration in pixel levels (0..255) per mean |gradient| (default {FilterSettings.DefaultStepLevels})",
-            DefaultValueFactory = _ => FilterSettings.DefaultStepLevels,
-        };
-        var batch = new Option<int?>("--batch")
-        {
-            Description = "filters optimized together (default: as many as fit half the device memory, or 256 MiB on the CPU accelerator)",
-        };
-        var decay = new Option<float>("--decay") { Description = $"L2 decay of the image per step, in [0, 1) (default {FilterSettings.DefaultDecay})", DefaultValueFactory = _ => FilterSettings.DefaultDecay };
-        var blurEvery = new Option<int>("--blur-every") { Description = $"blur the images every K steps, 0 for never (default {FilterSettings.DefaultBlurEvery})", DefaultValueFactory = _ => FilterSettings.DefaultBlurEvery };
-        var blurSigma = new Option<float>("--blur-sigma") { Description = $"sigma in pixels of that blur (default {FilterSettings.DefaultBlurSigma})", DefaultValueFactory = _ => FilterSettings.DefaultBlurSigma };
+        var start = OptionFactory.Int("--filter-start", "first filter index", 0, Limits.MaxChannel, 0);
+        var end = OptionFactory.OptionalInt("--filter-end", "last filter index, inclusive (default: the layer's last filter)", 0, Limits.MaxChannel);
+        var size = OptionFactory.OptionalInt("--size", "image size in pixels, square (default: the model's input size, 28 for the mini-vgg)", 1, Limits.MaxSize);
+        var iterations = OptionFactory.Int("--iterations", "gradient steps", 1, Limits.MaxSteps, FilterSettings.DefaultIterations);
+        var stepSize = OptionFactory.Float("--step-size", "step per iteration in pixel levels (0..255) per mean |gradient|", NumberRange.Positive(255),
+            FilterSettings.DefaultStepLevels);
+        var batch = OptionFactory.OptionalInt("--batch",
+            "filters optimized together (default: as many as fit half the device memory, or 256 MiB on the CPU accelerator)", 1, Limits.MaxBatch);
+        var decay = OptionFactory.Float("--decay", "L2 decay of the image per step", new NumberRange(0, 1, MaxOpen: true), FilterSettings.DefaultDecay);
+        var blurEvery = OptionFactory.Int("--blur-every", "blur the images every K steps, 0 for never", 0, Limits.MaxSteps, FilterSettings.DefaultBlurEvery);
+        var blurSigma = OptionFactory.Float("--blur-sigma", "sigma in pixels of that blur", NumberRange.From(0, OctaveSchedule.MaxSigma), FilterSettings.DefaultBlurSigma);
         var command = new Command("filters", "Visualize filters by maximizing their mean activation; one PNG each and a contact sheet.")
         {
             layer, start, end, size, iterations, stepSize, batch, decay, blurEvery, blurSigma,
@@ -52,14 +44,7 @@ public static class FiltersCommand
         {
             var (first, lastGiven, steps, step) = (result.GetValue(start), result.GetValue(end), result.GetValue(iterations), result.GetValue(stepSize));
             var (decayFactor, blurPeriod, sigma) = (result.GetValue(decay), result.GetValue(blurEvery), result.GetValue(blurSigma));
-            if (first < 0) throw new UserException($"--filter-start must not be negative, got {first}");
             if (lastGiven < first) throw new UserException($"--filter-start {first} is after --filter-end {lastGiven}");
-            if (steps < 1) throw new UserException($"--iterations must be at least 1, got {steps}");
-            if (!(step > 0f) || !float.IsFinite(step)) throw new UserException($"--step-size must be positive, got {step}");
-            if (result.GetValue(batch) is { } b && b < 1) throw new UserException($"--batch must be at least 1, got {b}");
-            if (!(decayFactor >= 0f && decayFactor < 1f)) throw new UserException($"--decay must lie in [0, 1), got {decayFactor}");
-            if (blurPeriod < 0) throw new UserException($"--blur-every must not be negative, got {blurPeriod}");
-            if (!(sigma >= 0f) || !float.IsFinite(sigma)) throw new UserException($"--blur-sigma must not be negative, got {sigma}");
 
             using var session = common.Open(result, output);
             var network = session.Network;
@@ -77,7 +62,7 @@ public static class FiltersCommand
                 throw new UserException($"filter {Math.Max(first, last)} is beyond {name} ({target.Address}), which has {count} {kind}: 0 to {count - 1}");
             var filters = Enumerable.Range(first, last - first + 1).ToList();
             var perFilter = FilterMaximization.BytesPerFilter(network, target, pixels);
-            var budget = Budget(session.Device);
+            var budget = FilterMaximization.MemoryBudget(session.Device);
             var batchSize = Math.Min(filters.Count, result.GetValue(batch) ?? FilterMaximization.BatchThatFits(network, target, pixels, budget));
             output.WriteLine($"filters: {name} {kind} {first}-{last} at {pixels}x{pixels}, batches of {batchSize} " +
                 $"({perFilter / 1024.0 / 1024.0:F2} MiB each, budget {budget >> 20} MiB)");
@@ -140,8 +125,4 @@ public static class FiltersCommand
         }
         return activations;
     }
-
-    /// <summary>Half the device's memory when it reports it, else a fixed budget (the CPU accelerator reports none that means anything).</summary>
-    public static long Budget(Device device) =>
-        device.IsCpu ? FixedBudget : device.Accelerator.MemorySize / 2;
 }

@@ -42,64 +42,54 @@ public static class InvertCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var layer = new Option<string>("--layer") { Description = "layer whose features are matched (address, alias or index; see 'deepvis layers')", Required = true };
-        var preset = new Option<string>("--preset")
-        {
-            Description = $"starting settings, which the options below override: {InversionPresets.Mahendran} (default: Mahendran & Vedaldi's TV and " +
-                "alpha-norm priors, TV stronger the deeper the layer, with momentum: close to the original at early layers and still a natural-looking image at deep ones, " +
-                $"where matching the features alone gives noise), {InversionPresets.Exact} (Adam on the features alone, pixels kept in 0..1: the " +
-                $"most faithful reconstruction at early layers) or {InversionPresets.Blur} (the first seed tool's descent with periodic blurs: " +
-                "smooth, blurry images)",
-            DefaultValueFactory = _ => InversionPresets.Default,
-        };
-        var init = new Option<string?>("--init") { Description = "start from 'noise' or the dataset's 'mean' image (preset: noise)" };
-        init.AcceptOnlyFromAmong("noise", "mean");
-        var iterations = new Option<int?>("--iterations") { Description = "gradient steps (preset: blur 500, mahendran 200, exact 200)" };
-        var warm = new Option<int?>("--warm-iterations") { Description = "gradient steps for movie frames after the first, which start from the previous result (default: iterations / 4)" };
-        var optimizer = new Option<string?>("--optimizer")
-        {
-            Description = "descent (constant per-image rate), momentum or adam (preset: blur descent, mahendran momentum, exact adam)",
-        };
-        optimizer.AcceptOnlyFromAmong("descent", "momentum", "adam");
-        var rate = new Option<float?>("--learning-rate")
-        {
-            Description = "descent and momentum: a rate per image set so the first step changes each pixel by this much on average; adam: its step size; " +
-                "in the model's normalized units (preset: blur 0.2, mahendran 0.02, exact 0.05 of the pixel range)",
-        };
-        var schedule = new Option<string?>("--schedule")
-        {
-            Description = "how the rate of momentum or adam changes: constant, cosine (to 0 over the run) or step:EVERY:FACTOR (preset: mahendran step:150:0.1, exact cosine)",
-        };
-        var momentum = new Option<float?>("--momentum") { Description = "momentum of the momentum optimizer, in [0, 1) (default 0.9)" };
-        var blur = new Option<string?>("--blur")
-        {
-            Description = "Gaussian blurs as SIZE:EVERY pairs, sigma chosen from the size (preset: blur 3:10,7:20: 3x3 every 10 steps and 7x7 every 20; the others none)",
-        };
+        var preset = OptionFactory.Choice("--preset",
+            $"starting settings, which the options below override: {InversionPresets.Mahendran} (Mahendran & Vedaldi's TV and " +
+            "alpha-norm priors, TV stronger the deeper the layer, with momentum: close to the original at early layers and still a natural-looking image at deep ones, " +
+            $"where matching the features alone gives noise), {InversionPresets.Exact} (Adam on the features alone, pixels kept in 0..1: the " +
+            $"most faithful reconstruction at early layers) or {InversionPresets.Blur} (plain descent with periodic blurs, as the original inversion tools: " +
+            "smooth, blurry images)", InversionPresets.Default, [.. InversionPresets.Names]);
+        var init = OptionFactory.OptionalChoice("--init", "start from 'noise' or the dataset's 'mean' image (preset: noise)", "noise", "mean");
+        var iterations = OptionFactory.OptionalInt("--iterations", "gradient steps (preset: blur 500, mahendran 200, exact 200)", 1, Limits.MaxSteps);
+        var warm = OptionFactory.OptionalInt("--warm-iterations",
+            "gradient steps for movie frames after the first, which start from the previous result (default: iterations / 4)", 1, Limits.MaxSteps);
+        var optimizer = OptionFactory.OptionalChoice("--optimizer",
+            "descent (constant per-image rate), momentum or adam (preset: blur descent, mahendran momentum, exact adam)", "descent", "momentum", "adam");
+        var rate = OptionFactory.OptionalFloat("--learning-rate",
+            "descent and momentum: a rate per image set so the first step changes each pixel by this much on average; adam: its step size; " +
+            "in the model's normalized units (preset: blur 0.2, mahendran 0.02, exact 0.05 of the pixel range)", NumberRange.Positive(MaxLearningRate));
+        var schedule = OptionFactory.Parsed("--schedule",
+            "how the rate of momentum or adam changes: constant, cosine (to 0 over the run) or step:EVERY:FACTOR (preset: mahendran step:150:0.1, exact cosine)",
+            "SCHEDULE", ParseSchedule);
+        var momentum = OptionFactory.OptionalFloat("--momentum", "momentum of the momentum optimizer (default 0.9)", new NumberRange(0, 1, MaxOpen: true));
+        var blur = OptionFactory.Parsed("--blur",
+            "Gaussian blurs as SIZE:EVERY pairs, sigma chosen from the size (preset: blur 3:10,7:20: 3x3 every 10 steps and 7x7 every 20; the others none)",
+            "SIZE:EVERY,...", ParseBlur);
         var noBlur = new Option<bool>("--no-blur") { Description = "no blur at all" };
-        var gradClip = new Option<float?>("--grad-std-clip") { Description = "clip the gradient to its mean +- K std before each step; 0 turns it off (preset: blur 1.5, the others 0)" };
-        var imageClip = new Option<float?>("--image-std-clip") { Description = "clip the image to its mean +- K std after each step; 0 turns it off (preset: blur 3, the others 0)" };
+        var gradClip = OptionFactory.OptionalFloat("--grad-std-clip",
+            "clip the gradient to its mean +- K std before each step; 0 turns it off (preset: blur 1.5, the others 0)", NumberRange.From(0));
+        var imageClip = OptionFactory.OptionalFloat("--image-std-clip",
+            "clip the image to its mean +- K std after each step; 0 turns it off (preset: blur 3, the others 0)", NumberRange.From(0));
         var clamp = new Option<bool?>("--clamp-pixels") { Description = "keep every pixel in 0..1 after each step (preset: exact true, the others false)" };
-        var tv = new Option<float?>("--tv-weight") { Description = "weight of the total-variation prior (squared differences, beta 2) on the normalized image; 0 is off (preset: mahendran theirs, the others 0)" };
-        var alphaWeight = new Option<float?>("--alpha-norm-weight") { Description = "weight lambda of the alpha-norm prior lambda * sum |x|^alpha on the normalized image; 0 is off (preset: mahendran theirs, the others 0)" };
-        var alpha = new Option<float?>("--alpha") { Description = "the alpha of --alpha-norm-weight, at least 1 (default 6)" };
-        var restarts = new Option<int>("--restarts")
-        {
-            Description = "runs from fresh noise, each image keeping its run of lowest feature loss (a movie: its first frame); " +
-                "on the default model 4 raised the mean PSNR at relu2_1 from 14.0 to 14.7 dB, little elsewhere (docs/quality.md; default 1)",
-            DefaultValueFactory = _ => 1,
-        };
-        var coarseToFine = new Option<int>("--coarse-to-fine")
-        {
-            Description = "resolutions optimized in turn, coarsest first, each about half the next, upsampled to start the next, " +
-                "each for --iterations (a movie: its first frame); on the default model 2 raised the mean PSNR at relu2_2 from 12.6 to 15.7 dB " +
-                "(docs/quality.md); 1..4 (default 1: the full size only)",
-            DefaultValueFactory = _ => 1,
-        };
+        var tv = OptionFactory.OptionalFloat("--tv-weight",
+            "weight of the total-variation prior (squared differences, beta 2) on the normalized image; 0 is off (preset: mahendran theirs, the others 0)",
+            NumberRange.From(0));
+        var alphaWeight = OptionFactory.OptionalFloat("--alpha-norm-weight",
+            "weight lambda of the alpha-norm prior lambda * sum |x|^alpha on the normalized image; 0 is off (preset: mahendran theirs, the others 0)",
+            NumberRange.From(0));
+        var alpha = OptionFactory.OptionalFloat("--alpha", "the alpha of --alpha-norm-weight (default 6)", NumberRange.From(1, MaxAlpha));
+        var restarts = OptionFactory.Int("--restarts",
+            "runs from fresh noise, each image keeping its run of lowest feature loss (a movie: its first frame); " +
+            "helps most at middle layers, where a run can settle in a poor optimum (docs/quality.md)", 1, Limits.MaxRestarts, 1);
+        var coarseToFine = OptionFactory.Int("--coarse-to-fine",
+            "resolutions optimized in turn, coarsest first, each about half the next, upsampled to start the next, " +
+            "each for --iterations (a movie: its first frame); more levels recover coarse structure at deep layers (docs/quality.md); 1 is the full size only",
+            1, MaxLevels, 1);
         var movieOut = new Option<string?>("--movie-out")
         {
             Description = "for a movie: also write the result as this GIF or MP4 (MP4 needs ffmpeg on PATH); default: a GIF or MP4 input " +
                 "gives OUT/NAME-LAYER.gif or .mp4, a folder of frames only the numbered frames",
         };
-        var size = new Option<string?>("--size") { Description = "invert at H or H,W pixels (default: the model's default input size)" };
+        var size = OptionFactory.Size("--size", "invert at H or H,W pixels (default: the model's default input size)");
         var verbose = new Option<bool>("--verbose") { Description = "print the layer shapes up to --layer and the loss every 10 steps" };
         var command = new Command("invert", "Re-create images from their features at a layer (Mahendran & Vedaldi feature inversion).")
         {
@@ -110,20 +100,14 @@ public static class InvertCommand
         command.SetAction(result =>
         {
             var isVerbose = result.GetValue(verbose);
-            var presetName = result.GetValue(preset)!;
-            if (!InversionPresets.Names.Contains(presetName))
-                throw new UserException($"unknown preset '{presetName}'; presets: {string.Join(", ", InversionPresets.Names)}");
-            var scheduleText = result.GetValue(schedule);
-            LearningRateSchedule? parsedSchedule = scheduleText is null ? null : LearningRateSchedule.Parse(scheduleText)
-                ?? throw new UserException($"--schedule expects constant, cosine or step:EVERY:FACTOR (e.g. step:100:0.1); got '{scheduleText}'");
-            var blurText = result.GetValue(blur);
-            List<BlurStep>? parsedBlur = result.GetValue(noBlur) ? [] : blurText is null ? null : ParseBlur(blurText);
+            var presetName = result.GetValue(preset)!.ToLowerInvariant();
+            var parsedBlur = result.GetValue(noBlur) ? [] : result.GivenValue(blur);
             var inputs = result.GetValue(images)!.Select(Classify).ToList();
 
             using var session = common.Open(result, output);
             var network = session.Network;
             var target = network.Resolve(result.GetValue(layer)!);
-            var (height, width) = Options.ImageSize(result.GetValue(size), network.Info.DefaultSize);
+            var (height, width) = result.GetValue(size) ?? (network.Info.DefaultSize, network.Info.DefaultSize);
             var shapes = OutputShapes(network, target, height, width);
             var settings = InversionPresets.For(presetName, network.Info, height, width, shapes[target.Index])!;
             // What the command line names overrides the preset.
@@ -133,7 +117,7 @@ public static class InvertCommand
                 WarmIterations = result.GetValue(warm) ?? settings.WarmIterations,
                 Optimizer = result.GetValue(optimizer) is { } o ? Enum.Parse<InversionOptimizer>(o, ignoreCase: true) : settings.Optimizer,
                 LearningRate = result.GetValue(rate) ?? settings.LearningRate,
-                Schedule = parsedSchedule ?? settings.Schedule,
+                Schedule = result.GetValue(schedule) ?? settings.Schedule,
                 Momentum = result.GetValue(momentum) ?? settings.Momentum,
                 Blur = parsedBlur ?? settings.Blur,
                 GradientStdClip = result.GetValue(gradClip) ?? settings.GradientStdClip,
@@ -144,7 +128,7 @@ public static class InvertCommand
                 Alpha = result.GetValue(alpha) ?? settings.Alpha,
                 Restarts = result.GetValue(restarts),
                 CoarseToFine = result.GetValue(coarseToFine),
-                Start = result.GetValue(init) is { } start ? (start == "mean" ? InversionStart.Mean : InversionStart.Noise) : settings.Start,
+                Start = result.GetValue(init) is { } start ? Enum.Parse<InversionStart>(start, ignoreCase: true) : settings.Start,
             };
             settings = settings with { ReportEvery = isVerbose ? 10 : Math.Max(1, settings.Iterations / 50) };
             if (settings.Problem(height, width) is { } problem) throw new UserException(problem);
@@ -305,18 +289,10 @@ public static class InvertCommand
         }
     }
 
-    private static IReadOnlyList<int[]> OutputShapes(Network network, NetworkLayer target, int height, int width)
-    {
-        try
-        {
-            return network.OutputShapes(1, height, width, [target]);
-        }
-        catch (ShapeException e)
-        {
-            throw new UserException($"input size {height}x{width} does not fit {network.Info.Arch} up to {target.Name}: {e.Message}; " +
+    private static IReadOnlyList<int[]> OutputShapes(Network network, NetworkLayer target, int height, int width) =>
+        network.Fits(height, width, [target]) ? network.OutputShapes(1, height, width, [target])
+            : throw new UserException($"input size {height}x{width} does not fit {network.Info.Arch} up to {target.Name}; " +
                 $"square sizes that fit: {network.SizesThatFit([target])}");
-        }
-    }
 
     private static void PrintShapes(TextWriter output, Network network, NetworkLayer target, IReadOnlyList<int[]> shapes, int batch, int height, int width)
     {
@@ -326,17 +302,33 @@ public static class InvertCommand
             output.WriteLine($"{l.Index,3} {l.Address,-14} {string.Join("/", l.Aliases),-28} {Tensor.Format([Math.Max(batch, 1), .. shapes[l.Index][1..]])}");
     }
 
-    /// <summary>"SIZE:EVERY[,SIZE:EVERY...]", e.g. 3:10,7:20.</summary>
+    /// <summary>The largest --learning-rate, in normalized units: far above any rate that converges.</summary>
+    private const float MaxLearningRate = 100f;
+
+    /// <summary>The largest --alpha: beyond it |x|^alpha overflows single precision for any pixel far from the mean.</summary>
+    private const float MaxAlpha = 32f;
+
+    /// <summary>The most --coarse-to-fine levels: a fifth would start below the smallest size most networks take.</summary>
+    private const int MaxLevels = 4;
+
+    /// <summary>"SIZE:EVERY[,SIZE:EVERY...]", e.g. 3:10,7:20: an odd kernel size and an interval in steps.</summary>
     private static List<BlurStep> ParseBlur(string text)
     {
         var steps = new List<BlurStep>();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             var pair = part.Split(':');
-            if (pair.Length != 2 || !int.TryParse(pair[0], out var blurSize) || !int.TryParse(pair[1], out var every))
-                throw new UserException($"--blur expects SIZE:EVERY pairs separated by commas, e.g. 3:10,7:20; got '{text}'");
+            if (pair.Length != 2 || !int.TryParse(pair[0], out var blurSize) || !int.TryParse(pair[1], out var every)
+                || blurSize is < 1 or > Limits.MaxSize || blurSize % 2 == 0 || every is < 1 or > Limits.MaxSteps)
+                throw new UserException($"expected SIZE:EVERY pairs separated by commas, SIZE odd and 1 to {Limits.MaxSize}, EVERY 1 to {Limits.MaxSteps}, " +
+                    $"e.g. 3:10,7:20; got '{text}'");
             steps.Add(new BlurStep(blurSize, every));
         }
         return steps;
     }
+
+    /// <summary>A learning-rate schedule as --schedule writes it.</summary>
+    private static LearningRateSchedule? ParseSchedule(string text) =>
+        LearningRateSchedule.Parse(text) is { } schedule && schedule.Problem() is null ? schedule
+            : throw new UserException($"expected constant, cosine or step:EVERY:FACTOR with EVERY at least 1 and FACTOR above 0 (e.g. step:100:0.1); got '{text}'");
 }

@@ -10,7 +10,7 @@ public static class LayersCommand
     public static Command Create(TextWriter output)
     {
         var weights = Options.Weights();
-        var size = new Option<int?>("--size") { Description = "input height and width (default: the model's default size)" };
+        var size = OptionFactory.OptionalInt("--size", "input height and width (default: the model's default size)", 1, Limits.MaxSize);
         var device = App.DeviceOption();
         var command = new Command("layers",
             "List a network's layers: index, address, aliases, type, output shape, parameters. Other verbs take a layer's address or alias, " +
@@ -23,7 +23,6 @@ public static class LayersCommand
             using var dev = Device.Open(result.GetValue(device));
             using var network = Model.OpenNetwork(dev, result.GetValue(weights)!, output);
             var side = result.GetValue(size) ?? network.Info.DefaultSize;
-            if (side < 1) throw new UserException($"--size must be a positive number of pixels, got {side}");
             Print(network, side, output);
             return 0;
         });

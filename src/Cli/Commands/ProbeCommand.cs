@@ -24,10 +24,10 @@ public static class ProbeCommand
         {
             weights, input, image, layer, outPath, device,
         };
+        OptionFactory.Exclusive(command, input, image, oneRequired: true);
         command.SetAction(result =>
         {
             var (inputPath, imagePath) = (result.GetValue(input), result.GetValue(image));
-            if ((inputPath is null) == (imagePath is null)) throw new UserException("give exactly one of --input INPUT.h5 or --image IMAGE");
             var target = Options.WritableOutput(result.GetValue(outPath)!, inputPath, imagePath, result.GetValue(weights));
             using var dev = Device.Open(result.GetValue(device));
             using var network = Model.OpenNetwork(dev, result.GetValue(weights)!, output);

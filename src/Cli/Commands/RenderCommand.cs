@@ -17,34 +17,25 @@ public static class RenderCommand
     {
         var common = new CommonOptions();
         var render = new RenderOptions();
-        var objectiveText = new Option<string>("--objective")
-        {
-            Description = "what to maximize, e.g. \"layer3.1:12 + 0.5*layer4.0:7 - 100*diversity(layer3.1)\"; terms LAYER:CHANNEL, " +
-                "neuron(LAYER:CHANNEL), direction(LAYER, FILE), diversity(LAYER), dream(LAYER), each optionally @IMAGE",
-            Required = true,
-        };
-        var steps = new Option<int>("--steps") { Description = $"optimization steps (default {RenderSettings.DefaultSteps})", DefaultValueFactory = _ => RenderSettings.DefaultSteps };
-        var size = new Option<int?>("--size") { Description = "image size in pixels, square (default: the model's input size)" };
-        var batch = new Option<int?>("--batch") { Description = "images rendered together (default: 1, or enough for the largest @IMAGE in the objective)" };
+        var objectiveOption = OptionFactory.Parsed("--objective",
+            "what to maximize, e.g. \"layer3.1:12 + 0.5*layer4.0:7 - 100*diversity(layer3.1)\"; terms LAYER:CHANNEL, " +
+            "neuron(LAYER:CHANNEL), direction(LAYER, FILE), diversity(LAYER), dream(LAYER), each optionally @IMAGE", "EXPRESSION", ObjectiveParser.Parse);
+        objectiveOption.Required = true;
+        var steps = OptionFactory.Int("--steps", "optimization steps", 1, Limits.MaxSteps, RenderSettings.DefaultSteps);
+        var size = OptionFactory.OptionalInt("--size", "image size in pixels, square (default: the model's input size)", 1, Limits.MaxSize);
+        var batch = OptionFactory.OptionalInt("--batch", "images rendered together (default: 1, or enough for the largest @IMAGE in the objective)", 1, Limits.MaxBatch);
         var command = new Command("render", "Lucid-style feature visualization: spectral, decorrelated images, random transforms, Adam, objective expressions.")
         {
-            objectiveText, steps, size, batch,
+            objectiveOption, steps, size, batch,
         };
         render.AddTo(command);
         common.AddTo(command);
         command.SetAction(result =>
         {
-            Objective objective;
-            try
-            {
-                objective = ObjectiveParser.Parse(result.GetValue(objectiveText)!);
-            }
-            catch (FormatException e)
-            {
-                throw new UserException(e.Message);
-            }
+            var objective = result.GetValue(objectiveOption)!;
             var images = result.GetValue(batch) ?? Math.Max(1, objective.Terms.Max(t => t.Batch ?? 0) + 1);
-            if (images < 1) throw new UserException($"--batch must be at least 1, got {images}");
+            if (images > Limits.MaxBatch)
+                throw new UserException($"the objective's @{images - 1} asks for a batch of {images} images; a batch holds at most {Limits.MaxBatch}");
             if (images < 2 && objective.Terms.Any(t => t.Term is ObjectiveTerm.Diversity))
                 throw new UserException("diversity compares the images of a batch: it needs --batch of at least 2");
             var iterations = result.GetValue(steps);
@@ -60,21 +51,13 @@ public static class RenderCommand
                 $"{settings.Recipe}, {iterations} steps");
 
             string FileName(int n) => $"render-{n}";
-            RenderResult rendered;
-            try
-            {
-                rendered = Renderer.Run(network, objective, images, settings, session.Random, run: (optimizer, pipeline) =>
-                    session.Progress.Track("render", report => optimizer.Run(iterations, Math.Max(1, iterations / 50), session.Random, report,
-                        step =>
-                        {
-                            if (session.SaveEvery is { } every && step % every == 0)
-                                SaveAll(session, Snapshot(pipeline), n => $"{FileName(n)}-step{step:D5}");
-                        })));
-            }
-            catch (ObjectiveException e)
-            {
-                throw new UserException(e.Message);
-            }
+            var rendered = Renderer.Run(network, objective, images, settings, session.Random, run: (optimizer, pipeline) =>
+                session.Progress.Track("render", report => optimizer.Run(iterations, Math.Max(1, iterations / 50), session.Random, report,
+                    step =>
+                    {
+                        if (session.SaveEvery is { } every && step % every == 0)
+                            SaveAll(session, Snapshot(pipeline), n => $"{FileName(n)}-step{step:D5}");
+                    })));
             var paths = SaveAll(session, rendered, FileName);
             var sheet = new ContactSheet([.. Enumerable.Range(0, images).Select(n => n.ToString())], network.Info.InputChannels, pixels, pixels);
             for (var n = 0; n < images; n++) sheet.Place(n, PlanarImage.FromRender(rendered, n, network.Info));

@@ -15,7 +15,7 @@ namespace DeepVis.Cli.Commands;
 public sealed record RenderQualityRow(string Layer, string Recipe, double Activation, int PhotoChannels, double Robustness, double HighFrequency);
 
 /// <summary>
-/// <c>deepvis render-quality</c>: issue 15's comparison of raw pixels with today's normalized step
+/// <c>deepvis render-quality</c>: compares raw pixels with the other verbs' normalized step
 /// and no transforms with Lucid's recipe (fft + decorrelation + standard transforms + Adam) on the
 /// first channels of some layers: (a) the channel mean reached over the largest mean any photo gives
 /// that channel, (b) the share of it kept under a shift of 8 px, scaling by 0.9 and 1.1 and a rotation
@@ -27,10 +27,10 @@ public static class RenderQualityCommand
     {
         var common = new CommonOptions();
         var layers = new Option<string[]>("--layers") { Description = "layers to measure, e.g. layer2 layer3 layer4", Required = true, AllowMultipleArgumentsPerToken = true };
-        var channels = new Option<int>("--channels") { Description = "channels per layer, from 0 (default 16)", DefaultValueFactory = _ => 16 };
-        var size = new Option<int>("--size") { Description = "image size (default 128)", DefaultValueFactory = _ => 128 };
-        var steps = new Option<int>("--steps") { Description = "steps of both recipes (default 256)", DefaultValueFactory = _ => 256 };
-        var photos = new Option<string>("--photos") { Description = "folder of photos for the activation scale (default samples)", DefaultValueFactory = _ => "samples" };
+        var channels = OptionFactory.Int("--channels", "channels per layer, from 0", 1, Limits.MaxChannel, 16);
+        var size = OptionFactory.Int("--size", "image size", 1, Limits.MaxSize, 128);
+        var steps = OptionFactory.Int("--steps", "steps of both recipes", 1, Limits.MaxSteps, 256);
+        var photos = new Option<string>("--photos") { Description = "folder of photos for the activation scale", DefaultValueFactory = _ => "samples" };
         var report = new Option<string?>("--report") { Description = "also write the Markdown table to this file" };
         var command = new Command("render-quality", "Compare raw pixels (normalized step, no transforms) with Lucid's recipe: activation, robustness, high-frequency energy.")
         {
@@ -40,8 +40,6 @@ public static class RenderQualityCommand
         command.SetAction(result =>
         {
             var (count, pixels, iterations) = (result.GetValue(channels), result.GetValue(size), result.GetValue(steps));
-            if (count < 1) throw new UserException($"--channels must be at least 1, got {count}");
-            if (iterations < 1) throw new UserException($"--steps must be at least 1, got {iterations}");
             var folder = result.GetValue(photos)!;
             if (!Directory.Exists(folder)) throw new UserException($"--photos: folder '{folder}' does not exist");
             var photoFiles = Directory.GetFiles(folder).Where(ImageLoader.IsImage).Order().ToList();
@@ -80,7 +78,7 @@ public static class RenderQualityCommand
     }
 
     /// <summary>
-    /// The issue's two recipes: raw pixels with today's normalized step and no transforms (what
+    /// The two recipes compared: raw pixels with the other verbs' normalized step and no transforms (what
     /// <c>render --param pixel --decorrelate false --transforms none --optimizer normalized</c> runs), and Lucid's.
     /// </summary>
     private static RenderSettings[] Recipes(int size, int channels, int steps) =>

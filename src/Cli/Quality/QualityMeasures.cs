@@ -44,7 +44,8 @@ public static class QualityMeasures
         [.. images.Classes.Select((c, n) => new ClassQuality(c, images.Probability(n), images.Predicted(n)))];
 
     /// <summary>
-    /// A second network's view of a model's class images (issue 15's transfer test): the images as pixels
+    /// A second network's view of a model's class images (the transfer test: an image that carries its class is
+    /// recognized by a network that shares none of the model's quirks): the images as pixels
     /// clamped to 0..1, as they are saved, classified by <paramref name="judge"/>.
     /// </summary>
     public static IReadOnlyList<ClassQuality> Judged(Network model, Network judge, ClassImages images)

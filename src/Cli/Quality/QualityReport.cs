@@ -10,7 +10,10 @@ public sealed class QualityReport
 {
     public const float ClassGoal = 0.9f;
 
-    /// <summary>Issue 16's goals for the exact preset in 200 steps: PSNR at relu1_1 and relu1_2, relative feature loss at relu2_2.</summary>
+    /// <summary>
+    /// The goals of the exact preset in 200 steps (docs/quality.md): PSNR at relu1_1 and relu1_2, relative feature
+    /// loss at relu2_2; an early layer keeps nearly all of the image, so its inversion should nearly reproduce it.
+    /// </summary>
     public const double InversionPsnrGoal = 40, InversionLossGoal = 0.3;
 
     private readonly ModelInfo _info;

@@ -85,7 +85,7 @@ public sealed class RenderJobQueue : IDisposable
             objective = ObjectiveParser.Parse(text);
             foreach (var term in objective.Terms) _session.Network.Resolve(term.Term.Layer);
         }
-        catch (Exception e) when (e is FormatException or LayerNotFoundException)
+        catch (Exception e) when (e is ObjectiveException or LayerNotFoundException)
         {
             throw new JobRefusedException(400, e.Message);
         }

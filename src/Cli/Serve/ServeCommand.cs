@@ -29,9 +29,9 @@ public static class ServeCommand
         var site = new Argument<string>("site") { Description = "an atlas folder written by 'deepvis atlas'" };
         var weights = new Option<string?>("--weights") { Description = "the atlas's model (default: the weights it was built with)" };
         var device = App.DeviceOption();
-        var port = new Option<int>("--port") { Description = $"TCP port (default {DefaultPort}; 0 picks a free one)", DefaultValueFactory = _ => DefaultPort };
-        var host = new Option<string>("--host") { Description = "address to listen on (default 127.0.0.1, this machine only)", DefaultValueFactory = _ => "127.0.0.1" };
-        var queue = new Option<int>("--queue") { Description = $"renders that may wait; more are refused with 503 (default {DefaultQueue})", DefaultValueFactory = _ => DefaultQueue };
+        var port = OptionFactory.Int("--port", "TCP port; 0 picks a free one", 0, 65535, DefaultPort);
+        var host = new Option<string>("--host") { Description = "address to listen on (127.0.0.1: this machine only)", DefaultValueFactory = _ => "127.0.0.1" };
+        var queue = OptionFactory.Int("--queue", "renders that may wait; more are refused with 503", 1, Limits.MaxCount, DefaultQueue);
         var command = new Command("serve", "Serve an atlas on localhost and render missing channels or objectives on request.")
         {
             site, weights, device, port, host, queue,
@@ -39,8 +39,6 @@ public static class ServeCommand
         command.SetAction(result =>
         {
             var (folder, capacity, p, name) = (result.GetValue(site)!, result.GetValue(queue), result.GetValue(port), result.GetValue(host)!);
-            if (capacity < 1) throw new UserException($"--queue must be at least 1, got {capacity}");
-            if (p is < 0 or > 65535) throw new UserException($"--port must lie in 0 to 65535, got {p}");
             if (!IPAddress.TryParse(name, out var address) && name != "localhost")
                 throw new UserException($"--host must be an IP address or localhost, got '{name}'");
             using var served = Open(folder, result.GetValue(weights), result.GetValue(device), capacity, output);

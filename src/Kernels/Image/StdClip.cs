@@ -6,7 +6,7 @@ using ILGPU.Runtime;
 namespace DeepVis.Kernels.Image;
 
 /// <summary>
-/// Clips each image to its mean +- k standard deviations: the seed tools' "gradient clip at k std"
+/// Clips each image to its mean +- k standard deviations: the original inversion tools' "gradient clip at k std"
 /// (applied to the input gradient before the update) and "pixel clip at k std" (applied to the image
 /// after it). The mean and the population standard deviation come from an <see cref="ImageStats"/>
 /// tensor already on the device: mean = sum / M, std = sqrt(max(sumsq / M - mean^2, 0)), M the

@@ -14,11 +14,10 @@ public sealed class Tensor : IDisposable
 
     public Tensor(Device device, params int[] shape)
     {
-        if (shape.Length == 0 || shape.Any(d => d <= 0))
-            throw new ArgumentException($"tensor shape {Format(shape)}: every dimension must be positive");
+        if (Problem(shape) is { } problem) throw new ShapeException(problem);
         Device = device;
         _shape = (int[])shape.Clone();
-        Length = checked(shape.Aggregate(1, (a, b) => a * b));
+        Length = shape.Aggregate(1, (a, b) => a * b);
         Buffer = device.Accelerator.Allocate1D<float>(Length);
         device.TrackAllocation(Buffer.LengthInBytes);
     }
@@ -123,6 +122,14 @@ public sealed class Tensor : IDisposable
     }
 
     public string ShapeText => Format(_shape);
+
+    /// <summary>Why no tensor can have <paramref name="shape"/> (a dimension below 1, more values than one tensor holds), or null.</summary>
+    public static string? Problem(IReadOnlyCollection<int> shape) =>
+        shape.Count == 0 || shape.Any(d => d <= 0) ? $"tensor shape {Format(shape)}: every dimension must be positive"
+        // In double, so that no product of dimensions overflows before it is compared.
+        : shape.Aggregate(1.0, (a, b) => a * b) > int.MaxValue
+            ? $"tensor shape {Format(shape)}: more values than one tensor holds ({int.MaxValue}); ask for a smaller size or batch"
+        : null;
 
     public static string Format(IEnumerable<int> shape) => "[" + string.Join(", ", shape) + "]";
 

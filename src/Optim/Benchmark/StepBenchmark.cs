@@ -37,7 +37,7 @@ public static class StepBenchmark
         int[] shape = [settings.Batch, network.Info.InputChannels, settings.Size, settings.Size];
         var outputShape = network.OutputShapes(settings.Batch, settings.Size, settings.Size)[logits.Index];
         if (settings.ClassIndex >= outputShape[1])
-            throw new ArgumentOutOfRangeException(nameof(settings), $"class {settings.ClassIndex} is beyond the model's {outputShape[1]} classes");
+            throw new SettingsException($"class {settings.ClassIndex} is beyond the model's {outputShape[1]} classes (0 to {outputShape[1] - 1})");
         using var normalization = new ChannelStats(device, network.Info.Mean, network.Info.Std);
         using var optimizer = new ImageOptimizer(network, shape,
             [MaskObjective.Logits(device, logits, outputShape, Enumerable.Repeat(settings.ClassIndex, settings.Batch).ToArray())],

@@ -20,7 +20,7 @@ public sealed class DiversityObjective : IObjective
 
     public DiversityObjective(NetworkLayer layer, Device device, int[] outputShape, float weight)
     {
-        if (outputShape.Length < 2) throw new ArgumentException($"diversity needs a layer with channels, {layer.Address} has shape {Tensor.Format(outputShape)}");
+        if (outputShape.Length < 2) throw new ObjectiveException($"diversity needs a layer with channels, {layer.Address} has shape {Tensor.Format(outputShape)}");
         Layer = layer;
         _weight = weight;
         var (n, c) = (outputShape[0], outputShape[1]);

@@ -16,7 +16,7 @@ public static class ObjectiveBuilder
 {
     public static IReadOnlyList<IObjective> Build(Network network, Objective objective, int batch, int height, int width)
     {
-        var layers = objective.Terms.Select(t => Resolve(network, t.Term.Layer)).ToList();
+        var layers = objective.Terms.Select(t => network.Resolve(t.Term.Layer)).ToList();
         var shapes = network.OutputShapes(batch, height, width, layers.DistinctBy(l => l.Index).ToList());
         var masks = new Dictionary<int, float[]>();
         var dreams = new Dictionary<int, float[]>();
@@ -55,18 +55,6 @@ public static class ObjectiveBuilder
         foreach (var (index, weights) in dreams)
             result.Add(new WeightedDreamObjective(network.Layers[index], network.Device, weights));
         return result;
-    }
-
-    private static NetworkLayer Resolve(Network network, string address)
-    {
-        try
-        {
-            return network.Resolve(address);
-        }
-        catch (LayerNotFoundException e)
-        {
-            throw new ObjectiveException(e.Message);
-        }
     }
 
     /// <summary>Adds weight * the term's mask to the rows of <paramref name="items"/>.</summary>

@@ -18,7 +18,7 @@ public sealed class ObjectiveParser
 
     private ObjectiveParser(string text) => _text = text;
 
-    /// <summary>The objective the expression describes; <see cref="FormatException"/> with the position otherwise.</summary>
+    /// <summary>The objective the expression describes; <see cref="ObjectiveException"/> with the position otherwise.</summary>
     public static Objective Parse(string text)
     {
         var parser = new ObjectiveParser(text);
@@ -188,9 +188,9 @@ public sealed class ObjectiveParser
 
     private void Fail(string expected) => throw Error(_pos, expected);
 
-    private FormatException Error(int position, string expected)
+    private ObjectiveException Error(int position, string expected)
     {
         var found = position < _text.Length ? $"'{_text[position]}'" : "the end";
-        return new FormatException($"objective \"{_text}\": at position {position + 1} expected {expected}, found {found}");
+        return new ObjectiveException($"objective \"{_text}\": at position {position + 1} expected {expected}, found {found}");
     }
 }

@@ -41,7 +41,7 @@ public sealed class ImageParameterization : IDisposable
     public ImageParameterization(Device device, int[] imageShape, ParameterizationSettings settings, bool bgr = false)
     {
         if (settings.Decorrelate && imageShape[1] != 3)
-            throw new ArgumentException($"colour decorrelation needs 3 channels, the images have {imageShape[1]}");
+            throw new SettingsException($"colour decorrelation needs 3 channels, the images have {imageShape[1]}");
         var stages = new List<IImageStage>();
         if (settings.Fourier) stages.Add(new FourierBasis(device, imageShape, settings.Decay));
         if (settings.Decorrelate) stages.Add(new DecorrelatedColor(bgr));

@@ -7,7 +7,7 @@ using DeepVis.Optim.Transforms;
 namespace DeepVis.Optim.Quality;
 
 /// <summary>
-/// The measures of a feature visualization (issue 15's table): the channel mean it reaches, how much of
+/// The measures of a feature visualization (render-quality's table): the channel mean it reaches, how much of
 /// it survives a shift, rescaling or rotation (a robust image, not an adversarial pattern), and how
 /// much of its spectral energy lies above half the Nyquist frequency (high-frequency noise).
 /// </summary>

@@ -9,7 +9,7 @@ public enum RenderOptimizer
     /// <summary>Adam (Lucid's default, learning rate 0.05).</summary>
     Adam,
 
-    /// <summary>Today's normalized step: x -= lr * g / mean|g| per image.</summary>
+    /// <summary>The normalized step of the other verbs (filters, class, dream): x -= lr * g / mean|g| per image.</summary>
     Normalized,
 }
 
@@ -39,5 +39,5 @@ public sealed record RenderSettings(int Size, int Steps, ParameterizationSetting
         : !(LearningRate > 0) || !float.IsFinite(LearningRate) ? $"--lr must be positive, got {LearningRate}"
         : RedirectedSteps < 0 ? $"redirected ReLU steps must not be negative, got {RedirectedSteps}"
         : !(Parameterization.Decay >= 0) ? $"the spectral decay must not be negative, got {Parameterization.Decay}"
-        : null;
+        : Transforms.Problem(Size, Size);
 }

@@ -31,7 +31,7 @@ public static class Renderer
         float[]? startPixels = null, RenderRunner? run = null)
     {
         var batch = sources.Count;
-        if (settings.Problem() is { } problem) throw new ArgumentException(problem);
+        if (settings.Problem() is { } problem) throw new SettingsException(problem);
         var device = network.Device;
         int[] shape = [batch, network.Info.InputChannels, settings.Size, settings.Size];
         // First what can fail on the user's input, before any device memory is taken.

@@ -27,6 +27,15 @@ public sealed record TransformChain(IReadOnlyList<Transform> Transforms)
 
     public static TransformChain None { get; } = new([]);
 
+    /// <summary>The largest pad, jitter or shift in pixels: far beyond any image a network takes, small enough that a typo is caught.</summary>
+    public const int MaxPixels = 1024;
+
+    /// <summary>The widest rotate:D, in degrees either way (a half turn covers every angle).</summary>
+    public const int MaxDegrees = 180;
+
+    /// <summary>The largest scale factor (the smallest is 0.1).</summary>
+    public const double MaxScale = 10;
+
     public bool IsEmpty => Transforms.Count == 0;
 
     public string Text => IsEmpty ? "none" : string.Join(",", Transforms.Select(t => t.Text));
@@ -38,12 +47,36 @@ public sealed record TransformChain(IReadOnlyList<Transform> Transforms)
         foreach (var t in Transforms)
         {
             var (nh, nw, step) = t.Draw(h, w, random);
-            if (nh < 1 || nw < 1) throw new ArgumentException($"transforms {Text}: a {h}x{w} image becomes empty at {t.Text}");
+            if (nh < 1 || nw < 1) throw new SettingsException(Empty(height, width, t));
             (h, w, map) = (nh, nw, map.After(step));
         }
         // crop_or_pad_to: centred, as tf.image.resize_with_crop_or_pad.
         return map.After(AffineMap.Shift(Offset(h, height), Offset(w, width)));
     }
+
+    /// <summary>
+    /// Why the chain cannot transform a <paramref name="height"/> x <paramref name="width"/> image (some
+    /// draw leaves it empty: a jitter larger than what is left of the image), or null.
+    /// </summary>
+    public string? Problem(int height, int width)
+    {
+        var (h, w) = (height, width);
+        foreach (var t in Transforms)
+        {
+            (h, w) = t switch
+            {
+                Transform.Pad p => (h + 2 * p.Pixels, w + 2 * p.Pixels),
+                Transform.Jitter j => (h - j.Pixels, w - j.Pixels),
+                Transform.Scale s => (Math.Max(1, (int)Math.Round(h * s.Factors.Min())), Math.Max(1, (int)Math.Round(w * s.Factors.Min()))),
+                _ => (h, w),
+            };
+            if (h < 1 || w < 1) return Empty(height, width, t);
+        }
+        return null;
+    }
+
+    private string Empty(int height, int width, Transform at) =>
+        $"transforms {Text}: a {height}x{width} image can become empty at {at.Text}; expected jitters smaller than what is left of the image";
 
     private static int Offset(int from, int to) => from >= to ? (from - to) / 2 : -((to - from) / 2);
 
@@ -80,45 +113,45 @@ public sealed record TransformChain(IReadOnlyList<Transform> Transforms)
         var parts = item.Trim().Split(':', 2);
         var name = parts[0].ToLowerInvariant();
         if (parts.Length != 2 || parts[1].Length == 0)
-            throw new FormatException($"transform '{item.Trim()}' needs a value after ':' (pad:N, jitter:N, shift:X/Y, scale:LO-HI, rotate:D)");
+            throw new SettingsException($"transform '{item.Trim()}' needs a value after ':' (pad:N, jitter:N, shift:X/Y, scale:LO-HI, rotate:D)");
         var value = parts[1];
         return name switch
         {
-            "pad" => new Transform.Pad(Whole(value, item, 0)),
-            "jitter" => new Transform.Jitter(Whole(value, item, 0)),
+            "pad" => new Transform.Pad(Whole(value, item, MaxPixels)),
+            "jitter" => new Transform.Jitter(Whole(value, item, MaxPixels)),
             "shift" => Shift(value, item),
             "scale" => new Transform.Scale(Values(value, item, range: (lo, hi) =>
-                [.. Enumerable.Range(0, 11).Select(i => lo + (hi - lo) * i / 10)], minimum: 0.1)),
+                [.. Enumerable.Range(0, 11).Select(i => lo + (hi - lo) * i / 10)], 0.1, MaxScale)),
             "rotate" => new Transform.Rotate(value.Contains('/')
-                ? Values(value, item, null, double.NegativeInfinity)
-                : [.. Enumerable.Range(-Whole(value, item, 0), 2 * Whole(value, item, 0) + 1).Select(d => (double)d)]),
-            _ => throw new FormatException($"unknown transform '{parts[0]}' in '{item.Trim()}': expected pad, jitter, shift, scale or rotate"),
+                ? Values(value, item, null, -MaxDegrees, MaxDegrees)
+                : [.. Enumerable.Range(-Whole(value, item, MaxDegrees), 2 * Whole(value, item, MaxDegrees) + 1).Select(d => (double)d)]),
+            _ => throw new SettingsException($"unknown transform '{parts[0]}' in '{item.Trim()}': expected pad, jitter, shift, scale or rotate"),
         };
     }
 
     private static Transform.Shift Shift(string value, string item)
     {
         var parts = value.Split('/');
-        int Signed(string s) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
-            ? v : throw new FormatException($"transform '{item.Trim()}': '{s}' is not a whole number");
+        int Signed(string s) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && Math.Abs((long)v) <= MaxPixels
+            ? v : throw new SettingsException($"transform '{item.Trim()}': '{s}' is not a whole number from -{MaxPixels} to {MaxPixels}");
         return parts.Length == 2 ? new Transform.Shift(Signed(parts[0]), Signed(parts[1]))
-            : throw new FormatException($"transform '{item.Trim()}': a shift is X/Y pixels");
+            : throw new SettingsException($"transform '{item.Trim()}': a shift is X/Y pixels");
     }
 
-    private static int Whole(string value, string item, int minimum) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= minimum
-            ? v : throw new FormatException($"transform '{item.Trim()}': '{value}' is not a whole number of at least {minimum}");
+    private static int Whole(string value, string item, int maximum) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= maximum
+            ? v : throw new SettingsException($"transform '{item.Trim()}': '{value}' is not a whole number from 0 to {maximum}");
 
-    private static double[] Values(string value, string item, Func<double, double, double[]>? range, double minimum)
+    private static double[] Values(string value, string item, Func<double, double, double[]>? range, double minimum, double maximum)
     {
         double Number(string s) =>
-            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v >= minimum
-                ? v : throw new FormatException($"transform '{item.Trim()}': '{s}' is not a number of at least {minimum}");
+            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= minimum && v <= maximum
+                ? v : throw new SettingsException($"transform '{item.Trim()}': '{s}' is not a number from {minimum} to {maximum}");
         var dash = value.IndexOf('-', 1);
         if (range is not null && dash > 0 && !value.Contains('/'))
         {
             var (lo, hi) = (Number(value[..dash]), Number(value[(dash + 1)..]));
-            if (hi < lo) throw new FormatException($"transform '{item.Trim()}': the range {lo}-{hi} is backwards");
+            if (hi < lo) throw new SettingsException($"transform '{item.Trim()}': the range {lo}-{hi} is backwards");
             return range(lo, hi);
         }
         return [.. value.Split('/').Select(Number)];

@@ -155,7 +155,7 @@ public sealed class AtlasCommandTests : IDisposable
     [InlineData("--shard", "x", "--shard must be I/N")]
     [InlineData("--channels", "0-99", "--channels 0-99 is beyond conv1_1 (features.0), which has 16 channels: 0 to 15")]
     [InlineData("--channels", "5-2", "--channels must be A-B or A")]
-    [InlineData("--batch", "0", "--batch must be at least 1")]
+    [InlineData("--batch", "0", "--batch must be a whole number from 1 to 1024, got '0'")]
     [InlineData("--examples", "no-such-folder", "--examples: folder 'no-such-folder' does not exist")]
     public void Bad_options_get_one_line_and_write_nothing(string option, string value, string message)
     {

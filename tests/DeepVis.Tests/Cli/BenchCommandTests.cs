@@ -63,9 +63,11 @@ public sealed class BenchCommandTests(DeviceFixture fixture) : IDisposable
     }
 
     [Theory]
-    [InlineData("--arch", "resnet50", "no random weights for architecture 'resnet50'", "vgg16, vgg19, alexnet, mini-vgg")]
+    [InlineData("--arch", "resnet50", "--arch: Argument 'resnet50' not recognized", "'vgg16' 'vgg19' 'alexnet' 'mini-vgg'")]
     [InlineData("--class", "10", "--class 10 is out of range", "10 classes")]
-    [InlineData("--batch", "0", "--batch and --steps must be at least 1", "got 0")]
+    [InlineData("--batch", "0", "--batch must be a whole number from 1 to 1024", "got '0'")]
+    [InlineData("--batch", "100000", "--batch must be a whole number from 1 to 1024", "got '100000'")]
+    [InlineData("--warmup", "-1", "--warmup must be a whole number from 0 to 100000", "got '-1'")]
     public void Bad_options_are_one_line(string option, string value, string fragment, string detail)
     {
         string[] arch = option == "--arch" ? [] : ["--arch", "mini-vgg"];

@@ -63,9 +63,12 @@ public sealed class DreamCommandTests : IDisposable
         CliRun.Of(Args("--layer", "conv9_9")).AssertOneLineError("unknown layer 'conv9_9'", "features.5 (conv2_1/block2_conv1)");
 
     [Theory]
-    [InlineData("--octaves", "0", "--octaves must be at least 1, got 0")]
-    [InlineData("--octave-scale", "1", "--octave-scale must be above 1, got 1")]
-    [InlineData("--octave-scale", "0.5", "--octave-scale must be above 1, got 0.5")]
+    [InlineData("--octaves", "0", "--octaves must be a whole number from 1 to 16, got '0'")]
+    [InlineData("--octaves", "100", "--octaves must be a whole number from 1 to 16, got '100'")]
+    [InlineData("--octave-scale", "1", "--octave-scale must be a number above 1 and at most 10, got '1'")]
+    [InlineData("--octave-scale", "0.5", "--octave-scale must be a number above 1 and at most 10, got '0.5'")]
+    [InlineData("--jitter", "100000", "--jitter must be a whole number from 0 to 1024, got '100000'")]
+    [InlineData("--size", "100000", "--size must be H or H,W in whole pixels, each 1 to 4096, got '100000'")]
     [InlineData("--size", "12x4", "--size must be H or H,W")]
     [InlineData("--size", "1", "size 1x1 is too small for this mini-vgg: it needs at least 2x2")]
     public void Bad_settings_are_one_line(string option, string value, string message) =>

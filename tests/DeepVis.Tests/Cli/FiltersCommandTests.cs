@@ -55,7 +55,7 @@ public sealed class FiltersCommandTests : IDisposable
     [InlineData("pool1", "9", "9", "filter 9 is beyond pool1 (features.4), which has 4 channels: 0 to 3")]
     [InlineData("fc1", "3", "16", "filter 16 is beyond fc1 (classifier.0), which has 16 units: 0 to 15")]
     [InlineData("conv2_1", "5", "2", "--filter-start 5 is after --filter-end 2")]
-    [InlineData("conv2_1", "-1", "2", "--filter-start must not be negative, got -1")]
+    [InlineData("conv2_1", "-1", "2", "--filter-start must be a whole number from 0 to 65535, got '-1'")]
     public void Bad_filter_ranges_are_one_line(string layer, string start, string end, string message) =>
         CliRun.Of(Args("--layer", layer, "--filter-start", start, "--filter-end", end)).AssertOneLineError(message);
 

@@ -213,7 +213,7 @@ public sealed class InvertCommandTests : IDisposable
 
     [Fact]
     public void An_unknown_preset_lists_the_presets() =>
-        Invert(Png("a.png"), "--layer", "conv1_1", "--preset", "vivid").AssertOneLineError("unknown preset 'vivid'", "presets: blur, mahendran, exact");
+        Invert(Png("a.png"), "--layer", "conv1_1", "--preset", "vivid").AssertOneLineError("--preset: Argument 'vivid' not recognized", "'blur' 'mahendran' 'exact'");
 
     [Fact]
     public void A_missing_image_is_one_line() =>
@@ -233,18 +233,22 @@ public sealed class InvertCommandTests : IDisposable
         Invert(Png("a.png"), "--layer", "conv9_9").AssertOneLineError("unknown layer 'conv9_9'", "features.5 (conv2_1/block2_conv1)");
 
     [Theory]
-    [InlineData("--iterations", "0", "iterations must be at least 1, got 0")]
-    [InlineData("--grad-std-clip", "-1", "grad std clip must be >= 0")]
-    [InlineData("--image-std-clip", "-0.5", "image std clip must be >= 0")]
-    [InlineData("--learning-rate", "0", "learning rate must be a positive number")]
-    [InlineData("--alpha", "0.5", "alpha must be >= 1")]
-    [InlineData("--blur", "3:10,4:20", "blur size must be a positive odd number, got 4")]
-    [InlineData("--blur", "3-10", "--blur expects SIZE:EVERY pairs")]
+    [InlineData("--iterations", "0", "--iterations must be a whole number from 1 to 100000, got '0'")]
+    [InlineData("--iterations", "2147483647", "--iterations must be a whole number from 1 to 100000, got '2147483647'")]
+    [InlineData("--restarts", "100", "--restarts must be a whole number from 1 to 16, got '100'")]
+    [InlineData("--coarse-to-fine", "5", "--coarse-to-fine must be a whole number from 1 to 4, got '5'")]
+    [InlineData("--grad-std-clip", "-1", "--grad-std-clip must be a number of at least 0, got '-1'")]
+    [InlineData("--image-std-clip", "-0.5", "--image-std-clip must be a number of at least 0, got '-0.5'")]
+    [InlineData("--learning-rate", "0", "--learning-rate must be a number above 0 and at most 100, got '0'")]
+    [InlineData("--alpha", "0.5", "--alpha must be a number from 1 to 32, got '0.5'")]
+    [InlineData("--blur", "3:10,4:20", "--blur: expected SIZE:EVERY pairs separated by commas, SIZE odd and 1 to 4096, EVERY 1 to 100000, e.g. 3:10,7:20; got '3:10,4:20'")]
+    [InlineData("--blur", "3-10", "--blur: expected SIZE:EVERY pairs")]
     [InlineData("--blur", "57:10", "a 57x57 blur does not fit a 28x28 image")]
     [InlineData("--size", "0,5", "--size must be H or H,W")]
-    [InlineData("--schedule", "linear", "--schedule expects constant, cosine or step:EVERY:FACTOR")]
-    [InlineData("--schedule", "step:0:0.1", "interval of at least 1 step, got 0")]
-    [InlineData("--momentum", "1.5", "momentum must lie in [0, 1)")]
+    [InlineData("--size", "100000", "--size must be H or H,W in whole pixels, each 1 to 4096, got '100000'")]
+    [InlineData("--schedule", "linear", "--schedule: expected constant, cosine or step:EVERY:FACTOR")]
+    [InlineData("--schedule", "step:0:0.1", "EVERY at least 1 and FACTOR above 0 (e.g. step:100:0.1); got 'step:0:0.1'")]
+    [InlineData("--momentum", "1.5", "--momentum must be a number of at least 0 and below 1, got '1.5'")]
     public void An_option_out_of_range_is_one_line(string option, string value, string message)
     {
         Invert(Png("a.png"), "--layer", "conv1_1", option, value).AssertOneLineError(message);

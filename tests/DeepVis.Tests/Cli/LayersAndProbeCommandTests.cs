@@ -97,5 +97,16 @@ public sealed class LayersAndProbeCommandTests : IDisposable
             .AssertOneLineError("broken.png", "cannot be read");
     }
 
+    [Theory]
+    [InlineData(new[] { "--image", "a.png", "--input", "a.h5" }, "give --input or --image, not both")]
+    [InlineData(new string[0], "give one of --input or --image")]
+    public void Probe_takes_exactly_one_input(string[] inputs, string message) =>
+        CliRun.Of(["probe", "--weights", _folder.MiniVgg(), "--layer", "conv1_1", "--out", _folder.File("o.h5"), .. inputs])
+            .AssertOneLineError(message, "(see 'deepvis probe --help')");
+
+    [Fact]
+    public void Layers_at_a_size_beyond_the_bound_is_one_line() =>
+        CliRun.Of("layers", "--weights", _folder.MiniVgg(), "--size", "100000").AssertOneLineError("--size must be a whole number from 1 to 4096, got '100000'");
+
     public void Dispose() => _folder.Dispose();
 }

@@ -104,7 +104,7 @@ public sealed class QualityCommandTests : IDisposable
 
     [Fact]
     public void An_unknown_measurement_is_one_line() =>
-        Quality("--measure", "dream").AssertOneLineError("--measure 'dream': expected one of class, invert, filters");
+        Quality("--measure", "dream").AssertOneLineError("--measure: Argument 'dream' not recognized", "'class' 'invert' 'filters'");
 
     [Fact]
     public void A_missing_samples_folder_is_one_line() =>
@@ -129,7 +129,7 @@ public sealed class QualityCommandTests : IDisposable
     [InlineData("--inversion-iterations")]
     [InlineData("--filter-iterations")]
     public void Iterations_below_one_are_one_line(string option) =>
-        Quality(option, "0").AssertOneLineError($"{option} must be at least 1, got 0");
+        Quality(option, "0").AssertOneLineError($"{option} must be a whole number from 1 to 100000, got '0'");
 
     public void Dispose() => _folder.Dispose();
 }

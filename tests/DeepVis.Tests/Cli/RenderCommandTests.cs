@@ -86,18 +86,36 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--steps", "0", "--steps must be at least 1")]
-    [InlineData("--lr", "-1", "--lr must be positive")]
-    [InlineData("--param", "wavelet", "--param must be fft or pixel")]
-    [InlineData("--optimizer", "sgd", "--optimizer must be adam or normalized")]
-    [InlineData("--range", "tanh", "--range must be sigmoid or clamp")]
-    [InlineData("--transforms", "pad:x", "'x' is not a whole number")]
+    [InlineData("--steps", "0", "--steps must be a whole number from 1 to 100000, got '0'")]
+    [InlineData("--steps", "2147483647", "--steps must be a whole number from 1 to 100000, got '2147483647'")]
+    [InlineData("--size", "100000", "--size must be a whole number from 1 to 4096, got '100000'")]
+    [InlineData("--lr", "-1", "--lr must be a number above 0 and at most 100, got '-1'")]
+    [InlineData("--param", "wavelet", "--param: Argument 'wavelet' not recognized. Must be one of: 'fft' 'pixel'")]
+    [InlineData("--optimizer", "sgd", "--optimizer: Argument 'sgd' not recognized. Must be one of: 'adam' 'normalized'")]
+    [InlineData("--range", "tanh", "--range: Argument 'tanh' not recognized. Must be one of: 'sigmoid' 'clamp'")]
+    [InlineData("--transforms", "pad:x", "--transforms: transform 'pad:x': 'x' is not a whole number from 0 to 1024")]
+    [InlineData("--transforms", "jitter:100000", "--transforms: transform 'jitter:100000': '100000' is not a whole number from 0 to 1024")]
+    [InlineData("--transforms", "jitter:100", "transforms jitter:100: a 28x28 image can become empty at jitter:100")]
     [InlineData("--decorrelate", "true", "--decorrelate needs a colour model; this one has 1 channel")]
-    [InlineData("--batch", "0", "--batch must be at least 1")]
+    [InlineData("--batch", "0", "--batch must be a whole number from 1 to 1024, got '0'")]
+    [InlineData("--batch", "100000", "--batch must be a whole number from 1 to 1024, got '100000'")]
     public void Options_out_of_range_name_their_range(string option, string value, string message)
     {
         var run = CliRun.Of(Args("--objective", "conv1_1:0", option, value));
         run.AssertOneLineError(message);
+        Assert.Empty(Directory.Exists(_folder.File("out")) ? Directory.GetFiles(_folder.File("out")) : []);
+    }
+
+    [Fact]
+    public void An_image_index_beyond_the_largest_batch_is_one_line() =>
+        CliRun.Of(Args("--objective", "conv1_1:0@5000")).AssertOneLineError("the objective's @5000 asks for a batch of 5001 images; a batch holds at most 1024");
+
+    /// <summary>Each bound alone is allowed; together they ask for a tensor larger than any, refused before anything is allocated.</summary>
+    [Fact]
+    public void A_size_and_batch_too_large_together_are_one_line()
+    {
+        CliRun.Of(Args("--objective", "conv1_1:0", "--size", "4096", "--batch", "1024"))
+            .AssertOneLineError("tensor shape [1024, 1, 4096, 4096]: more values than one tensor holds");
         Assert.Empty(Directory.Exists(_folder.File("out")) ? Directory.GetFiles(_folder.File("out")) : []);
     }
 

@@ -158,7 +158,7 @@ public sealed class OnnxImportTests : IDisposable
         Assert.Equal([103.9f, 116.8f, 123.7f], info.Mean);
         Assert.Equal((255f, "BGR"), (info.InputRange, info.ColorOrder));
         Assert.NotNull(info.Graph);
-        CliRun.Of("convert", Fixtures.Path("ops-opset13.onnx"), "--out", _folder.File("s.h5"), "--scale", "100").AssertOneLineError("--scale must be 1 or 255");
+        CliRun.Of("convert", Fixtures.Path("ops-opset13.onnx"), "--out", _folder.File("s.h5"), "--scale", "100").AssertOneLineError("--scale: Argument '100' not recognized. Must be one of: '1' '255'");
         CliRun.Of("convert", Fixtures.Path("ops-opset13.onnx"), "--out", _folder.File("s.h5"), "--arch", "resnet18").AssertOneLineError("--arch does not apply to an ONNX model");
         Assert.False(File.Exists(_folder.File("s.h5")));
     }

@@ -1,4 +1,3 @@
-using DeepVis.Cli.Commands;
 using DeepVis.Images;
 using DeepVis.Cli.Quality;
 using DeepVis.Nets;
@@ -50,7 +49,7 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
     public void Class_visualization_reaches_probability_0_9_for_every_class(string start)
     {
         using var network = global::DeepVis.DefaultModel.Load(fixture.Device);
-        var settings = start == "black" ? new ClassSettings { Background = QualityCommand.Black } : new ClassSettings();
+        var settings = start == "black" ? new ClassSettings { Background = QualitySurvey.Black } : new ClassSettings();
         var classes = QualityMeasures.Qualities(ClassVisualization.Run(network, [.. Enumerable.Range(0, 10)], settings, new Random(0)));
         Assert.Equal(10, classes.Count);
         Assert.All(classes, c => Assert.True(c.Probability >= QualityReport.ClassGoal && c.Predicted == c.Class,
@@ -58,7 +57,7 @@ public sealed class DefaultModelTests(DeviceFixture fixture)
     }
 
     /// <summary>
-    /// The inversion goals of docs/quality.md for the faithful preset (issue 16), as <c>deepvis quality</c>
+    /// The inversion goals of docs/quality.md for the faithful preset, as <c>deepvis quality</c>
     /// measures them: the ten samples in one batch, 200 steps of the exact preset, PSNR at least 40 dB at
     /// relu1_1 and relu1_2, relative feature loss at most 0.3 at relu2_2, PSNR falling with depth.
     /// </summary>

@@ -8,7 +8,7 @@ using DeepVis.Tests.Support;
 namespace DeepVis.Tests.Model;
 
 /// <summary>
-/// The judge of issue 15's transfer test (models/judge-mlp-fashion.h5, models/README.md): a trained
+/// The judge of the transfer test of class images (models/judge-mlp-fashion.h5, models/README.md): a trained
 /// Fashion-MNIST model of another architecture than the default mini-vgg, which reads the shipped samples.
 /// </summary>
 public sealed class JudgeModelTests(DeviceFixture fixture)

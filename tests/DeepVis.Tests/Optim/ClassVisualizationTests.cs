@@ -96,7 +96,7 @@ public sealed class ClassVisualizationTests(DeviceFixture fixture)
     public void A_class_outside_the_logits_is_refused_before_any_work()
     {
         using var network = Network.Build(fixture.Device, TestWeights.MiniVgg());
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ClassVisualization.Run(network, [1, 10], new ClassSettings(), new Random(5)));
+        var ex = Assert.Throws<SettingsException>(() => ClassVisualization.Run(network, [1, 10], new ClassSettings(), new Random(5)));
         Assert.Contains("class 10 is not one of the network's 10 classes", ex.Message);
     }
 }

@@ -224,7 +224,8 @@ public sealed class InversionTests(DeviceFixture fixture) : IDisposable
         Assert.Contains("momentum must lie in [0, 1), got 1", (valid with { Optimizer = InversionOptimizer.Momentum, Momentum = 1 }).Problem());
         Assert.All(InversionPresets.Names, name => Assert.Null(Preset(name).Problem(28, 28)));
         Assert.Null(InversionPresets.For("vivid", _network.Info, 28, 28, [1, 16, 28, 28]));
-        Assert.Throws<ArgumentException>(() => new Inversion(_network, _network.Resolve("conv1_1"), [1, 1, 28, 28], valid with { Alpha = 0.5f }));
+        var refused = Assert.Throws<SettingsException>(() => new Inversion(_network, _network.Resolve("conv1_1"), [1, 1, 28, 28], valid with { Alpha = 0.5f }));
+        Assert.Equal("alpha must be >= 1, got 0.5", refused.Message);
     }
 
     public void Dispose() => _network.Dispose();

@@ -50,7 +50,7 @@ public sealed class ObjectiveTests(DeviceFixture fixture)
     [InlineData("#:2", 2, "a layer index after '#'")]
     public void Parse_errors_name_the_position_and_what_was_expected(string text, int position, string expected)
     {
-        var ex = Assert.Throws<FormatException>(() => ObjectiveParser.Parse(text));
+        var ex = Assert.Throws<ObjectiveException>(() => ObjectiveParser.Parse(text));
         Assert.Contains($"at position {position} expected {expected}", ex.Message);
         Assert.DoesNotContain("\n", ex.Message);
     }
@@ -76,8 +76,8 @@ public sealed class ObjectiveTests(DeviceFixture fixture)
         var width = network.OutputShapes(1, 28, 28, [network.Resolve("conv1_2")])[network.Resolve("conv1_2").Index][1];
         var ex = Assert.Throws<ObjectiveException>(() => ObjectiveBuilder.Build(network, Objective.Channel("conv1_2", width), 1, 28, 28));
         Assert.Contains($"has {width} (0 to {width - 1})", ex.Message);
-        ex = Assert.Throws<ObjectiveException>(() => ObjectiveBuilder.Build(network, Objective.Channel("nope", 0), 1, 28, 28));
-        Assert.Contains("conv1_2", ex.Message);
+        var unknown = Assert.Throws<LayerNotFoundException>(() => ObjectiveBuilder.Build(network, Objective.Channel("nope", 0), 1, 28, 28));
+        Assert.Contains("conv1_2", unknown.Message);
         ex = Assert.Throws<ObjectiveException>(() => ObjectiveBuilder.Build(network, Objective.Channel("conv1_2", 0).At(2), 2, 28, 28));
         Assert.Contains("beyond the batch of 2", ex.Message);
         var file = Path.Combine(Path.GetTempPath(), $"direction-{Guid.NewGuid():N}.txt");

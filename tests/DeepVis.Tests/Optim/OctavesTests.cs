@@ -39,9 +39,9 @@ public sealed class OctavesTests(DeviceFixture fixture)
     [Fact]
     public void A_full_size_below_the_minimum_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => Octaves.Sizes(20, 40, 3, 1.4f, minimum: 32));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Octaves.Sizes(40, 40, 0, 1.4f, minimum: 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Octaves.Sizes(40, 40, 3, 1f, minimum: 1));
+        Assert.Contains("below the minimum 32x32", Assert.Throws<ShapeException>(() => Octaves.Sizes(20, 40, 3, 1.4f, minimum: 32)).Message);
+        Assert.Equal("octaves: expected at least 1, got 0", Assert.Throws<SettingsException>(() => Octaves.Sizes(40, 40, 0, 1.4f, minimum: 1)).Message);
+        Assert.Equal("octave scale: expected a number above 1, got 1", Assert.Throws<SettingsException>(() => Octaves.Sizes(40, 40, 3, 1f, minimum: 1)).Message);
     }
 
     [Fact]

@@ -87,9 +87,30 @@ public sealed class TransformChainTests
     [InlineData("spin:3", "unknown transform 'spin'")]
     [InlineData("scale:1.2-0.8", "backwards")]
     [InlineData("jitter:-1", "is not a whole number")]
+    [InlineData("jitter:100000", "transform 'jitter:100000': '100000' is not a whole number from 0 to 1024")]
+    [InlineData("pad:2000", "'2000' is not a whole number from 0 to 1024")]
+    [InlineData("rotate:500", "'500' is not a whole number from 0 to 180")]
+    [InlineData("rotate:1/400", "'400' is not a number from -180 to 180")]
+    [InlineData("shift:5000/0", "'5000' is not a whole number from -1024 to 1024")]
+    [InlineData("scale:0.5-50", "'50' is not a number from 0.1 to 10")]
     public void Bad_lists_say_what_is_wrong(string text, string message)
     {
-        var ex = Assert.Throws<FormatException>(() => TransformChain.Parse(text));
+        var ex = Assert.Throws<SettingsException>(() => TransformChain.Parse(text));
         Assert.Contains(message, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("jitter:100", 28, "transforms jitter:100: a 28x28 image can become empty at jitter:100")]
+    [InlineData("jitter:20,jitter:8", 28, "transforms jitter:20,jitter:8: a 28x28 image can become empty at jitter:8")]
+    [InlineData("scale:0.1/1,jitter:3", 28, "can become empty at jitter:3")]
+    [InlineData("pad:12,jitter:40", 28, null)]
+    [InlineData("standard", 28, null)]
+    public void A_chain_that_can_empty_the_image_is_refused_before_it_is_drawn(string text, int size, string? message)
+    {
+        var chain = TransformChain.Parse(text);
+        Assert.Equal(message is null, chain.Problem(size, size) is null);
+        if (message is not null) Assert.Contains(message, chain.Problem(size, size));
+        if (message is not null) Assert.Contains(message, Assert.Throws<SettingsException>(() => Enumerable.Range(0, 50).Select(s => chain.Draw(size, size, new Random(s))).ToList()).Message);
+        else for (var seed = 0; seed < 50; seed++) chain.Draw(size, size, new Random(seed));
     }
 }

@@ -12,10 +12,10 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
-    /// <summary>A user error: non-zero exit, exactly one line on stderr, no stack trace.</summary>
+    /// <summary>A user error: exit 2, exactly one line on stderr, no stack trace.</summary>
     public void AssertOneLineError(params string[] fragments)
     {
-        Assert.NotEqual(0, ExitCode);
+        Assert.Equal(App.UserErrorExitCode, ExitCode);
         var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, $"expected one error line, got:\n{Error}");
         Assert.StartsWith("deepvis: error: ", lines[0]);
