@@ -24,12 +24,14 @@ public static class ConvertCommand
         var scale = new Option<float?>("--scale") { Description = "the pixel range the model expects before normalization: 1 (0..1) or 255 (0..255); default 1 for ONNX" };
         var bgr = new Option<bool>("--bgr") { Description = "the model expects BGR channel order (Caffe-style models); --mean and --std are then in BGR order" };
         var size = new Option<int?>("--size") { Description = "the input size the model was trained at (default: 224; 299 for inception_v3, 28 for mini-vgg)" };
+        var force = new Option<bool>("--force") { Description = "replace the default output (INPUT.deepvis.h5) when it exists; a file named with --out is always replaced" };
         command.Arguments.Add(input);
-        foreach (var option in new Option[] { outPath, arch, classes, mean, std, size, scale, bgr }) command.Options.Add(option);
+        foreach (var option in new Option[] { outPath, arch, classes, mean, std, size, scale, bgr, force }) command.Options.Add(option);
         command.SetAction(result =>
         {
             var source = result.GetValue(input)!;
-            var target = result.GetValue(outPath) ?? Path.ChangeExtension(source, null) + ".deepvis.h5";
+            var named = result.GetValue(outPath);
+            var target = named ?? Path.ChangeExtension(source, null) + ".deepvis.h5";
             var options = new ConvertOptions(
                 result.GetValue(arch),
                 result.GetValue(classes) is { } classFile ? ReadClasses(classFile) : null,
@@ -38,7 +40,7 @@ public static class ConvertCommand
                 result.GetValue(size) is { } s && s < 1 ? throw new WeightsFormatException($"--size must be positive, got {s}") : result.GetValue(size),
                 result.GetValue(scale) is { } range && range is not (1 or 255) ? throw new WeightsFormatException($"--scale must be 1 or 255, got {range}") : result.GetValue(scale),
                 result.GetValue(bgr));
-            var file = ModelConverter.ConvertFile(source, target, options, output);
+            var file = ModelConverter.ConvertFile(source, target, options, output, mayReplace: named is not null || result.GetValue(force));
             var info = file.Info;
             output.WriteLine($"{source} -> {target}: {info.Arch}, {file.Tensors.Count} tensors, " +
                 $"{file.Tensors.Sum(t => (long)t.Data.Length):N0} parameters, {info.ClassCount} classes, input {info.InputChannels}x{info.DefaultSize}x{info.DefaultSize} {info.ColorOrder}");

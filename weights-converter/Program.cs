@@ -1,5 +1,6 @@
 using System.CommandLine;
-using DeepVis.Nets.Weights;
+using DeepVis;
+using DeepVis.Nets.Files;
 using DeepVis.WeightsConverter;
 
 // deepvis-convert: the convert verb on its own; 'deepvis convert' is the same command.
@@ -8,8 +9,8 @@ try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is WeightsFormatException or WeightsException)
+catch (DeepVisException e)
 {
-    Console.Error.WriteLine($"deepvis-convert: error: {e.Message}");
+    Console.Error.WriteLine($"deepvis-convert: error: {FileText.Escape(e.Message, 2000)}");
     return 2;
 }

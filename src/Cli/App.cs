@@ -6,6 +6,7 @@ using DeepVis.Cli.Commands;
 using DeepVis.Cli.Serve;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 using DeepVis.Nets.Weights;
 using DeepVis.WeightsConverter;
 using DeepVis.WeightsConverter.Models;
@@ -19,6 +20,9 @@ namespace DeepVis.Cli;
 public static class App
 {
     public const int UserErrorExitCode = 2;
+
+    /// <summary>The most characters of an error line (what it quotes from a file or an option may be megabytes).</summary>
+    private const int MaxErrorLength = 2000;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -54,7 +58,8 @@ public static class App
         }
         catch (DeepVisException e)
         {
-            error.WriteLine($"deepvis: error: {e.Message}");
+            // Messages quote names from files: a terminal must not obey control characters in them.
+            error.WriteLine($"deepvis: error: {FileText.Escape(e.Message, MaxErrorLength)}");
             return UserErrorExitCode;
         }
     }

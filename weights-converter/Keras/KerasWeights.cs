@@ -25,10 +25,11 @@ public static class KerasWeights
             throw WeightsFormatException.For(path, "not an HDF5 file (expected Keras weights in HDF5)");
         try
         {
-            using var file = H5File.OpenRead(path);
-            IH5Group root = file;
+            using var stream = File.OpenRead(path);
+            using var guard = Hdf5Guard.Open(stream);
+            IH5Group root = guard.File;
             if (!root.AttributeExists("layer_names") && root.LinkExists("model_weights"))
-                root = root.Group("model_weights");
+                root = guard.Group(root, "model_weights");
             if (!root.AttributeExists("layer_names"))
                 throw WeightsFormatException.For(path, "no layer_names attribute (expected Keras weights saved by save_weights or model.save)");
             var layers = new List<KerasLayer>();
@@ -36,7 +37,7 @@ public static class KerasWeights
             {
                 if (!root.LinkExists(layerName))
                     throw WeightsFormatException.For(path, $"layer {layerName} is listed in layer_names but has no group");
-                var group = root.Group(layerName);
+                var group = guard.Group(root, layerName);
                 var names = group.AttributeExists("weight_names") ? Strings(group, "weight_names") : [];
                 if (names.Length == 0) continue;
                 var weights = new List<WeightTensor>();
@@ -44,7 +45,7 @@ public static class KerasWeights
                 {
                     if (!group.LinkExists(name))
                         throw WeightsFormatException.For(path, $"weight {layerName}/{name} is listed in weight_names but missing");
-                    weights.Add(ReadArray(path, name, group.Dataset(name)));
+                    weights.Add(ReadArray(path, name, guard, guard.Dataset(group, name)));
                 }
                 layers.Add(new KerasLayer(layerName, weights));
             }
@@ -54,22 +55,26 @@ public static class KerasWeights
         {
             throw;
         }
+        catch (UnsafeHdf5Exception e)
+        {
+            throw WeightsFormatException.For(path, e.Message, e);
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw WeightsFormatException.For(path, $"cannot read as Keras HDF5 weights, truncated or corrupt? ({WeightsFormatException.OneLine(e.Message)})", e);
         }
     }
 
-    private static WeightTensor ReadArray(string path, string name, IH5Dataset dataset)
+    private static WeightTensor ReadArray(string path, string name, Hdf5Guard guard, IH5Dataset dataset)
     {
         var shape = Array.ConvertAll(dataset.Space.Dimensions, d => checked((int)d));
         if (dataset.Type.Class != H5DataTypeClass.FloatingPoint)
             throw WeightsFormatException.For(path, $"weight {name} is {dataset.Type.Class}, expected floating point");
         var data = dataset.Type.Size switch
         {
-            4 => dataset.Read<float[]>(),
-            8 => Array.ConvertAll(dataset.Read<double[]>(), v => (float)v),
-            2 => Array.ConvertAll(dataset.Read<Half[]>(), v => (float)v),
+            4 => guard.Read<float[]>(dataset),
+            8 => Array.ConvertAll(guard.Read<double[]>(dataset), v => (float)v),
+            2 => Array.ConvertAll(guard.Read<Half[]>(dataset), v => (float)v),
             var size => throw WeightsFormatException.For(path, $"weight {name} has {size}-byte floats, expected 2, 4 or 8"),
         };
         var count = shape.Aggregate(1L, (a, b) => a * b);

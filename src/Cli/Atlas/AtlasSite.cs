@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DeepVis.Cli.Images;
+using DeepVis.Nets.Files;
 using static System.Net.WebUtility;
 
 namespace DeepVis.Cli.Atlas;
@@ -40,11 +41,11 @@ public static class AtlasSite
     }
 
     /// <summary>Writes a file through a temporary one, so that 'deepvis serve' never hands out half a page while it rewrites the site.</summary>
-    public static void Replace(string path, string text)
+    public static void Replace(string path, string text) => OutputFile.Write(path, stream =>
     {
-        File.WriteAllText(path + ".partial", text);
-        File.Move(path + ".partial", path, overwrite: true);
-    }
+        using var writer = new StreamWriter(stream, leaveOpen: true);
+        writer.Write(text);
+    });
 
     /// <summary>The layer's channels as a labelled contact sheet, black where a channel is not rendered yet.</summary>
     private static void WriteSheet(AtlasManifest manifest, AtlasLayer layer, Dictionary<(string, int), AtlasChannel> done, string site)

@@ -1,3 +1,4 @@
+using DeepVis.Nets.Files;
 using DeepVis.Nets.Weights;
 using StbImageWriteSharp;
 
@@ -34,10 +35,7 @@ public static class ImageSaver
         for (var p = 0; p < plane; p++)
             for (var c = 0; c < image.Channels; c++)
                 bytes[p * image.Channels + c] = (byte)Math.Round(Math.Clamp(image.Data[c * plane + p], 0f, 1f) * 255f);
-        var temporary = path + ".partial";
-        using (var stream = File.Create(temporary))
-            new ImageWriter().WritePng(bytes, image.Width, image.Height,
-                image.Channels == 1 ? ColorComponents.Grey : ColorComponents.RedGreenBlue, stream);
-        File.Move(temporary, path, overwrite: true);
+        OutputFile.Write(path, stream => new ImageWriter().WritePng(bytes, image.Width, image.Height,
+            image.Channels == 1 ? ColorComponents.Grey : ColorComponents.RedGreenBlue, stream));
     }
 }

@@ -1,3 +1,4 @@
+using DeepVis.Nets.Files;
 using PureHDF;
 
 namespace DeepVis.Nets.Weights;
@@ -16,20 +17,21 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
 
     public WeightTensor? Find(string name) => Tensors.FirstOrDefault(t => t.Name == name);
 
-    /// <summary>Writes to a temporary file next to <paramref name="path"/> and moves it into place, so a failure leaves nothing half-written.</summary>
+    /// <summary>What makes the file unusable whatever its architecture (<see cref="ModelInfo.Problem"/>, a NaN or infinite weight), or null.</summary>
+    public string? Problem()
+    {
+        if (Info.Problem() is { } problem) return problem;
+        foreach (var t in Tensors)
+            if (t.FirstNonFinite() is var at and >= 0)
+                return $"weight tensor '{FileText.Escape(t.Name)}' holds {t.Data[at]} at element {at}; weights must be finite";
+        return null;
+    }
+
+    /// <summary>Writes through a temporary file next to <paramref name="path"/> and a rename (<see cref="OutputFile"/>), so a failure leaves nothing half-written.</summary>
     public void Write(string path)
     {
         var file = ToH5File();
-        var temporary = path + ".partial";
-        try
-        {
-            file.Write(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        OutputFile.Write(path, stream => file.Write(stream));
     }
 
     /// <summary>The file's content as a PureHDF tree, for writers that add datasets of their own.</summary>
@@ -70,14 +72,15 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
     {
         try
         {
-            using var file = H5File.Open(stream, leaveOpen: true);
+            using var guard = Hdf5Guard.Open(stream);
+            var file = guard.File;
             var format = file.AttributeExists("format") ? file.Attribute("format").Read<string>() : null;
             if (format != Format)
                 throw new WeightsException($"{path}: not a DeepVis weights file (expected root attribute format=\"{Format}\"; convert .pth or Keras .h5 files with 'deepvis convert')");
             var version = file.Attribute("version").Read<int>();
             if (version != Version)
                 throw new WeightsException($"{path}: weights format version {version}, this DeepVis reads version {Version}");
-            var classes = file.LinkExists("classes") ? file.Dataset("classes").Read<string[]>() : null;
+            var classes = file.LinkExists("classes") ? guard.Read<string[]>(guard.Dataset(file, "classes")) : null;
             var info = new ModelInfo(
                 file.Attribute("arch").Read<string>(),
                 file.Attribute("input_channels").Read<int>(),
@@ -89,15 +92,16 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
                 file.Attribute("input_range").Read<float>(),
                 classes,
                 file.AttributeExists("graph") ? file.Attribute("graph").Read<string>() : null);
+            if (info.Problem() is { } problem) throw new WeightsException($"{path}: {problem}");
             var tensors = new List<WeightTensor>();
-            foreach (var child in file.Children())
+            foreach (var child in guard.Children(file))
             {
                 if (child is not IH5Group group) continue;
-                foreach (var item in group.Children())
+                foreach (var item in guard.Children(group))
                 {
                     if (item is not IH5Dataset dataset) continue;
-                    var shape = Array.ConvertAll(dataset.Space.Dimensions, d => (int)d);
-                    tensors.Add(new WeightTensor($"{child.Name}.{item.Name}", shape, dataset.Read<float[]>()));
+                    var data = guard.Read<float[]>(dataset);
+                    tensors.Add(new WeightTensor($"{child.Name}.{item.Name}", Array.ConvertAll(dataset.Space.Dimensions, d => checked((int)d)), data));
                 }
             }
             return new WeightsFile(info, tensors);
@@ -106,9 +110,13 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
         {
             throw;
         }
+        catch (UnsafeHdf5Exception e)
+        {
+            throw new WeightsException($"{path}: {e.Message}");
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new WeightsException($"{path}: cannot read as a DeepVis HDF5 weights file ({FirstLine(e.Message)})");
+            throw new WeightsException($"{path}: cannot read as a DeepVis HDF5 weights file ({FileText.Escape(FirstLine(e.Message))})");
         }
     }
 
