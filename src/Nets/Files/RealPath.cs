@@ -53,6 +53,35 @@ public static class RealPath
         return (BitConverter.ToUInt64(buffer), BitConverter.ToUInt64(buffer[8..]));
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> (links followed) is a regular file: not a FIFO, which blocks a
+    /// reader until someone writes, nor a device or a socket. Where the system does not say (not Linux on
+    /// x64 or Arm64), an existing file counts as regular.
+    /// </summary>
+    public static bool IsRegularFile(string path)
+    {
+        if (!File.Exists(path)) return false;
+        // st_mode's offset in glibc's struct stat: after st_dev, st_ino, st_nlink on x64; after st_dev, st_ino on Arm64.
+        int? offset = !OperatingSystem.IsLinux() ? null : RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 24,
+            Architecture.Arm64 => 16,
+            _ => null,
+        };
+        if (offset is not { } at) return true;
+        Span<byte> buffer = stackalloc byte[256];
+        try
+        {
+            if (Stat(path, ref MemoryMarshal.GetReference(buffer)) != 0) return false;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return true;
+        }
+        const uint TypeMask = 0xF000, Regular = 0x8000;
+        return (BitConverter.ToUInt32(buffer[at..]) & TypeMask) == Regular;
+    }
+
     /// <summary>True when both paths exist and are one file (same real path, or same device and inode).</summary>
     public static bool SameFile(string a, string b)
     {
