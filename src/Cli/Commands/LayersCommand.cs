@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 
 namespace DeepVis.Cli.Commands;
 
@@ -31,13 +32,14 @@ public static class LayersCommand
     private static void Print(Network network, int side, TextWriter output)
     {
         var info = network.Info;
-        output.WriteLine($"{info.Arch}: input {info.InputChannels}x{side}x{side} ({info.ColorOrder}, range 0..{info.InputRange}), {info.ClassCount} classes");
+        output.WriteLine($"{FileText.Escape(info.Arch)}: input {info.InputChannels}x{side}x{side} ({info.ColorOrder}, range 0..{info.InputRange}), {info.ClassCount} classes");
         var (shapes, misfit) = Shapes(network, side);
         if (shapes.All(shape => shape is null)) throw new UserException($"input size {side}x{side} does not fit {info.Arch}: {misfit}");
         var rows = network.Layers.Select(l => new[]
         {
-            l.Index.ToString(), l.Address, string.Join(", ", l.Aliases), l.Layer.Type, l.Layer.Details,
-            Inputs(l), shapes[l.Index] is { } shape ? Tensor.Format(shape) : "does not fit", l.Layer.ParameterCount.ToString("N0"), l.Note ?? "",
+            // Names come from the model file: escaped, so a terminal obeys none of their control characters.
+            l.Index.ToString(), FileText.Escape(l.Address), FileText.Escape(string.Join(", ", l.Aliases), 1000), l.Layer.Type, l.Layer.Details,
+            Inputs(l), shapes[l.Index] is { } shape ? Tensor.Format(shape) : "does not fit", l.Layer.ParameterCount.ToString("N0"), FileText.Escape(l.Note),
         }).ToList();
         string[] header = ["index", "address", "aliases", "type", "details", "inputs", "output", "parameters", "note"];
         var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
@@ -69,7 +71,7 @@ public static class LayersCommand
             }
             catch (ShapeException e)
             {
-                misfit ??= $"{l.Address}: {e.Message}";
+                misfit ??= $"{FileText.Escape(l.Address)}: {FileText.Escape(e.Message)}";
             }
         }
         return (shapes, misfit);
