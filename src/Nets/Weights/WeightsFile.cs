@@ -23,7 +23,7 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
         if (Info.Problem() is { } problem) return problem;
         foreach (var t in Tensors)
             if (t.FirstNonFinite() is var at and >= 0)
-                return $"weight tensor '{FileText.Escape(t.Name)}' holds {t.Data[at]} at element {at}; weights must be finite";
+                return $"weight tensor '{FileText.Escape(t.Name)}' holds {(float.IsNaN(t.Data[at]) ? "NaN" : t.Data[at] > 0 ? "Infinity" : "-Infinity")} at element {at}; weights must be finite";
         return null;
     }
 
