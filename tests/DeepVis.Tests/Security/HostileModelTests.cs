@@ -74,4 +74,13 @@ public sealed class HostileModelTests : IDisposable
         new WeightsFile(info, block.Tensors).Write(path);
         CliRun.Of("layers", "--weights", path).AssertOneLineError("bad.h5", expected);
     }
+
+    [Fact]
+    public void A_run_whose_objective_stops_being_a_number_ends_with_one_line()
+    {
+        var output = _folder.File("out");
+        CliRun.Of("invert", Fixtures.Repo("samples/bag.png"), "--layer", "conv2_1", "--learning-rate", "1e9", "--optimizer", "momentum",
+            "--iterations", "20", "--device", "cpu", "--quiet", "--out", output).AssertOneLineError("became NaN", "diverged");
+        Assert.Empty(Directory.GetFiles(output));
+    }
 }
