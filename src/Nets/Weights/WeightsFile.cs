@@ -12,6 +12,9 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
     public const string Format = "deepvis-weights";
     public const int Version = 1;
 
+    /// <summary>The longest layer or tensor name written, in UTF-8 bytes (HDF5 allows 65,535 in a link, less its header's room).</summary>
+    public const int MaxNameBytes = 4096;
+
     public ModelInfo Info { get; } = info;
     public IReadOnlyList<WeightTensor> Tensors { get; } = tensors;
 
@@ -52,6 +55,9 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
         if (Info.Classes is { Count: > 0 } classes) file["classes"] = classes.ToArray();
         foreach (var group in Tensors.GroupBy(t => LayerOf(t.Name)))
         {
+            foreach (var name in group.Select(t => t.Name[(group.Key.Length + 1)..]).Prepend(group.Key))
+                if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
+                    throw new WeightsException($"the name '{FileText.Escape(name)}' is {System.Text.Encoding.UTF8.GetByteCount(name):N0} bytes; HDF5 names here are at most {MaxNameBytes:N0}");
             var h5 = new H5Group();
             foreach (var t in group)
                 h5[t.Name[(group.Key.Length + 1)..]] = new H5Dataset(t.Data, fileDims: Array.ConvertAll(t.Shape, d => (ulong)d));

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
+using DeepVis.Nets.Zoo;
 using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Security;
@@ -82,5 +83,37 @@ public sealed class HostileModelTests : IDisposable
         CliRun.Of("invert", Fixtures.Repo("samples/bag.png"), "--layer", "conv2_1", "--learning-rate", "1e9", "--optimizer", "momentum",
             "--iterations", "20", "--device", "cpu", "--quiet", "--out", output).AssertOneLineError("became NaN", "diverged");
         Assert.Empty(Directory.GetFiles(output));
+    }
+
+    [Fact]
+    public void A_ten_megabyte_name_is_refused_before_writing_and_a_huge_alias_is_written()
+    {
+        var huge = new string('n', 10_000_000);
+        var file = TestWeights.MiniVgg();
+        var renamed = new WeightsFile(file.Info, [.. file.Tensors.Select(t => t.Name == "features.0.weight" ? t with { Name = huge + ".weight" } : t)]);
+        var error = Assert.Throws<WeightsException>(() => renamed.Write(_folder.File("named.h5")));
+        Assert.InRange(error.Message.Length, 10, 400);
+        Assert.Empty(Directory.GetFiles(_folder.Path));
+        var block = TestWeights.AsymmetricBlock();
+        GraphNode[] nodes =
+        [
+            new("main", "Conv", [Network.InputName], [huge], new Dictionary<string, double[]> { ["kernel"] = [3, 3], ["stride"] = [2, 2], ["pads"] = [1, 1, 0, 0] }),
+        ];
+        var aliased = _folder.File("aliased.h5");
+        new WeightsFile(block.Info with { Graph = StoredGraph.Serialize(nodes) }, [.. block.Tensors.Where(t => t.Name.StartsWith("main."))]).Write(aliased);
+        Assert.Equal([huge], StoredGraph.Parse(WeightsFile.Read(aliased).Info.Graph!, "block")[0].Aliases);
+    }
+
+    [Theory]
+    [InlineData("[null]")]
+    [InlineData("[{\"address\": null, \"op\": \"Relu\", \"inputs\": [\"input\"]}]")]
+    [InlineData("[{\"address\": \"r\", \"op\": \"Relu\", \"inputs\": [null]}]")]
+    [InlineData("[{\"address\": \"r\", \"op\": null, \"inputs\": [\"input\"]}]")]
+    public void A_null_in_the_stored_graph_is_one_line(string graph)
+    {
+        var path = _folder.File("null.h5");
+        var block = TestWeights.AsymmetricBlock();
+        new WeightsFile(block.Info with { Graph = graph }, []).Write(path);
+        CliRun.Of("layers", "--weights", path).AssertOneLineError("node 0 of the stored graph is null or lacks");
     }
 }
