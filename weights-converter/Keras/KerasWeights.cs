@@ -33,12 +33,12 @@ public static class KerasWeights
             if (!root.AttributeExists("layer_names"))
                 throw WeightsFormatException.For(path, "no layer_names attribute (expected Keras weights saved by save_weights or model.save)");
             var layers = new List<KerasLayer>();
-            foreach (var layerName in Strings(root, "layer_names"))
+            foreach (var layerName in Strings(guard, root, "layer_names"))
             {
                 if (!root.LinkExists(layerName))
                     throw WeightsFormatException.For(path, $"layer {layerName} is listed in layer_names but has no group");
                 var group = guard.Group(root, layerName);
-                var names = group.AttributeExists("weight_names") ? Strings(group, "weight_names") : [];
+                var names = group.AttributeExists("weight_names") ? Strings(guard, group, "weight_names") : [];
                 if (names.Length == 0) continue;
                 var weights = new List<WeightTensor>();
                 foreach (var name in names)
@@ -59,7 +59,12 @@ public static class KerasWeights
         {
             throw WeightsFormatException.For(path, e.Message, e);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException e)
+        {
+            // PureHDF sizes some buffers by what the file's headers claim: a corrupt claim asks for more than an array holds.
+            throw WeightsFormatException.For(path, "a size in the file is beyond what memory holds (a corrupt file?)", e);
+        }
+        catch (Exception e)
         {
             throw WeightsFormatException.For(path, $"cannot read as Keras HDF5 weights, truncated or corrupt? ({WeightsFormatException.OneLine(e.Message)})", e);
         }
@@ -84,12 +89,12 @@ public static class KerasWeights
     }
 
     /// <summary>A string-array attribute (fixed-length bytes as h5py writes them, or variable-length).</summary>
-    private static string[] Strings(IH5Object owner, string attribute)
+    private static string[] Strings(Hdf5Guard guard, IH5Object owner, string attribute)
     {
         var a = owner.Attribute(attribute);
         if (a.Space.Dimensions.Length > 0 && a.Space.Dimensions.Aggregate(1UL, (x, y) => x * y) == 0) return [];
-        if (a.Space.Dimensions.Length == 0) return [a.Read<string>().TrimEnd('\0')];
-        return Array.ConvertAll(a.Read<string[]>(), s => s.TrimEnd('\0'));
+        if (a.Space.Dimensions.Length == 0) return [guard.Attribute<string>(owner, attribute).TrimEnd('\0')];
+        return Array.ConvertAll(guard.Attribute<string[]>(owner, attribute), s => s.TrimEnd('\0'));
     }
 
     /// <summary>The HDF5 superblock signature sits at byte 0, 512, 1024, 2048, ...</summary>

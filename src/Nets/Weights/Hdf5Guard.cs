@@ -53,6 +53,14 @@ public sealed class Hdf5Guard : IDisposable
     public IH5Dataset Dataset(IH5Group parent, string name) =>
         Local(parent.Get(name), name) as IH5Dataset ?? throw new UnsafeHdf5Exception($"'{FileText.Escape(name)}' is not a dataset");
 
+    /// <summary>Reads the attribute <paramref name="name"/> of <paramref name="owner"/>, refused when it claims more bytes than the file holds.</summary>
+    public T Attribute<T>(IH5Object owner, string name)
+    {
+        var attribute = owner.Attribute(name);
+        Fits($"attribute '{FileText.Escape(name)}'", attribute.Type.Size, attribute.Space.Dimensions, _length);
+        return attribute.Read<T>();
+    }
+
     /// <summary>Reads a dataset whose values are stored in this file and fit in it.</summary>
     public T Read<T>(IH5Dataset dataset)
     {
@@ -60,12 +68,17 @@ public sealed class Hdf5Guard : IDisposable
             throw new UnsafeHdf5Exception($"dataset '{FileText.Escape(dataset.Name)}' is a virtual dataset (its values are in other files), which is refused");
         if (dataset is NativeDataset native && ExternalFilesProperty.GetValue(native) is not null)
             throw new UnsafeHdf5Exception($"dataset '{FileText.Escape(dataset.Name)}' keeps its values in external files, which is refused");
-        var bytes = (double)dataset.Type.Size;
-        foreach (var d in dataset.Space.Dimensions) bytes *= d;
-        var room = dataset.Layout.Class == H5DataLayoutClass.Chunked ? (double)_length * MaxExpansion : _length;
-        if (bytes > room || bytes > Array.MaxLength)
-            throw new UnsafeHdf5Exception($"dataset '{FileText.Escape(dataset.Name)}' claims {bytes:G3} bytes [{string.Join(", ", dataset.Space.Dimensions)}], more than a {_length:N0}-byte file holds");
+        Fits($"dataset '{FileText.Escape(dataset.Name)}'", dataset.Type.Size, dataset.Space.Dimensions,
+            dataset.Layout.Class == H5DataLayoutClass.Chunked ? (double)_length * MaxExpansion : _length);
         return dataset.Read<T>();
+    }
+
+    private void Fits(string what, long size, ulong[] dimensions, double room)
+    {
+        var bytes = (double)size;
+        foreach (var d in dimensions) bytes *= d;
+        if (bytes > room || bytes > Array.MaxLength)
+            throw new UnsafeHdf5Exception($"{what} claims {bytes:G3} bytes [{string.Join(", ", dimensions)}], more than a {_length:N0}-byte file holds");
     }
 
     public void Dispose() => File.Dispose();

@@ -80,24 +80,24 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
         {
             using var guard = Hdf5Guard.Open(stream);
             var file = guard.File;
-            var format = file.AttributeExists("format") ? file.Attribute("format").Read<string>() : null;
+            var format = file.AttributeExists("format") ? guard.Attribute<string>(file, "format") : null;
             if (format != Format)
                 throw new WeightsException($"{path}: not a DeepVis weights file (expected root attribute format=\"{Format}\"; convert .pth or Keras .h5 files with 'deepvis convert')");
-            var version = file.Attribute("version").Read<int>();
+            var version = guard.Attribute<int>(file, "version");
             if (version != Version)
                 throw new WeightsException($"{path}: weights format version {version}, this DeepVis reads version {Version}");
             var classes = file.LinkExists("classes") ? guard.Read<string[]>(guard.Dataset(file, "classes")) : null;
             var info = new ModelInfo(
-                file.Attribute("arch").Read<string>(),
-                file.Attribute("input_channels").Read<int>(),
-                file.Attribute("mean").Read<float[]>(),
-                file.Attribute("std").Read<float[]>(),
-                file.Attribute("default_size").Read<int>(),
-                file.Attribute("class_count").Read<int>(),
-                file.Attribute("color_order").Read<string>(),
-                file.Attribute("input_range").Read<float>(),
+                guard.Attribute<string>(file, "arch"),
+                guard.Attribute<int>(file, "input_channels"),
+                guard.Attribute<float[]>(file, "mean"),
+                guard.Attribute<float[]>(file, "std"),
+                guard.Attribute<int>(file, "default_size"),
+                guard.Attribute<int>(file, "class_count"),
+                guard.Attribute<string>(file, "color_order"),
+                guard.Attribute<float>(file, "input_range"),
                 classes,
-                file.AttributeExists("graph") ? file.Attribute("graph").Read<string>() : null);
+                file.AttributeExists("graph") ? guard.Attribute<string>(file, "graph") : null);
             if (info.Problem() is { } problem) throw new WeightsException($"{path}: {problem}");
             var tensors = new List<WeightTensor>();
             foreach (var child in guard.Children(file))
@@ -120,7 +120,12 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
         {
             throw new WeightsException($"{path}: {e.Message}");
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException)
+        {
+            // PureHDF sizes some buffers by what the file's headers claim: a corrupt claim asks for more than an array holds.
+            throw new WeightsException($"{path}: a size in the file is beyond what memory holds (a corrupt file?)");
+        }
+        catch (Exception e)
         {
             throw new WeightsException($"{path}: cannot read as a DeepVis HDF5 weights file ({FileText.Escape(FirstLine(e.Message))})");
         }
