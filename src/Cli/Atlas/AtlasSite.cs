@@ -41,11 +41,7 @@ public static class AtlasSite
     }
 
     /// <summary>Writes a file through a temporary one, so that 'deepvis serve' never hands out half a page while it rewrites the site.</summary>
-    public static void Replace(string path, string text) => OutputFile.Write(path, stream =>
-    {
-        using var writer = new StreamWriter(stream, leaveOpen: true);
-        writer.Write(text);
-    });
+    public static void Replace(string path, string text) => OutputFile.WriteText(path, text);
 
     /// <summary>The layer's channels as a labelled contact sheet, black where a channel is not rendered yet.</summary>
     private static void WriteSheet(AtlasManifest manifest, AtlasLayer layer, Dictionary<(string, int), AtlasChannel> done, string site)

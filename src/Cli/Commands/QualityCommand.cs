@@ -2,6 +2,7 @@ using System.CommandLine;
 using DeepVis.Cli.Images;
 using DeepVis.Cli.Quality;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 using DeepVis.Optim;
 using DeepVis.Optim.Render;
 
@@ -140,11 +141,11 @@ public static class QualityCommand
                 var rows = QualityMeasures.ConvOutputs(network).Select(layer => QualityMeasures.Filters(network, layer, settings,
                     FilterMaximization.BatchThatFits(network, layer, settings.Size, FiltersCommand.Budget(session.Device)), random,
                     (optimizer, chunk) => session.Optimize(optimizer, settings.Iterations, $"filters {layer.Name} {chunk[0]}-{chunk[^1]}",
-                        n => $"{layer.Name}-filter-{chunk[n]:D4}", random))).ToList();
+                        n => $"{PathName.Of(layer.Name)}-filter-{chunk[n]:D4}", random))).ToList();
                 markdown.AddFilters(rows, settings);
             }
             var text = markdown.ToString();
-            File.WriteAllText(reportPath, text);
+            OutputFile.WriteText(reportPath, text);
             output.Write(text);
             output.WriteLine($"wrote {reportPath}");
             return 0;

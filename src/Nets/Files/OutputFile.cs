@@ -22,7 +22,7 @@ public static class OutputFile
             throw new OutputException($"output '{FileText.Escape(path)}' leads outside the output folder '{inside}' (to {FileText.Escape(real)})");
         foreach (var input in inputs)
             if (input is not null && (real == RealPath.Of(input) || RealPath.SameFile(path, input)))
-                throw new OutputException($"output '{path}' is also the input '{input}': choose another path, inputs are never overwritten");
+                throw new OutputException($"output '{path}' is also an input ('{input}'): choose another path, writing it would overwrite the input");
         if (Directory.Exists(real)) throw new OutputException($"output '{path}' is a folder: give the path of a file to write");
         if (!mayReplace && File.Exists(real))
             throw new OutputException($"output '{path}' already exists: pass --force to replace it, or choose another path");
@@ -64,6 +64,13 @@ public static class OutputFile
     {
         using var stream = new FileStream(temporary, FileMode.Truncate, FileAccess.ReadWrite);
         write(stream);
+    });
+
+    /// <summary>Writes <paramref name="text"/> (UTF-8) as <see cref="Write"/> does.</summary>
+    public static void WriteText(string path, string text) => Write(path, stream =>
+    {
+        using var writer = new StreamWriter(stream, leaveOpen: true);
+        writer.Write(text);
     });
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class OutputSafetyTests : IDisposable
         var link = _folder.File("link.pth");
         File.CreateSymbolicLink(link, model);
         var before = File.ReadAllBytes(model);
-        CliRun.Of("convert", link, "--out", model).AssertOneLineError("is also the input");
+        CliRun.Of("convert", link, "--out", model).AssertOneLineError("is also an input");
         Assert.Equal(before, File.ReadAllBytes(model));
     }
 
@@ -44,7 +44,7 @@ public sealed class OutputSafetyTests : IDisposable
         var made = System.Diagnostics.Process.Start("ln", [model, twin]);
         made.WaitForExit();
         var before = File.ReadAllBytes(model);
-        CliRun.Of("convert", model, "--out", twin).AssertOneLineError("is also the input");
+        CliRun.Of("convert", model, "--out", twin).AssertOneLineError("is also an input");
         Assert.Equal(before, File.ReadAllBytes(model));
     }
 
