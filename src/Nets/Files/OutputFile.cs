@@ -2,24 +2,23 @@ namespace DeepVis.Nets.Files;
 
 /// <summary>
 /// The one way DeepVis writes a file. Before anything is computed, <see cref="Check"/> refuses a target
-/// outside the output folder, one that is an input (same real path, or same file through a link), a
-/// folder, a missing or read-only folder, and an existing file the user did not name. Writing goes
+/// that is an input (same real path, or the same file through a link), a folder, a missing or
+/// read-only folder, and an existing file the user did not name. Writing goes
 /// through a uniquely named temporary file in the target's folder and a rename, so a reader never
 /// sees half a file, a failure leaves the old file as it was, and no file of the user's is deleted.
 /// </summary>
 public static class OutputFile
 {
     /// <summary>
-    /// Checks that <paramref name="path"/> can be written: not one of <paramref name="inputs"/>, inside
-    /// <paramref name="inside"/> when given (real paths: links are followed), a file in a writable
-    /// folder, and, unless <paramref name="mayReplace"/>, not an existing file. Returns <paramref name="path"/>.
+    /// Checks that <paramref name="path"/> can be written: not one of <paramref name="inputs"/> (real
+    /// paths, links followed, and the same device and inode), a file in a writable folder, and, unless
+    /// <paramref name="mayReplace"/>, not an existing file. Returns <paramref name="path"/>. (Paths in a
+    /// verb's --out folder are kept inside it by Session.OutPath.)
     /// </summary>
     /// <exception cref="OutputException">one line naming the path and the problem</exception>
-    public static string Check(string path, IEnumerable<string?> inputs, string? inside = null, bool mayReplace = true)
+    public static string Check(string path, IEnumerable<string?> inputs, bool mayReplace = true)
     {
         var real = RealPath.Of(path);
-        if (inside is not null && !RealPath.IsInside(real, RealPath.Of(inside)))
-            throw new OutputException($"output '{FileText.Escape(path)}' leads outside the output folder '{inside}' (to {FileText.Escape(real)})");
         foreach (var input in inputs)
             if (input is not null && (real == RealPath.Of(input) || RealPath.SameFile(path, input)))
                 throw new OutputException($"output '{path}' is also an input ('{input}'): choose another path, writing it would overwrite the input");
