@@ -6,6 +6,7 @@ using DeepVis.Cli.Commands;
 using DeepVis.Cli.Serve;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 using DeepVis.Nets.Weights;
 using DeepVis.WeightsConverter;
 using DeepVis.WeightsConverter.Models;
@@ -19,6 +20,9 @@ namespace DeepVis.Cli;
 public static class App
 {
     public const int UserErrorExitCode = 2;
+
+    /// <summary>The most characters of an error line (what it quotes from a file or an option may be megabytes).</summary>
+    private const int MaxErrorLength = 2000;
 
     /// <summary>The exit code of a bug in DeepVis (EX_SOFTWARE of sysexits.h): anything thrown that is not a <see cref="DeepVisException"/>.</summary>
     public const int InternalErrorExitCode = 70;
@@ -60,7 +64,7 @@ public static class App
         {
             // One line like every other user error, not System.CommandLine's error list followed by the whole help.
             var verb = parsed.CommandResult.Command == root ? "deepvis" : $"deepvis {parsed.CommandResult.Command.Name}";
-            error.WriteLine($"deepvis: error: {string.Join("; ", parsed.Errors.Select(Describe))} (see '{verb} --help')");
+            error.WriteLine($"deepvis: error: {FileText.Escape(string.Join("; ", parsed.Errors.Select(Describe)), MaxErrorLength)} (see '{verb} --help')");
             return UserErrorExitCode;
         }
         try
@@ -69,12 +73,13 @@ public static class App
         }
         catch (DeepVisException e)
         {
-            error.WriteLine($"deepvis: error: {e.Message}");
+            // Messages quote names from files: a terminal must not obey control characters in them.
+            error.WriteLine($"deepvis: error: {FileText.Escape(e.Message, MaxErrorLength)}");
             return UserErrorExitCode;
         }
         catch (Exception e)
         {
-            error.WriteLine($"deepvis: internal error: {e.GetType().FullName}: {FirstLine(e.Message)}. This is a bug in DeepVis: please report it " +
+            error.WriteLine($"deepvis: internal error: {e.GetType().FullName}: {FileText.Escape(FirstLine(e.Message), MaxErrorLength)}. This is a bug in DeepVis: please report it " +
                 $"with the command line{(trace ? "" : $" (set {TraceVariable}=1 to add the stack trace)")}");
             if (trace) error.WriteLine(e);
             return InternalErrorExitCode;

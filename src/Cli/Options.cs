@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeepVis.Nets.Files;
 
 namespace DeepVis.Cli;
 
@@ -23,26 +24,7 @@ public static class Options
 
     /// <summary>
     /// Checks before any computation that <paramref name="path"/> can be written and is none of the
-    /// inputs, so a run never ends in a lost result or an overwritten input.
+    /// inputs (<see cref="OutputFile.Check"/>), so a run never ends in a lost result or an overwritten input.
     /// </summary>
-    public static string WritableOutput(string path, params string?[] inputs)
-    {
-        var full = Path.GetFullPath(path);
-        if (inputs.Any(i => i is not null && Path.GetFullPath(i) == full))
-            throw new UserException($"output '{path}' is also an input: choose another path, inputs are never overwritten");
-        if (Directory.Exists(full)) throw new UserException($"output '{path}' is a folder: give the path of a file to write");
-        var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder)) throw new UserException($"output folder '{folder}' does not exist");
-        var probe = Path.Combine(folder, $".deepvis-write-test-{Environment.ProcessId}");
-        try
-        {
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserException($"output folder '{folder}' is not writable");
-        }
-        return path;
-    }
+    public static string WritableOutput(string path, params string?[] inputs) => OutputFile.Check(path, inputs);
 }

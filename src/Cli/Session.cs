@@ -3,6 +3,7 @@ using DeepVis.Images;
 using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 using DeepVis.Optim;
 
 namespace DeepVis.Cli;
@@ -33,16 +34,7 @@ public sealed class CommonOptions
     /// <summary>Checks the output folder first (nothing is computed for a run that could not save), then opens the device and network.</summary>
     public Session Open(ParseResult result, TextWriter output)
     {
-        var outDir = result.GetValue(Out)!;
-        try
-        {
-            Directory.CreateDirectory(outDir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserException($"output folder '{outDir}' cannot be created: {e.Message}");
-        }
-        Options.WritableOutput(Path.Combine(outDir, "probe"));
+        var outDir = OutputFile.CreateFolder(result.GetValue(Out)!);
         return Session.Open(result.GetValue(Device), result.GetValue(Weights), new Random(result.GetValue(Seed)), outDir, result.GetValue(SaveEvery),
             new ProgressDisplay(output, result.GetValue(Quiet)), output);
     }
@@ -60,7 +52,17 @@ public sealed class Session(Device device, Network network, Random random, strin
     public ProgressDisplay Progress { get; } = progress;
     public TextWriter Output { get; } = output;
 
-    public string OutPath(string name) => Path.Combine(OutDir, name);
+    /// <summary>
+    /// The path of <paramref name="name"/> in the output folder, refused when it leads outside (names
+    /// that come from a model file go through <see cref="PathName.Of"/> first; this is the last check).
+    /// </summary>
+    public string OutPath(string name)
+    {
+        var path = Path.Combine(OutDir, name);
+        var real = RealPath.Of(path);
+        return RealPath.IsInside(real, RealPath.Of(OutDir))
+            ? path : throw new OutputException($"output '{FileText.Escape(name)}' leads outside the output folder '{OutDir}' (to {FileText.Escape(real)})");
+    }
 
     /// <summary>Opens the device <paramref name="device"/> names and the network of <paramref name="weights"/> (null: the embedded model) on it.</summary>
     public static Session Open(string? device, string? weights, Random random, string outDir, int? saveEvery, ProgressDisplay progress, TextWriter output)

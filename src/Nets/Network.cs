@@ -1,4 +1,5 @@
 using DeepVis.Kernels.Runtime;
+using DeepVis.Nets.Files;
 using DeepVis.Nets.Layers;
 using DeepVis.Nets.Weights;
 using DeepVis.Nets.Zoo;
@@ -57,6 +58,7 @@ public sealed class Network : IDisposable
     public static Network Build(Device device, WeightsFile weights)
     {
         var info = weights.Info;
+        if (weights.Problem() is { } problem) throw new WeightsException($"{FileText.Escape(info.Arch)}: {problem}");
         var specs = Architectures.Nodes(info.Arch, weights.Tensors.ToDictionary(t => t.Name, t => t.Shape), info.Graph);
         CheckOrder(info.Arch, specs);
         var plan = BatchNormFolding.Plan(specs);

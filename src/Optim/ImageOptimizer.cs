@@ -8,10 +8,14 @@ namespace DeepVis.Optim;
 /// <summary>Progress of a run: the step just finished and the loss per image at that step.</summary>
 public readonly record struct Progress(int Step, int Iterations, float[] Loss);
 
+/// <summary>An optimization whose objective became NaN or infinite; the message is one line.</summary>
+public sealed class DivergedException(string message) : DeepVisException(message);
+
 /// <summary>
 /// Optimizes a batch of images (in the network's normalized input space) against objectives, with a
 /// pipeline of step hooks. Every step is enqueued on the device: forward, objective seeds, backward,
-/// hooks, update. The host reads the per-image loss only every <c>reportEvery</c> steps.
+/// hooks, update. The host reads the per-image loss only every <c>reportEvery</c> steps, and stops the
+/// run there with a <see cref="DivergedException"/> when a loss is no longer finite.
 /// </summary>
 public sealed class ImageOptimizer : IDisposable
 {
@@ -39,7 +43,12 @@ public sealed class ImageOptimizer : IDisposable
             Step(step, iterations, random);
             if ((step + 1) % reportEvery == 0 || step == iterations - 1)
             {
+                // The loss is read back here anyway: a run whose objective stopped being a number ends now,
+                // instead of finishing with black images and exit 0.
                 loss = Loss();
+                if (Array.FindIndex(loss, v => !float.IsFinite(v)) is var image and >= 0)
+                    throw new DivergedException($"the objective of image {image} became {loss[image]} by step {step + 1}: " +
+                        "the optimization diverged (a learning rate or step size too large for this model?)");
                 progress?.Invoke(new Progress(step + 1, iterations, loss));
             }
             afterStep?.Invoke(step + 1);

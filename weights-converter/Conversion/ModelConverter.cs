@@ -1,6 +1,7 @@
 using System.Reflection;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 using DeepVis.Nets.Weights;
 using DeepVis.Nets.Zoo;
 using DeepVis.WeightsConverter.Models;
@@ -16,11 +17,14 @@ public static class ModelConverter
 {
     private static readonly byte[] Hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
 
-    /// <summary>Converts <paramref name="input"/> and writes <paramref name="output"/>; on any failure no output file is left.</summary>
-    public static WeightsFile ConvertFile(string input, string output, ConvertOptions options, TextWriter? notes = null)
+    /// <summary>
+    /// Converts <paramref name="input"/> and writes <paramref name="output"/> (<see cref="OutputFile"/>: never onto the input,
+    /// through a temporary file and a rename); on any failure no output file is left. An existing
+    /// output is replaced only when <paramref name="mayReplace"/> (the user named it, or forced).
+    /// </summary>
+    public static WeightsFile ConvertFile(string input, string output, ConvertOptions options, TextWriter? notes = null, bool mayReplace = true)
     {
-        if (Path.GetFullPath(input) == Path.GetFullPath(output))
-            throw new WeightsFormatException($"{output}: the output would overwrite the input; choose another path");
+        OutputFile.Check(output, [input], mayReplace: mayReplace);
         var file = Convert(input, options, notes);
         using (var device = Device.Open("cpu"))
         using (Network.Build(device, file)) { }

@@ -25,26 +25,27 @@ public static class KerasWeights
             throw WeightsFormatException.For(path, "not an HDF5 file (expected Keras weights in HDF5)");
         try
         {
-            using var file = H5File.OpenRead(path);
-            IH5Group root = file;
+            using var stream = File.OpenRead(path);
+            using var guard = Hdf5Guard.Open(stream);
+            IH5Group root = guard.File;
             if (!root.AttributeExists("layer_names") && root.LinkExists("model_weights"))
-                root = root.Group("model_weights");
+                root = guard.Group(root, "model_weights");
             if (!root.AttributeExists("layer_names"))
                 throw WeightsFormatException.For(path, "no layer_names attribute (expected Keras weights saved by save_weights or model.save)");
             var layers = new List<KerasLayer>();
-            foreach (var layerName in Strings(root, "layer_names"))
+            foreach (var layerName in Strings(guard, root, "layer_names"))
             {
                 if (!root.LinkExists(layerName))
                     throw WeightsFormatException.For(path, $"layer {layerName} is listed in layer_names but has no group");
-                var group = root.Group(layerName);
-                var names = group.AttributeExists("weight_names") ? Strings(group, "weight_names") : [];
+                var group = guard.Group(root, layerName);
+                var names = group.AttributeExists("weight_names") ? Strings(guard, group, "weight_names") : [];
                 if (names.Length == 0) continue;
                 var weights = new List<WeightTensor>();
                 foreach (var name in names)
                 {
                     if (!group.LinkExists(name))
                         throw WeightsFormatException.For(path, $"weight {layerName}/{name} is listed in weight_names but missing");
-                    weights.Add(ReadArray(path, name, group.Dataset(name)));
+                    weights.Add(ReadArray(path, name, guard, guard.Dataset(group, name)));
                 }
                 layers.Add(new KerasLayer(layerName, weights));
             }
@@ -54,22 +55,31 @@ public static class KerasWeights
         {
             throw;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (UnsafeHdf5Exception e)
+        {
+            throw WeightsFormatException.For(path, e.Message, e);
+        }
+        catch (OutOfMemoryException e)
+        {
+            // PureHDF sizes some buffers by what the file's headers claim: a corrupt claim asks for more than an array holds.
+            throw WeightsFormatException.For(path, "a size in the file is beyond what memory holds (a corrupt file?)", e);
+        }
+        catch (Exception e)
         {
             throw WeightsFormatException.For(path, $"cannot read as Keras HDF5 weights, truncated or corrupt? ({WeightsFormatException.OneLine(e.Message)})", e);
         }
     }
 
-    private static WeightTensor ReadArray(string path, string name, IH5Dataset dataset)
+    private static WeightTensor ReadArray(string path, string name, Hdf5Guard guard, IH5Dataset dataset)
     {
         var shape = Array.ConvertAll(dataset.Space.Dimensions, d => checked((int)d));
         if (dataset.Type.Class != H5DataTypeClass.FloatingPoint)
             throw WeightsFormatException.For(path, $"weight {name} is {dataset.Type.Class}, expected floating point");
         var data = dataset.Type.Size switch
         {
-            4 => dataset.Read<float[]>(),
-            8 => Array.ConvertAll(dataset.Read<double[]>(), v => (float)v),
-            2 => Array.ConvertAll(dataset.Read<Half[]>(), v => (float)v),
+            4 => guard.Read<float[]>(dataset),
+            8 => Array.ConvertAll(guard.Read<double[]>(dataset), v => (float)v),
+            2 => Array.ConvertAll(guard.Read<Half[]>(dataset), v => (float)v),
             var size => throw WeightsFormatException.For(path, $"weight {name} has {size}-byte floats, expected 2, 4 or 8"),
         };
         var count = shape.Aggregate(1L, (a, b) => a * b);
@@ -79,12 +89,12 @@ public static class KerasWeights
     }
 
     /// <summary>A string-array attribute (fixed-length bytes as h5py writes them, or variable-length).</summary>
-    private static string[] Strings(IH5Object owner, string attribute)
+    private static string[] Strings(Hdf5Guard guard, IH5Object owner, string attribute)
     {
         var a = owner.Attribute(attribute);
         if (a.Space.Dimensions.Length > 0 && a.Space.Dimensions.Aggregate(1UL, (x, y) => x * y) == 0) return [];
-        if (a.Space.Dimensions.Length == 0) return [a.Read<string>().TrimEnd('\0')];
-        return Array.ConvertAll(a.Read<string[]>(), s => s.TrimEnd('\0'));
+        if (a.Space.Dimensions.Length == 0) return [guard.Attribute<string>(owner, attribute).TrimEnd('\0')];
+        return Array.ConvertAll(guard.Attribute<string[]>(owner, attribute), s => s.TrimEnd('\0'));
     }
 
     /// <summary>The HDF5 superblock signature sits at byte 0, 512, 1024, 2048, ...</summary>

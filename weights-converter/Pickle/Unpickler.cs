@@ -330,8 +330,26 @@ internal sealed class Unpickler(
 
     private byte[] ReadBytes(int count)
     {
-        var bytes = new byte[count];
-        stream.ReadExactly(bytes);
+        const int Piece = 1 << 20;
+        byte[] bytes;
+        if (count <= Piece || stream.CanSeek)
+        {
+            bytes = new byte[count];
+            stream.ReadExactly(bytes);
+        }
+        else
+        {
+            // A length in the file is only a claim, and this stream cannot say how much is left: read in
+            // pieces, so memory follows the bytes that exist rather than the number written.
+            using var buffer = new MemoryStream();
+            var piece = new byte[Piece];
+            for (var left = count; left > 0; left -= Piece)
+            {
+                stream.ReadExactly(piece, 0, Math.Min(left, Piece));
+                buffer.Write(piece, 0, Math.Min(left, Piece));
+            }
+            bytes = buffer.ToArray();
+        }
         _position += count;
         return bytes;
     }

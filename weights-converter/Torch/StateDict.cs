@@ -12,10 +12,13 @@ internal static class StateDict
         var dict = Unwrap(path, root);
         var tensors = new List<WeightTensor>();
         var handedOut = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
+        var names = new HashSet<string>();
         foreach (var (key, value) in dict.Entries)
         {
             if (value is not TensorRef tensor) continue; // e.g. a nested _metadata dict or a plain number
-            var name = key?.ToString() ?? "None";
+            if (key is not string name)
+                throw WeightsFormatException.For(path, $"a tensor's key is {Unpickler.Describe(key)}, not a name (expected a state dict of parameter names)");
+            if (!names.Add(name)) throw WeightsFormatException.For(path, $"tensor {name} appears twice");
             var storage = storageData(tensor.Storage);
             if (storage is null) continue; // integer tensors (BatchNorm's num_batches_tracked): skipped
             float[] data;

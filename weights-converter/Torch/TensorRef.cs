@@ -22,7 +22,7 @@ internal sealed record StorageRef(string Key, StorageType Type, long Size, long 
         {
             var offset = ToLong(view[1], "storage view offset");
             var length = ToLong(view[2], "storage view size");
-            if (offset < 0 || length < 0 || offset + length > size)
+            if (offset < 0 || length < 0 || offset > size - length)
                 throw new PickleException($"storage view {offset}..{offset + length} outside storage {key} of {size} elements");
             return new StorageRef(key, type, size, offset, length);
         }
@@ -45,17 +45,25 @@ internal sealed record TensorRef(StorageRef Storage, long Offset, int[] Shape, l
     /// </summary>
     public float[] Materialize(float[] root, bool mayReuse)
     {
+        if (Shape.Any(d => d < 0)) throw new InvalidDataException($"negative dimension in shape [{string.Join(", ", Shape)}]");
+        if (Shape.Aggregate(1.0, (a, b) => a * b) > Array.MaxLength) throw new InvalidDataException($"shape [{string.Join(", ", Shape)}] is too large");
+        if (Offset < 0 || Stride.Any(s => s < 0) || Stride.Length != Shape.Length)
+            throw new InvalidDataException("negative storage offset or stride, or a stride per dimension missing");
         var start = Storage.Offset + Offset;
         var count = Count;
-        if (Offset < 0 || Stride.Any(s => s < 0))
-            throw new InvalidDataException("negative storage offset or stride");
         if (count == 0) return [];
-        var last = start;
-        for (var d = 0; d < Shape.Length; d++) last += (Shape[d] - 1) * Stride[d];
+        long last;
+        try
+        {
+            last = checked(start + Shape.Select((size, d) => checked((size - 1) * Stride[d])).Aggregate(0L, (a, b) => checked(a + b)));
+        }
+        catch (OverflowException)
+        {
+            throw new InvalidDataException($"offset {Offset} and stride ({string.Join(", ", Stride)}) overflow");
+        }
         if (last >= Storage.Offset + Storage.Length || last >= root.Length)
             throw new InvalidDataException(
                 $"shape [{string.Join(", ", Shape)}] with stride ({string.Join(", ", Stride)}) and offset {Offset} reads past the end of storage {Storage.Key} ({Math.Min(Storage.Length, root.Length - Storage.Offset)} elements)");
-        if (count > Array.MaxLength) throw new InvalidDataException($"a tensor of {count} elements is too large");
 
         if (IsContiguous())
         {

@@ -11,6 +11,9 @@ namespace DeepVis.WeightsConverter.Torch;
 /// </summary>
 internal static class ZipCheckpoint
 {
+    /// <summary>Deflate expands at most 1032 times.</summary>
+    private const long MaxExpansion = 1032;
+
     public static IReadOnlyList<WeightTensor> Read(string path, Stream file)
     {
         using var zip = Open(path, file);
@@ -35,6 +38,10 @@ internal static class ZipCheckpoint
             if (cache.TryGetValue(storage.Key, out var data)) return data;
             var entry = zip.GetEntry($"{prefix}data/{storage.Key}")
                 ?? throw WeightsFormatException.For(path, $"storage data/{storage.Key} missing from the zip archive");
+            // The sizes in a zip's directory are claims: an entry holds at most its compressed bytes (stored),
+            // or 1032 times them (deflate's largest ratio), and those lie inside the file.
+            if (entry.CompressedLength > file.Length || entry.Length > entry.CompressedLength * MaxExpansion + 1024)
+                throw WeightsFormatException.For(path, $"storage data/{storage.Key} claims {entry.Length:N0} bytes from {entry.CompressedLength:N0} compressed, more than the file holds");
             var count = entry.Length / storage.Type.ElementSize;
             if (count < storage.Size)
                 throw WeightsFormatException.For(path, $"storage data/{storage.Key} holds {count} elements, expected {storage.Size} (truncated?)");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 using DeepVis.Optim;
 using DeepVis.Optim.Render;
 
@@ -73,15 +74,10 @@ public static class AtlasCommand
             if (existing.Shard != plan.Shard)
                 throw new UserException($"'{request.Out}' holds shard {existing.Shard?.Text ?? "0/1"}, not {plan.Shard?.Text ?? "0/1"}: give each shard its own --out");
         }
-        try
-        {
-            Directory.CreateDirectory(request.Out);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserException($"output folder '{request.Out}' cannot be created: {e.Message}");
-        }
+        OutputFile.CreateFolder(request.Out);
         var manifest = plan.WithChannels(existing?.Channels ?? []);
+        // Before any image: a run killed in its first batch leaves a folder that the next run resumes.
+        manifest.Save(request.Out);
         var done = manifest.Channels.Select(c => (c.Layer, c.Channel)).ToHashSet();
         var batches = AtlasPlan.Slice(AtlasPlan.Batches(plan.Layers, plan.Settings.Batch), plan.Shard ?? new Shard(0, 1));
         var todo = batches.Select(b => b with { Channels = [.. b.Channels.Where(c => !done.Contains((b.Layer.Address, c)))] })

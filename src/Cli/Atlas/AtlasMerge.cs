@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeepVis.Nets.Files;
 
 namespace DeepVis.Cli.Atlas;
 
@@ -62,12 +63,16 @@ public static class AtlasMerge
     private static void Copy(string site, string target, string file)
     {
         var from = Path.Combine(site, file);
-        // A manifest names files inside its site; one that points elsewhere is not copied from or to.
-        if (!Path.GetFullPath(from).StartsWith(Path.GetFullPath(site) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new UserException($"atlas '{site}' lists {file}, which lies outside it");
-        if (!File.Exists(from)) throw new UserException($"atlas '{site}' lists {file}, which is missing");
         var to = Path.Combine(target, file);
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        File.Copy(from, to, overwrite: true);
+        // A manifest names files inside its site; one that points elsewhere (links followed) is not copied from or to.
+        if (!RealPath.IsInside(RealPath.Of(from), RealPath.Of(site)) || !RealPath.IsInside(RealPath.Of(to), RealPath.Of(target)))
+            throw new UserException($"atlas '{site}' lists {FileText.Escape(file)}, which lies outside it");
+        if (!File.Exists(from)) throw new UserException($"atlas '{site}' lists {FileText.Escape(file)}, which is missing");
+        OutputFile.CreateFolder(Path.GetDirectoryName(to)!);
+        OutputFile.Write(to, stream =>
+        {
+            using var source = File.OpenRead(from);
+            source.CopyTo(stream);
+        });
     }
 }

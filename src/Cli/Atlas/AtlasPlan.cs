@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Serialization;
+using DeepVis.Nets.Files;
 
 namespace DeepVis.Cli.Atlas;
 
@@ -9,9 +10,8 @@ public sealed record AtlasLayer(string Address, string Name, string Folder, int 
     [JsonIgnore]
     public int Count => Last - First + 1;
 
-    /// <summary>A folder name made of the address: letters, digits, '.', '-' and '_' only (imported nodes may hold '/').</summary>
-    public static string FolderOf(string address) =>
-        new([.. address.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_' ? ch : '_')]);
+    /// <summary>A folder name made of the address (<see cref="PathName.Of"/>: imported nodes may hold '/', a hostile file '..').</summary>
+    public static string FolderOf(string address) => PathName.Of(address);
 }
 
 /// <summary>The channels of one layer that are rendered together.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DeepVis.Cli.Images;
 using DeepVis.Images;
+using DeepVis.Nets.Files;
 using static System.Net.WebUtility;
 
 namespace DeepVis.Cli.Atlas;
@@ -41,11 +42,7 @@ public static class AtlasSite
     }
 
     /// <summary>Writes a file through a temporary one, so that 'deepvis serve' never hands out half a page while it rewrites the site.</summary>
-    public static void Replace(string path, string text)
-    {
-        File.WriteAllText(path + ".partial", text);
-        File.Move(path + ".partial", path, overwrite: true);
-    }
+    public static void Replace(string path, string text) => OutputFile.WriteText(path, text);
 
     /// <summary>The layer's channels as a labelled contact sheet, black where a channel is not rendered yet.</summary>
     private static void WriteSheet(AtlasManifest manifest, AtlasLayer layer, Dictionary<(string, int), AtlasChannel> done, string site)

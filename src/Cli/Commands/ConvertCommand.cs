@@ -41,12 +41,14 @@ public static class ConvertCommand
             CustomParser = r => int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= MaxSize ? v
                 : Refuse<int?>(r, $"--size must be a whole number from 1 to {MaxSize}, got '{r.Tokens[0].Value}'"),
         };
+        var force = new Option<bool>("--force") { Description = "replace the default output (INPUT.deepvis.h5) when it exists; a file named with --out is always replaced" };
         command.Arguments.Add(input);
-        foreach (var option in new Option[] { outPath, arch, classes, mean, std, size, scale, bgr }) command.Options.Add(option);
+        foreach (var option in new Option[] { outPath, arch, classes, mean, std, size, scale, bgr, force }) command.Options.Add(option);
         command.SetAction(result =>
         {
             var source = result.GetValue(input)!;
-            var target = result.GetValue(outPath) ?? Path.ChangeExtension(source, null) + ".deepvis.h5";
+            var named = result.GetValue(outPath);
+            var target = named ?? Path.ChangeExtension(source, null) + ".deepvis.h5";
             var options = new ConvertOptions(
                 result.GetValue(arch),
                 result.GetValue(classes) is { } classFile ? ReadClasses(classFile) : null,
@@ -55,7 +57,7 @@ public static class ConvertCommand
                 result.GetValue(size),
                 result.GetValue(scale) is { } range ? float.Parse(range, CultureInfo.InvariantCulture) : null,
                 result.GetValue(bgr));
-            var file = ModelConverter.ConvertFile(source, target, options, output);
+            var file = ModelConverter.ConvertFile(source, target, options, output, mayReplace: named is not null || result.GetValue(force));
             var info = file.Info;
             output.WriteLine($"{source} -> {target}: {info.Arch}, {file.Tensors.Count} tensors, " +
                 $"{file.Tensors.Sum(t => (long)t.Data.Length):N0} parameters, {info.ClassCount} classes, input {info.InputChannels}x{info.DefaultSize}x{info.DefaultSize} {info.ColorOrder}");

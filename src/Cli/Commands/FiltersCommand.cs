@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DeepVis.Cli.Images;
 using DeepVis.Images;
+using DeepVis.Nets.Files;
 using Device = DeepVis.Kernels.Runtime.Device;
 using DeepVis.Optim;
 using DeepVis.Optim.Objectives;
@@ -54,7 +55,7 @@ public static class FiltersCommand
             if (pixels < minimum) throw new UserException($"--size {pixels} is too small for this {network.Info.Arch}: it needs at least {minimum}");
             if (!InputSize.Fits(network, pixels, [target]))
                 throw new UserException($"--size {pixels} does not fit this {network.Info.Arch} up to {target.Name}: square sizes that fit: {network.SizesThatFit([target])}");
-            var name = target.Name;
+            var name = PathName.Of(target.Name);
             var count = FilterMaximization.Count(network, target, pixels);
             var kind = network.OutputShapes(1, pixels, pixels, [target])[target.Index].Length == 4 ? "channels" : "units";
             var last = lastGiven ?? count - 1;

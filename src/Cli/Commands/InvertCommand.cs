@@ -2,6 +2,7 @@ using System.CommandLine;
 using DeepVis.Images;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 using DeepVis.Optim;
 using DeepVis.Optim.Quality;
 using DeepVis.Optim.Steps;
@@ -133,7 +134,8 @@ public static class InvertCommand
             settings = settings with { ReportEvery = isVerbose ? 10 : Math.Max(1, settings.Iterations / 50) };
             if (settings.Problem(height, width) is { } problem) throw new UserException(problem);
             foreach (var input in inputs) Load(input, network.Info.InputChannels);
-            var layerName = target.Aliases.FirstOrDefault() ?? target.Address;
+            // The name comes from the model file: an ONNX export's start with '/', a hostile one's may climb out of --out.
+            var layerName = PathName.Of(target.Aliases.FirstOrDefault() ?? target.Address);
             PlanMovieFiles(session, inputs, layerName, result.GetValue(movieOut));
             CheckOutputs(session, inputs, layerName);
             if (isVerbose) PrintShapes(output, network, target, shapes, inputs.Count(i => !i.IsMovie), height, width);
@@ -225,10 +227,10 @@ public static class InvertCommand
                 .Order(StringComparer.Ordinal).ToList();
             if (files.Count == 0)
                 throw new UserException($"folder '{path}' holds no frames: expected image files ({string.Join(", ", ImageLoader.Extensions)})");
-            return new Input(trimmed, Path.GetFileName(Path.GetFullPath(trimmed)), true, files);
+            return new Input(trimmed, PathName.Of(Path.GetFileName(Path.GetFullPath(trimmed))), true, files);
         }
         Options.ExistingFile(path, "image");
-        return new Input(path, Path.GetFileNameWithoutExtension(path), false, [path]);
+        return new Input(path, PathName.Of(Path.GetFileNameWithoutExtension(path)), false, [path]);
     }
 
     /// <summary>Decodes every input before anything is computed; a GIF with several frames becomes a movie.</summary>
@@ -276,14 +278,7 @@ public static class InvertCommand
                 Options.WritableOutput(target, sources);
                 continue;
             }
-            try
-            {
-                Directory.CreateDirectory(target);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new UserException($"movie output folder '{target}' cannot be created: {e.Message}");
-            }
+            OutputFile.CreateFolder(target, "movie output folder");
             for (var f = 0; f < input.Frames.Count; f++) Options.WritableOutput(Path.Combine(target, $"frame-{f + 1:D5}.png"), sources);
             if (input.MovieOut is { } file) Options.WritableOutput(file, [.. sources, .. inputs.Select(i => i.Path)]);
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 
 namespace DeepVis.Cli.Commands;
 
@@ -32,14 +33,15 @@ public static class LayersCommand
     private static void Print(Network network, int side, TextWriter output)
     {
         var info = network.Info;
-        output.WriteLine($"{info.Arch}: input {info.InputChannels}x{side}x{side} ({info.ColorOrder}, range 0..{info.InputRange}), {info.ClassCount} classes");
+        output.WriteLine($"{FileText.Escape(info.Arch)}: input {info.InputChannels}x{side}x{side} ({info.ColorOrder}, range 0..{info.InputRange}), {info.ClassCount} classes");
         var layers = LayerInfo.Of(network, side);
         var misfit = layers.FirstOrDefault(l => l.Problem is not null) is { } first ? $"{first.Address}: {first.Problem}" : null;
         if (layers.All(l => l.OutputShape is null)) throw new UserException($"input size {side}x{side} does not fit {info.Arch}: {misfit}");
         var rows = layers.Select(l => new[]
         {
-            l.Index.ToString(), l.Address, string.Join(", ", l.Aliases), l.Type, l.Details,
-            Inputs(l), l.OutputShape is { } shape ? Tensor.Format(shape) : "does not fit", l.Parameters.ToString("N0"), l.Note ?? "",
+            // Names come from the model file: escaped, so a terminal obeys none of their control characters.
+            l.Index.ToString(), FileText.Escape(l.Address), FileText.Escape(string.Join(", ", l.Aliases), 1000), l.Type, l.Details,
+            Inputs(l), l.OutputShape is { } shape ? Tensor.Format(shape) : "does not fit", l.Parameters.ToString("N0"), FileText.Escape(l.Note),
         }).ToList();
         string[] header = ["index", "address", "aliases", "type", "details", "inputs", "output", "parameters", "note"];
         var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using DeepVis.Images;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 using PureHDF;
 
 namespace DeepVis.Cli.Commands;
@@ -77,8 +78,6 @@ public static class ProbeCommand
             ["activation"] = new H5Dataset(activation.ToArray(), fileDims: Array.ConvertAll(activation.Shape.ToArray(), d => (ulong)d)),
             ["gradient"] = new H5Dataset(gradient.ToArray(), fileDims: Array.ConvertAll(gradient.Shape.ToArray(), d => (ulong)d)),
         };
-        var temporary = path + ".partial";
-        file.Write(temporary);
-        File.Move(temporary, path, overwrite: true);
+        OutputFile.Write(path, stream => file.Write(stream));
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DeepVis.Images;
 using DeepVis.Cli.Quality;
+using DeepVis.Nets.Files;
 using DeepVis.Optim;
 
 namespace DeepVis.Cli.Commands;
@@ -64,7 +65,7 @@ public static class QualityCommand
             if (parts.Contains("invert")) survey.Inversions(sampleFiles, result.GetValue(inversionIterations));
             if (parts.Contains("filters")) survey.Filters(result.GetValue(filterIterations));
             var text = markdown.ToString();
-            File.WriteAllText(reportPath, text);
+            OutputFile.WriteText(reportPath, text);
             output.Write(text);
             output.WriteLine($"wrote {reportPath}");
             return 0;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DeepVis.Images;
 using DeepVis.Nets;
+using DeepVis.Nets.Files;
 using DeepVis.Optim;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Quality;
@@ -71,7 +72,7 @@ public static class RenderQualityCommand
             }
             var table = Table(network.Info.Arch, rows, chosen: count, pixels, iterations, photoFiles.Count);
             output.Write(table);
-            if (reportPath is not null) File.WriteAllText(reportPath, table);
+            if (reportPath is not null) OutputFile.WriteText(reportPath, table);
             return 0;
         });
         return command;

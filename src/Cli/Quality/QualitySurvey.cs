@@ -1,3 +1,4 @@
+using DeepVis.Nets.Files;
 using DeepVis.Nets;
 using DeepVis.Optim;
 using DeepVis.Optim.Render;
@@ -92,7 +93,7 @@ public sealed class QualitySurvey(Session session, QualityReport report, int see
         var rows = QualityMeasures.ConvOutputs(Network).Select(layer => QualityMeasures.Filters(Network, layer, settings,
             FilterMaximization.BatchThatFits(Network, layer, settings.Size, budget), random,
             (optimizer, chunk) => session.Optimize(optimizer, settings.Iterations, $"filters {layer.Name} {chunk[0]}-{chunk[^1]}",
-                n => $"{layer.Name}-filter-{chunk[n]:D4}", random))).ToList();
+                n => $"{PathName.Of(layer.Name)}-filter-{chunk[n]:D4}", random))).ToList();
         report.AddFilters(rows, settings);
     }
 

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using DeepVis.Cli.Atlas;
+using DeepVis.Nets.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,6 +26,12 @@ public static class ServeCommand
 {
     public const int DefaultPort = 8080;
     public const int DefaultQueue = 4;
+
+    /// <summary>The largest request body: a form with one objective, which is short.</summary>
+    public const int MaxBody = 8 * 1024;
+
+    /// <summary>How many characters of a request an error quotes back.</summary>
+    private const int Quoted = 300;
 
     public static Command Create(TextWriter output)
     {
@@ -83,21 +92,51 @@ public static class ServeCommand
         }
     }
 
-    /// <summary>The web application: the site's files, the form and the job API, on <paramref name="address"/>:<paramref name="port"/>.</summary>
+    /// <summary>
+    /// The web application: the site's files, the form and the job API, on <paramref name="address"/>:<paramref name="port"/>.
+    /// Every request must name this machine in Host (a loopback name or the address listened on: a page
+    /// elsewhere that rebinds its own name to 127.0.0.1 is refused) and, when it has an Origin, come from
+    /// this server's own pages; a job is accepted only with the token of this start, which the form carries;
+    /// bodies above <see cref="MaxBody"/> bytes are refused.
+    /// </summary>
     public static WebApplication Build(string folder, RenderJobQueue jobs, IPAddress address, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(address, port);
+            k.Limits.MaxRequestBodySize = MaxBody;
+        });
         var app = builder.Build();
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        app.Use(async (context, next) =>
+        {
+            if (Foreign(context.Request, address) is { } reason)
+            {
+                await Problem(403, reason).ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
         var files = new PhysicalFileProvider(Path.GetFullPath(folder));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-        app.MapGet("/render", () => Results.Content(RenderPage, "text/html; charset=utf-8"));
+        app.MapGet("/render", () => Results.Content(RenderPage.Replace(TokenPlaceholder, token), "text/html; charset=utf-8"));
         app.MapPost("/api/jobs", async (HttpRequest request) =>
         {
             if (!request.HasFormContentType) return Problem(400, "send the objective as a form field: objective=layer:channel");
-            var form = await request.ReadFormAsync();
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync();
+            }
+            catch (Exception e) when (e is BadHttpRequestException or InvalidDataException)
+            {
+                return Problem(413, $"the request is over {MaxBody} bytes or not a form: objectives are short");
+            }
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(form["token"].ToString()), Encoding.UTF8.GetBytes(token)))
+                return Problem(403, "missing or wrong token: render from this server's /render page");
             try
             {
                 var job = jobs.Submit(form["objective"]);
@@ -116,7 +155,23 @@ public static class ServeCommand
     public static string Address(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+    /// <summary>An error answer; what it quotes of the request is cut and its control characters escaped.</summary>
+    private static IResult Problem(int status, string message) => Results.Json(new { error = FileText.Escape(message, Quoted) }, statusCode: status);
+
+    /// <summary>Why a request does not come from this machine's own pages (its Host or Origin), or null.</summary>
+    private static string? Foreign(HttpRequest request, IPAddress address)
+    {
+        var host = request.Host.Host.Trim('[', ']');
+        var local = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || IPAddress.TryParse(host, out var ip) && (IPAddress.IsLoopback(ip) || ip.Equals(address));
+        if (!local) return $"Host '{request.Host.Value}' is not this server: use http://localhost or the address it listens on";
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !origin.Equals($"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase))
+            return $"requests from other sites ({origin}) are refused";
+        return null;
+    }
+
+    private const string TokenPlaceholder = "{{token}}";
 
     private const string RenderPage = """
         <!DOCTYPE html>
@@ -148,7 +203,7 @@ public static class ServeCommand
         }
         form.onsubmit = async e => {
           e.preventDefault();
-          const response = await fetch('/api/jobs', { method: 'POST', body: new URLSearchParams({ objective: field.value }) });
+          const response = await fetch('/api/jobs', { method: 'POST', body: new URLSearchParams({ objective: field.value, token: '{{token}}' }) });
           const body = await response.json();
           if (!response.ok) { status.textContent = body.error; return; }
           poll(body.id);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using DeepVis.Nets.Files;
 
 namespace DeepVis.Images;
 
@@ -47,11 +48,9 @@ internal static class Ffmpeg
         try
         {
             for (var f = 0; f < frames.Count; f++) ImageSaver.SavePng(frames[f], Path.Combine(folder.FullName, $"{f + 1:D6}.png"));
-            var temporary = Path.Combine(folder.FullName, "movie.mp4");
             // yuv420p (what players expect) needs an even width and height.
-            Run("ffmpeg", "-v", "error", "-y", "-framerate", framesPerSecond.ToString("G6", CultureInfo.InvariantCulture),
-                "-i", Path.Combine(folder.FullName, "%06d.png"), "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", temporary);
-            File.Move(temporary, path, overwrite: true);
+            OutputFile.WriteVia(path, temporary => Run("ffmpeg", "-v", "error", "-y", "-framerate", framesPerSecond.ToString("G6", CultureInfo.InvariantCulture),
+                "-i", Path.Combine(folder.FullName, "%06d.png"), "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", "-f", "mp4", temporary));
         }
         finally
         {

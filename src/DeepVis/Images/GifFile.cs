@@ -1,3 +1,4 @@
+using DeepVis.Nets.Files;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.PixelFormats;
@@ -45,9 +46,7 @@ internal static class GifFile
         {
             ColorTableMode = GifColorTableMode.Local, Quantizer = new OctreeQuantizer(new QuantizerOptions { Dither = null }),
         };
-        var temporary = path + ".partial";
-        gif.SaveAsGif(temporary, encoder);
-        File.Move(temporary, path, overwrite: true);
+        OutputFile.Write(path, stream => gif.SaveAsGif(stream, encoder));
     }
 
     private static Rgb24[] Interleaved(PlanarImage image)

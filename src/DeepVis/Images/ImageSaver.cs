@@ -1,3 +1,4 @@
+using DeepVis.Nets.Files;
 using DeepVis.Nets.Weights;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
@@ -30,7 +31,7 @@ public static class ImageSaver
         return new PlanarImage(channels, height, width, data);
     }
 
-    /// <summary>Writes a planar 0..1 image as PNG (grey or RGB); goes through a temporary file so a failure leaves nothing half-written.</summary>
+    /// <summary>Writes a planar 0..1 image as PNG (grey or RGB); through a uniquely named temporary file and a rename (OutputFile), so a failure leaves nothing half-written.</summary>
     public static void SavePng(PlanarImage image, string path) => Save(image, path, Png(image));
 
     /// <summary>Writes a planar 0..1 image as JPEG of <paramref name="quality"/> (1 to 100), through a temporary file.</summary>
@@ -54,9 +55,8 @@ public static class ImageSaver
 
     private static void Save(PlanarImage image, string path, IImageEncoder encoder)
     {
-        var temporary = path + ".partial";
-        using (var picture = ToImage(image)) picture.Save(temporary, encoder);
-        File.Move(temporary, path, overwrite: true);
+        using var picture = ToImage(image);
+        OutputFile.Write(path, stream => picture.Save(stream, encoder));
     }
 
     /// <summary>The 8-bit picture of a planar 0..1 image: grey as L8, colour as RGB24.</summary>

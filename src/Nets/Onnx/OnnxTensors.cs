@@ -1,3 +1,4 @@
+using DeepVis.Nets.Files;
 using Google.Protobuf;
 using Onnx;
 
@@ -48,18 +49,22 @@ internal static class OnnxTensors
         var entries = tensor.ExternalData.ToDictionary(e => e.Key, e => e.Value);
         if (!entries.TryGetValue("location", out var location) || location.Length == 0)
             throw new OnnxException($"tensor '{tensor.Name}' is stored externally but names no location");
-        var folder = Path.GetFullPath(modelFolder).TrimEnd(Path.DirectorySeparatorChar);
-        var path = Path.GetFullPath(Path.Combine(folder, location));
-        if (Path.IsPathRooted(location) || !path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        // Real paths: a link among the folders (sub -> /etc) or at the end must not lead out of the model's folder.
+        var folder = RealPath.Of(modelFolder);
+        var path = Path.Combine(modelFolder, location);
+        if (Path.IsPathRooted(location) || !RealPath.IsInside(Path.GetFullPath(path), Path.GetFullPath(modelFolder)))
             throw new OnnxException($"tensor '{tensor.Name}' names external data '{location}' outside the model's folder; DeepVis reads only files beside the model");
         if (!File.Exists(path)) throw new OnnxException($"tensor '{tensor.Name}': external data file '{location}' does not exist beside the model");
-        // A link beside the model must not lead out of its folder either.
-        if (new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target && !target.FullName.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new OnnxException($"tensor '{tensor.Name}' names external data '{location}', a link to a file outside the model's folder; DeepVis reads only files beside the model");
+        var real = RealPath.Of(path);
+        if (!RealPath.IsInside(real, folder) || real == folder)
+            throw new OnnxException($"tensor '{tensor.Name}' names external data '{location}', a link to a file outside the model's folder (it leads to {real}); DeepVis reads only files beside the model");
+        // Only a regular file: a FIFO or a device would block or never end.
+        if (!RealPath.IsRegularFile(real))
+            throw new OnnxException($"tensor '{tensor.Name}': external data '{location}' is not a regular file");
         long Number(string key, long fallback) =>
             !entries.TryGetValue(key, out var text) ? fallback
             : long.TryParse(text, out var n) && n >= 0 ? n : throw new OnnxException($"tensor '{tensor.Name}': external data {key} '{text}' is not a byte count");
-        using var stream = File.OpenRead(path);
+        using var stream = File.OpenRead(real);
         var offset = Number("offset", 0);
         var length = Number("length", stream.Length - offset);
         if (offset + length > stream.Length || length > int.MaxValue)

@@ -1,3 +1,5 @@
+using DeepVis.Nets.Files;
+
 namespace DeepVis.Nets.Weights;
 
 /// <summary>
@@ -27,27 +29,31 @@ public sealed record ModelInfo(
     public static ModelInfo KerasCaffe(string arch, int classCount, IReadOnlyList<string>? classes) =>
         new(arch, 3, [103.939f, 116.779f, 123.68f], [1f, 1f, 1f], 224, classCount, "BGR", 255f, classes);
 
-    /// <summary>The largest input side and channel count a model may declare.</summary>
-    public const int MaxSide = 65536;
+    /// <summary>The largest input channel count and default size a file may declare.</summary>
+    public const int MaxChannels = 1024, MaxDefaultSize = 4096;
 
     /// <summary>
-    /// What is out of range in the description, or null: 1 to 4096 input channels, one mean and one
-    /// non-zero std per channel (all finite), a default size from 1 to <see cref="MaxSide"/>, no negative
-    /// class count, a positive finite input range, RGB or BGR. Checked when a file is read, so that no
-    /// value reaches the normalization or a kernel unchecked.
+    /// What a file's description gets wrong (a channel count out of 1..1024, a mean or std list of
+    /// another length, a std that is not positive and finite, an input range that is not, a default
+    /// size out of 1..4096, a negative class count, a colour order other than RGB and BGR), or null.
     /// </summary>
-    public string? Problem() =>
-        Ranges.Problem("input_channels", 1, Ranges.MaxExtent, InputChannels)
-        ?? (Mean.Length != InputChannels || !Mean.All(float.IsFinite)
-            ? $"attribute 'mean' has {Mean.Length} value{(Mean.Length == 1 ? "" : "s")} [{string.Join(", ", Mean)}]; expected {InputChannels} finite numbers, one per input channel"
-            : null)
-        ?? (Std.Length != InputChannels || !Std.All(s => float.IsFinite(s) && s != 0)
-            ? $"attribute 'std' has {Std.Length} value{(Std.Length == 1 ? "" : "s")} [{string.Join(", ", Std)}]; expected {InputChannels} finite non-zero numbers, one per input channel"
-            : null)
-        ?? Ranges.Problem("default_size", 1, MaxSide, DefaultSize)
-        ?? Ranges.Problem("class_count", 0, int.MaxValue, ClassCount)
-        ?? (InputRange > 0 && float.IsFinite(InputRange) ? null : $"attribute 'input_range' is {InputRange}; expected a positive finite number")
-        ?? (ColorOrder is "RGB" or "BGR" ? null : $"attribute 'color_order' is '{ColorOrder}'; expected RGB or BGR");
+    public string? Problem()
+    {
+        if (string.IsNullOrWhiteSpace(Arch)) return "the architecture name is empty";
+        if (InputChannels is < 1 or > MaxChannels) return $"input_channels is {InputChannels}, expected 1..{MaxChannels}";
+        if (Mean is null || Mean.Length != InputChannels || Mean.Any(v => !float.IsFinite(v)))
+            return $"mean has {Mean?.Length ?? 0} values ({Values(Mean)}), expected {InputChannels} finite numbers (one per input channel)";
+        if (Std is null || Std.Length != InputChannels || Std.Any(v => !float.IsFinite(v) || v <= 0))
+            return $"std has {Std?.Length ?? 0} values ({Values(Std)}), expected {InputChannels} positive finite numbers (one per input channel)";
+        if (!float.IsFinite(InputRange) || InputRange <= 0) return $"input_range is {InputRange}, expected a positive number (1 or 255)";
+        if (DefaultSize is < 1 or > MaxDefaultSize) return $"default_size is {DefaultSize}, expected 1..{MaxDefaultSize}";
+        if (ClassCount < 0) return $"class_count is {ClassCount}, expected 0 or more";
+        if (ColorOrder is not ("RGB" or "BGR")) return $"color_order is '{FileText.Escape(ColorOrder)}', expected RGB or BGR";
+        return null;
+    }
+
+    private static string Values(float[]? values) =>
+        values is null ? "none" : string.Join(", ", values.Take(8)) + (values.Length > 8 ? ", ..." : "");
 
     /// <summary>
     /// Planar pixels in 0..1 (RGB or grey, [C, H*W]) to the network's input: scaled to InputRange,
@@ -71,6 +77,27 @@ public sealed record ModelInfo(
 public sealed record WeightTensor(string Name, int[] Shape, float[] Data)
 {
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";
+
+    /// <summary>The index of the first NaN or infinite value, or -1 when every value is finite.</summary>
+    public int FirstNonFinite()
+    {
+        const int Chunk = 4096;
+        for (var start = 0; start < Data.Length; start += Chunk)
+        {
+            var chunk = Data.AsSpan(start, Math.Min(Chunk, Data.Length - start));
+            // A sum times zero is zero unless a value is NaN or infinite (or the sum overflows: then look).
+            if (!float.IsNaN(System.Numerics.Tensors.TensorPrimitives.Sum(chunk) * 0f)) continue;
+            if (FirstIn(chunk) is var at and >= 0) return start + at;
+        }
+        return -1;
+    }
+
+    private static int FirstIn(ReadOnlySpan<float> chunk)
+    {
+        for (var i = 0; i < chunk.Length; i++)
+            if (!float.IsFinite(chunk[i])) return i;
+        return -1;
+    }
 }
 
 /// <summary>A weights file that cannot be used; the message is one line naming the file and the problem.</summary>

@@ -1,3 +1,4 @@
+using DeepVis.Nets.Files;
 using PureHDF;
 
 namespace DeepVis.Nets.Weights;
@@ -11,25 +12,29 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
     public const string Format = "deepvis-weights";
     public const int Version = 1;
 
+    /// <summary>The longest layer or tensor name written, in UTF-8 bytes (HDF5 allows 65,535 in a link, less its header's room).</summary>
+    public const int MaxNameBytes = 4096;
+
     public ModelInfo Info { get; } = info;
     public IReadOnlyList<WeightTensor> Tensors { get; } = tensors;
 
     public WeightTensor? Find(string name) => Tensors.FirstOrDefault(t => t.Name == name);
 
-    /// <summary>Writes to a temporary file next to <paramref name="path"/> and moves it into place, so a failure leaves nothing half-written.</summary>
+    /// <summary>What makes the file unusable whatever its architecture (<see cref="ModelInfo.Problem"/>, a NaN or infinite weight), or null.</summary>
+    public string? Problem()
+    {
+        if (Info.Problem() is { } problem) return problem;
+        foreach (var t in Tensors)
+            if (t.FirstNonFinite() is var at and >= 0)
+                return $"weight tensor '{FileText.Escape(t.Name)}' holds {(float.IsNaN(t.Data[at]) ? "NaN" : t.Data[at] > 0 ? "Infinity" : "-Infinity")} at element {at}; weights must be finite";
+        return null;
+    }
+
+    /// <summary>Writes through a temporary file next to <paramref name="path"/> and a rename (<see cref="OutputFile"/>), so a failure leaves nothing half-written.</summary>
     public void Write(string path)
     {
         var file = ToH5File();
-        var temporary = path + ".partial";
-        try
-        {
-            file.Write(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        OutputFile.Write(path, stream => file.Write(stream));
     }
 
     /// <summary>The file's content as a PureHDF tree, for writers that add datasets of their own.</summary>
@@ -50,6 +55,9 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
         if (Info.Classes is { Count: > 0 } classes) file["classes"] = classes.ToArray();
         foreach (var group in Tensors.GroupBy(t => LayerOf(t.Name)))
         {
+            foreach (var name in group.Select(t => t.Name[(group.Key.Length + 1)..]).Prepend(group.Key))
+                if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
+                    throw new WeightsException($"the name '{FileText.Escape(name)}' is {System.Text.Encoding.UTF8.GetByteCount(name):N0} bytes; HDF5 names here are at most {MaxNameBytes:N0}");
             var h5 = new H5Group();
             foreach (var t in group)
                 h5[t.Name[(group.Key.Length + 1)..]] = new H5Dataset(t.Data, fileDims: Array.ConvertAll(t.Shape, d => (ulong)d));
@@ -70,35 +78,36 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
     {
         try
         {
-            using var file = H5File.Open(stream, leaveOpen: true);
-            var format = file.AttributeExists("format") ? file.Attribute("format").Read<string>() : null;
+            using var guard = Hdf5Guard.Open(stream);
+            var file = guard.File;
+            var format = file.AttributeExists("format") ? guard.Attribute<string>(file, "format") : null;
             if (format != Format)
                 throw new WeightsException($"{path}: not a DeepVis weights file (expected root attribute format=\"{Format}\"; convert .pth or Keras .h5 files with 'deepvis convert')");
-            var version = file.Attribute("version").Read<int>();
+            var version = guard.Attribute<int>(file, "version");
             if (version != Version)
                 throw new WeightsException($"{path}: weights format version {version}, this DeepVis reads version {Version}");
-            var classes = file.LinkExists("classes") ? file.Dataset("classes").Read<string[]>() : null;
+            var classes = file.LinkExists("classes") ? guard.Read<string[]>(guard.Dataset(file, "classes")) : null;
             var info = new ModelInfo(
-                file.Attribute("arch").Read<string>(),
-                file.Attribute("input_channels").Read<int>(),
-                file.Attribute("mean").Read<float[]>(),
-                file.Attribute("std").Read<float[]>(),
-                file.Attribute("default_size").Read<int>(),
-                file.Attribute("class_count").Read<int>(),
-                file.Attribute("color_order").Read<string>(),
-                file.Attribute("input_range").Read<float>(),
+                guard.Attribute<string>(file, "arch"),
+                guard.Attribute<int>(file, "input_channels"),
+                guard.Attribute<float[]>(file, "mean"),
+                guard.Attribute<float[]>(file, "std"),
+                guard.Attribute<int>(file, "default_size"),
+                guard.Attribute<int>(file, "class_count"),
+                guard.Attribute<string>(file, "color_order"),
+                guard.Attribute<float>(file, "input_range"),
                 classes,
-                file.AttributeExists("graph") ? file.Attribute("graph").Read<string>() : null);
+                file.AttributeExists("graph") ? guard.Attribute<string>(file, "graph") : null);
             if (info.Problem() is { } problem) throw new WeightsException($"{path}: {problem}");
             var tensors = new List<WeightTensor>();
-            foreach (var child in file.Children())
+            foreach (var child in guard.Children(file))
             {
                 if (child is not IH5Group group) continue;
-                foreach (var item in group.Children())
+                foreach (var item in guard.Children(group))
                 {
                     if (item is not IH5Dataset dataset) continue;
-                    var shape = Array.ConvertAll(dataset.Space.Dimensions, d => (int)d);
-                    tensors.Add(new WeightTensor($"{child.Name}.{item.Name}", shape, dataset.Read<float[]>()));
+                    var data = guard.Read<float[]>(dataset);
+                    tensors.Add(new WeightTensor($"{child.Name}.{item.Name}", Array.ConvertAll(dataset.Space.Dimensions, d => checked((int)d)), data));
                 }
             }
             return new WeightsFile(info, tensors);
@@ -107,9 +116,18 @@ public sealed class WeightsFile(ModelInfo info, IReadOnlyList<WeightTensor> tens
         {
             throw;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (UnsafeHdf5Exception e)
         {
-            throw new WeightsException($"{path}: cannot read as a DeepVis HDF5 weights file ({FirstLine(e.Message)})");
+            throw new WeightsException($"{path}: {e.Message}");
+        }
+        catch (OutOfMemoryException)
+        {
+            // PureHDF sizes some buffers by what the file's headers claim: a corrupt claim asks for more than an array holds.
+            throw new WeightsException($"{path}: a size in the file is beyond what memory holds (a corrupt file?)");
+        }
+        catch (Exception e)
+        {
+            throw new WeightsException($"{path}: cannot read as a DeepVis HDF5 weights file ({FileText.Escape(FirstLine(e.Message))})");
         }
     }
 

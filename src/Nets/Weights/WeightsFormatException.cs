@@ -1,3 +1,5 @@
+using DeepVis.Nets.Files;
+
 namespace DeepVis.Nets.Weights;
 
 /// <summary>
@@ -12,12 +14,18 @@ public sealed class WeightsFormatException : DeepVisException
 
     public WeightsFormatException(string message, Exception inner) : base(message, inner) { }
 
-    /// <summary>"    /// <summary>""&lt;file name&gt;: &lt;what&gt;"lt;path"&lt;file name&gt;: &lt;what&gt;"gt;: "&lt;file name&gt;: &lt;what&gt;"lt;what"&lt;file name&gt;: &lt;what&gt;"gt;", the first line of <paramref name="what"/> only.</summary>lt;path    /// <summary>""&lt;file name&gt;: &lt;what&gt;"lt;path"&lt;file name&gt;: &lt;what&gt;"gt;: "&lt;file name&gt;: &lt;what&gt;"lt;what"&lt;file name&gt;: &lt;what&gt;"gt;", the first line of <paramref name="what"/> only.</summary>gt;:     /// <summary>""&lt;file name&gt;: &lt;what&gt;"lt;path"&lt;file name&gt;: &lt;what&gt;"gt;: "&lt;file name&gt;: &lt;what&gt;"lt;what"&lt;file name&gt;: &lt;what&gt;"gt;", the first line of <paramref name="what"/> only.</summary>lt;what    /// <summary>""&lt;file name&gt;: &lt;what&gt;"lt;path"&lt;file name&gt;: &lt;what&gt;"gt;: "&lt;file name&gt;: &lt;what&gt;"lt;what"&lt;file name&gt;: &lt;what&gt;"gt;", the first line of <paramref name="what"/> only.</summary>gt;", the first line of <paramref name="what"/> only.</summary>
+    /// <summary>
+    /// "&lt;path&gt;: &lt;what&gt;" on one line: what a file says is quoted with its control characters
+    /// escaped (a terminal would obey them) and the line is cut at 1000 characters.
+    /// </summary>
     public static WeightsFormatException For(string path, string what, Exception? inner = null)
     {
-        var message = $"{path}: {OneLine(what)}";
+        var message = $"{path}: {FileText.Escape(what.Trim(), MaxMessage)}";
         return inner is null ? new WeightsFormatException(message) : new WeightsFormatException(message, inner);
     }
+
+    /// <summary>The most characters of a message about a file (a name in it may be megabytes long).</summary>
+    private const int MaxMessage = 1000;
 
     /// <summary>The first non-empty line of <paramref name="text"/> (an inner exception's message), or "unknown error".</summary>
     public static string OneLine(string text)

@@ -40,7 +40,12 @@ public static class StoredGraph
     {
         try
         {
-            return JsonSerializer.Deserialize<List<GraphNode>>(json, Json) ?? throw new WeightsException($"{arch}: the stored graph is empty");
+            var nodes = JsonSerializer.Deserialize<List<GraphNode?>>(json, Json) ?? throw new WeightsException($"{arch}: the stored graph is empty");
+            // JSON's null fits every reference the records hold: a node, its address, op, inputs or names.
+            for (var i = 0; i < nodes.Count; i++)
+                if (nodes[i] is not { Address.Length: > 0, Op: not null, Inputs: not null } node || node.Inputs.Any(a => a is null) || node.Aliases?.Any(a => a is null) == true)
+                    throw new WeightsException($"{arch}: node {i} of the stored graph is null or lacks its address, op or inputs");
+            return nodes!;
         }
         catch (JsonException e)
         {

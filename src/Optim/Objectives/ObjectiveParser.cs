@@ -1,4 +1,5 @@
 using System.Globalization;
+using DeepVis.Nets.Files;
 
 namespace DeepVis.Optim.Objectives;
 
@@ -13,8 +14,15 @@ public sealed class ObjectiveParser
 {
     private static readonly string[] Functions = ["neuron", "direction", "diversity", "dream"];
 
+    /// <summary>How deep parentheses and signs may nest: the parser recurses at each level, and no real objective comes close.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>How much of the expression an error quotes.</summary>
+    private const int Quoted = 100;
+
     private readonly string _text;
     private int _pos;
+    private int _depth;
 
     private ObjectiveParser(string text) => _text = text;
 
@@ -70,7 +78,9 @@ public sealed class ObjectiveParser
         if (Peek('-'))
         {
             _pos++;
+            Enter();
             var inner = Unary();
+            _depth--;
             return inner.Objective is { } o ? new(start, 0, -o) : new(start, -inner.Number, null);
         }
         return Batch(Primary());
@@ -93,7 +103,9 @@ public sealed class ObjectiveParser
         if (Peek('('))
         {
             _pos++;
+            Enter();
             var inner = Sum();
+            _depth--;
             Expect(')');
             return inner with { Start = start };
         }
@@ -188,9 +200,14 @@ public sealed class ObjectiveParser
 
     private void Fail(string expected) => throw Error(_pos, expected);
 
+    private void Enter()
+    {
+        if (++_depth > MaxDepth) throw Error(_pos - 1, $"at most {MaxDepth} nested parentheses or signs");
+    }
+
     private ObjectiveException Error(int position, string expected)
     {
         var found = position < _text.Length ? $"'{_text[position]}'" : "the end";
-        return new ObjectiveException($"objective \"{_text}\": at position {position + 1} expected {expected}, found {found}");
+        return new ObjectiveException($"objective \"{FileText.Escape(_text, Quoted)}\": at position {position + 1} expected {expected}, found {FileText.Escape(found)}");
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DeepVis.Cli.Atlas;
 using DeepVis.Cli.Serve;
 using DeepVis.Tests.Support;
@@ -16,6 +17,7 @@ public sealed class ServeCommandTests : IAsyncLifetime
     private ServeCommand.ServedAtlas? _served;
     private Microsoft.AspNetCore.Builder.WebApplication? _app;
     private HttpClient _http = null!;
+    private string _token = null!;
 
     private string Site => _folder.File("site");
 
@@ -31,7 +33,11 @@ public sealed class ServeCommandTests : IAsyncLifetime
         _app = ServeCommand.Build(Site, _served.Jobs, IPAddress.Loopback, 0);
         await _app.StartAsync(Token);
         _http = new HttpClient { BaseAddress = new Uri(ServeCommand.Address(_app)) };
+        _token = Regex.Match(await _http.GetStringAsync("/render", Token), "token: '([0-9a-f]+)'").Groups[1].Value;
     }
+
+    /// <summary>A form as the /render page posts it, with this start's token.</summary>
+    private FormUrlEncodedContent Form(string objective) => new([new("objective", objective), new("token", _token)]);
 
     public async ValueTask DisposeAsync()
     {
@@ -85,7 +91,7 @@ public sealed class ServeCommandTests : IAsyncLifetime
     [InlineData("objective=direction(conv2_1, /etc/passwd)", "reads a file")]
     public async Task Bad_render_requests_are_400_with_the_reason(string form, string message)
     {
-        var response = await _http.PostAsync("/api/jobs", new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded"), Token);
+        var response = await _http.PostAsync("/api/jobs", new StringContent($"{form}&token={_token}", Encoding.UTF8, "application/x-www-form-urlencoded"), Token);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(message, (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("error").GetString());
     }
@@ -99,7 +105,7 @@ public sealed class ServeCommandTests : IAsyncLifetime
 
     private async Task<JsonElement> Render(string objective)
     {
-        var response = await _http.PostAsync("/api/jobs", new FormUrlEncodedContent([new("objective", objective)]), Token);
+        var response = await _http.PostAsync("/api/jobs", Form(objective), Token);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("id").GetInt32();
         var steps = new List<int>();
@@ -144,10 +150,55 @@ public sealed class ServeCommandTests : IAsyncLifetime
     {
         // One render may wait (--queue 1) and one run: of five requests sent at once some are refused.
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(n =>
-            _http.PostAsync("/api/jobs", new FormUrlEncodedContent([new("objective", $"conv2_2:{n}")]), Token)));
+            _http.PostAsync("/api/jobs", Form($"conv2_2:{n}"), Token)));
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
         Assert.NotEmpty(refused);
         Assert.Contains("queue is full", (await refused[0].Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("error").GetString());
         Assert.InRange(responses.Count(r => r.StatusCode == HttpStatusCode.Accepted), 1, 4);
+    }
+
+    [Fact]
+    public async Task Deeply_nested_objectives_are_refused_and_the_server_lives_on()
+    {
+        var huge = await _http.PostAsync("/api/jobs", Form(new string('(', 15_000) + "conv2_1:3" + new string(')', 15_000)), Token);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        var deep = await _http.PostAsync("/api/jobs", Form(new string('(', 100) + "conv2_1:3" + new string(')', 100)), Token);
+        Assert.Equal(HttpStatusCode.BadRequest, deep.StatusCode);
+        Assert.Contains("at most 64 nested", (await deep.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/", Token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_error_quotes_a_long_objective_only_in_part()
+    {
+        var response = await _http.PostAsync("/api/jobs", Form(new string('x', 7000) + ":1"), Token);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.InRange((await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("error").GetString()!.Length, 10, 400);
+    }
+
+    [Fact]
+    public async Task A_job_without_this_starts_token_is_refused()
+    {
+        var none = await _http.PostAsync("/api/jobs", new FormUrlEncodedContent([new("objective", "conv2_1:3")]), Token);
+        Assert.Equal(HttpStatusCode.Forbidden, none.StatusCode);
+        var wrong = await _http.PostAsync("/api/jobs", new FormUrlEncodedContent([new("objective", "conv2_1:3"), new("token", "0123")]), Token);
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Host", "attacker.example")]
+    [InlineData("Origin", "http://attacker.example")]
+    [InlineData("Origin", "null")]
+    public async Task Requests_for_another_host_or_from_another_origin_are_refused(string header, string value)
+    {
+        foreach (var request in new[] { new HttpRequestMessage(HttpMethod.Get, "/"), new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = Form("conv2_1:3") } })
+        {
+            if (header == "Host") request.Headers.Host = value;
+            else request.Headers.Add(header, value);
+            Assert.Equal(HttpStatusCode.Forbidden, (await _http.SendAsync(request, Token)).StatusCode);
+        }
+        using var same = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = Form("nosuch:1") };
+        same.Headers.Add("Origin", _http.BaseAddress!.GetLeftPart(UriPartial.Authority));
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.SendAsync(same, Token)).StatusCode);
     }
 }

@@ -185,6 +185,25 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public async Task External_data_through_a_linked_folder_or_from_a_fifo_is_refused()
+    {
+        TensorProto External(string location)
+        {
+            var w = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, DataLocation = TensorProto.Types.DataLocation.External };
+            w.Dims.AddRange([4, 3, 3, 3]);
+            w.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });
+            return w;
+        }
+        Directory.CreateSymbolicLink(_folder.File("sub"), "/etc");
+        Refused(OnnxModel([1, 3, 8, 8], 13, [External("sub/passwd")], Conv("c", "x", "y")), "'sub/passwd', a link to a file outside the model's folder");
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "FIFOs are made with mkfifo");
+        System.Diagnostics.Process.Start("mkfifo", [_folder.File("fifo.bin")])!.WaitForExit();
+        var import = Task.Run(() => Refused(OnnxModel([1, 3, 8, 8], 13, [External("fifo.bin")], Conv("c", "x", "y")), "'fifo.bin' is not a regular file"),
+            TestContext.Current.CancellationToken);
+        await import.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken); // a TimeoutException when the read hangs
+    }
+
+    [Fact]
     public void An_unsupported_op_names_the_node_and_the_supported_ops() =>
         Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("Tanh", "/block/act/Tanh", ["x"], "y")),
             "node '/block/act/Tanh' (Tanh): op 'Tanh' is not supported; DeepVis imports Add, AveragePool, BatchNormalization");
