@@ -3,7 +3,6 @@ using DeepVis.Nets;
 using DeepVis.Nets.Weights;
 using DeepVis.WeightsConverter.Conversion;
 using DeepVis.WeightsConverter.Models;
-using PureHDF;
 
 namespace DeepVis;
 
@@ -113,11 +112,13 @@ public sealed class Model : IDisposable
         if (extension is ".onnx" or ".pth" or ".pt") return true;
         try
         {
-            using var file = H5File.OpenRead(path);
-            return !(file.AttributeExists("format") && file.Attribute("format").Read<string>() == WeightsFile.Format);
+            using var stream = File.OpenRead(path);
+            using var guard = Hdf5Guard.Open(stream);
+            return !(guard.File.AttributeExists("format") && guard.Attribute<string>(guard.File, "format") == WeightsFile.Format);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception)
         {
+            // Not even its format attribute reads (a corrupt claim can exhaust memory): DeepVis's reader says what is wrong.
             return false;
         }
     }

@@ -41,7 +41,7 @@ public static class ConvertCommand
             CustomParser = r => int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is >= 1 and <= MaxSize ? v
                 : Refuse<int?>(r, $"--size must be a whole number from 1 to {MaxSize}, got '{r.Tokens[0].Value}'"),
         };
-        var force = new Option<bool>("--force") { Description = "replace the default output (INPUT.deepvis.h5) when it exists; a file named with --out is always replaced" };
+        var force = new Option<bool>("--force") { Description = "replace INPUT.deepvis.h5, the output convert names when --out is not given, if it exists; a file named with --out is always replaced" };
         command.Arguments.Add(input);
         foreach (var option in new Option[] { outPath, arch, classes, mean, std, size, scale, bgr, force }) command.Options.Add(option);
         command.SetAction(result =>
