@@ -14,6 +14,7 @@ internal static class OpRegistry
         LinearOp.Declaration,
         ReluOp.Declaration,
         ClipOp.Declaration,
+        HardSigmoidOp.Declaration,
         AddOp.Declaration,
         ConcatOp.Declaration,
         MaxPoolOp.Declaration,
