@@ -15,6 +15,7 @@ internal static class OpRegistry
         ReluOp.Declaration,
         ClipOp.Declaration,
         HardSigmoidOp.Declaration,
+        HardSwishOp.Declaration,
         AddOp.Declaration,
         ConcatOp.Declaration,
         MaxPoolOp.Declaration,
