@@ -11,7 +11,7 @@ internal sealed partial class OnnxOps
         foreach (var (name, fallback) in new[] { ("alpha", 0.2), ("beta", 0.5) })
         {
             var value = _attributes.Float(name, fallback);
-            if (!float.IsFinite((float)value)) throw new OnnxException($"attribute '{name}' is {value:G}; expected a finite number");
+            if (!float.IsFinite((float)value)) throw new OnnxException($"attribute '{name}' is {DeepVis.Ops.Ranges.Format([value])}; expected a finite number");
             draft.Attributes[name] = [value];
         }
         Emit(draft);
