@@ -16,6 +16,7 @@ internal static class OpRegistry
         ClipOp.Declaration,
         HardSigmoidOp.Declaration,
         HardSwishOp.Declaration,
+        SigmoidOp.Declaration,
         AddOp.Declaration,
         ConcatOp.Declaration,
         MaxPoolOp.Declaration,
