@@ -17,6 +17,7 @@ internal static class OpRegistry
         HardSigmoidOp.Declaration,
         HardSwishOp.Declaration,
         SigmoidOp.Declaration,
+        TanhOp.Declaration,
         AddOp.Declaration,
         ConcatOp.Declaration,
         MaxPoolOp.Declaration,
