@@ -172,6 +172,26 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public void Sigmoid_and_Tanh_import_and_match_a_double_computation()
+    {
+        var file = Import(OnnxModel([2, 3, 4, 5], 13, [], Node("Sigmoid", "s", ["x"], "g"), Node("Tanh", "t", ["g"], "y")));
+        Assert.Equal(["Sigmoid", "Tanh"], Graph(file).Select(n => n.Op));
+        var rng = new Random(25);
+        var x = Enumerable.Range(0, 2 * 3 * 4 * 5).Select(_ => (float)(rng.NextDouble() * 12 - 6)).ToArray();
+        using var device = DeepVis.Kernels.Runtime.Device.Open("cpu");
+        using var network = Network.Build(device, file);
+        using var workspace = new Workspace(network, [2, 3, 4, 5], network.Resolve("t"));
+        workspace.Input.CopyFrom(x);
+        workspace.Forward();
+        var actual = workspace.Output.ToArray();
+        for (var k = 0; k < x.Length; k++)
+        {
+            var expected = Math.Tanh(1 / (1 + Math.Exp(-x[k])));
+            Assert.True(Math.Abs(actual[k] - expected) <= 1e-6, $"element {k} is {actual[k]}, expected {expected}");
+        }
+    }
+
+    [Fact]
     public void HardSigmoid_and_HardSwish_attributes_out_of_range_are_one_line()
     {
         Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("HardSigmoid", "g", ["x"], "y", Float("alpha", float.PositiveInfinity))),
