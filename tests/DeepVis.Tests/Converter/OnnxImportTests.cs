@@ -115,6 +115,94 @@ public sealed class OnnxImportTests : IDisposable
     }
 
     [Fact]
+    public void Conv_HardSwish_Conv_HardSigmoid_import_and_match_a_double_computation()
+    {
+        // The second convolution's weights change sign, so the gate sees inputs on both sides of its kinks.
+        float[] mix = [.. Enumerable.Range(0, 16).Select(i => (i % 5 - 2) * 0.3f)];
+        var file = Import(OnnxModel([2, 3, 5, 5], 13, [Weight, Floats("m", [4, 4, 1, 1], mix)],
+            Conv("c", "x", "a"),
+            Node("HardSwish", "hs", ["a"], "h"),
+            Node("Conv", "d", ["h", "m"], "e"),
+            Node("HardSigmoid", "gate", ["e"], "y", Float("beta", 0.4f))));
+        var graph = Graph(file);
+        Assert.Equal(["Conv", "HardSwish", "Conv", "HardSigmoid"], graph.Select(n => n.Op));
+        Assert.Equal([0.2, 0.4], new[] { "alpha", "beta" }.Select(a => Math.Round(graph[3].Attributes![a][0], 6)));
+
+        var rng = new Random(25);
+        var x = Enumerable.Range(0, 2 * 3 * 5 * 5).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var w = Weight.FloatData.ToArray();
+        var (hs, gate) = (new double[2 * 4 * 3 * 3], new double[2 * 4 * 3 * 3]);
+        for (var n = 0; n < 2; n++)
+            for (var o = 0; o < 4; o++)
+                for (var i = 0; i < 3; i++)
+                    for (var j = 0; j < 3; j++)
+                    {
+                        double sum = 0;
+                        for (var c = 0; c < 3; c++)
+                            for (var u = 0; u < 3; u++)
+                                for (var v = 0; v < 3; v++)
+                                    sum += (double)w[((o * 3 + c) * 3 + u) * 3 + v] * x[((n * 3 + c) * 5 + i + u) * 5 + j + v];
+                        hs[((n * 4 + o) * 3 + i) * 3 + j] = sum * Math.Clamp(sum + 3, 0, 6) / 6;
+                    }
+        for (var n = 0; n < 2; n++)
+            for (var o = 0; o < 4; o++)
+                for (var p = 0; p < 9; p++)
+                {
+                    double sum = 0;
+                    for (var c = 0; c < 4; c++) sum += (double)mix[o * 4 + c] * hs[(n * 4 + c) * 9 + p];
+                    gate[(n * 4 + o) * 9 + p] = Math.Clamp(0.2 * sum + 0.4, 0, 1);
+                }
+        Assert.Contains(hs, v => v < 0);
+        Assert.Contains(hs, v => v > 3);
+        Assert.Contains(gate, v => v is > 0 and < 1);
+        Assert.Contains(gate, v => v is 0 or 1);
+
+        using var device = DeepVis.Kernels.Runtime.Device.Open("cpu");
+        using var network = Network.Build(device, file);
+        using var workspace = new Workspace(network, [2, 3, 5, 5], [network.Resolve("hs"), network.Resolve("gate")]);
+        workspace.Input.CopyFrom(x);
+        workspace.Forward();
+        foreach (var (address, expected) in new[] { ("hs", hs), ("gate", gate) })
+        {
+            var actual = workspace.OutputOf(network.Resolve(address).Index).ToArray();
+            Assert.Equal(expected.Length, actual.Length);
+            for (var k = 0; k < actual.Length; k++)
+                Assert.True(Math.Abs(actual[k] - expected[k]) <= 1e-5 * (1 + Math.Abs(expected[k])), $"{address}[{k}] is {actual[k]}, expected {expected[k]}");
+        }
+    }
+
+    [Fact]
+    public void Sigmoid_and_Tanh_import_and_match_a_double_computation()
+    {
+        var file = Import(OnnxModel([2, 3, 4, 5], 13, [], Node("Sigmoid", "s", ["x"], "g"), Node("Tanh", "t", ["g"], "y")));
+        Assert.Equal(["Sigmoid", "Tanh"], Graph(file).Select(n => n.Op));
+        var rng = new Random(25);
+        var x = Enumerable.Range(0, 2 * 3 * 4 * 5).Select(_ => (float)(rng.NextDouble() * 12 - 6)).ToArray();
+        using var device = DeepVis.Kernels.Runtime.Device.Open("cpu");
+        using var network = Network.Build(device, file);
+        using var workspace = new Workspace(network, [2, 3, 4, 5], network.Resolve("t"));
+        workspace.Input.CopyFrom(x);
+        workspace.Forward();
+        var actual = workspace.Output.ToArray();
+        for (var k = 0; k < x.Length; k++)
+        {
+            var expected = Math.Tanh(1 / (1 + Math.Exp(-x[k])));
+            Assert.True(Math.Abs(actual[k] - expected) <= 1e-6, $"element {k} is {actual[k]}, expected {expected}");
+        }
+    }
+
+    [Fact]
+    public void HardSigmoid_and_HardSwish_attributes_out_of_range_are_one_line()
+    {
+        Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("HardSigmoid", "g", ["x"], "y", Float("alpha", float.PositiveInfinity))),
+            "node 'g' (HardSigmoid): attribute 'alpha' is Infinity; expected a finite number");
+        Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("HardSigmoid", "g", ["x"], "y", Float("gamma", 1))),
+            "node 'g' (HardSigmoid): attribute 'gamma' is not supported; HardSigmoid takes alpha, beta");
+        Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("HardSwish", "s", ["x"], "y", Float("alpha", 0.2f))),
+            "node 's' (HardSwish): attribute 'alpha' is not supported; HardSwish takes no attributes");
+    }
+
+    [Fact]
     public void A_softmax_before_the_end_is_refused_and_a_final_one_dropped_for_logits()
     {
         Refused(OnnxModel([1, 3, 1, 1], 13, [], Node("Flatten", "f", ["x"], "flat"), Node("Softmax", "sm", ["flat"], "p"), Node("Relu", "r", ["p"], "y")),
@@ -205,8 +293,8 @@ public sealed class OnnxImportTests : IDisposable
 
     [Fact]
     public void An_unsupported_op_names_the_node_and_the_supported_ops() =>
-        Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("Tanh", "/block/act/Tanh", ["x"], "y")),
-            "node '/block/act/Tanh' (Tanh): op 'Tanh' is not supported; DeepVis imports Add, AveragePool, BatchNormalization");
+        Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("Einsum", "/block/act/Einsum", ["x"], "y")),
+            "node '/block/act/Einsum' (Einsum): op 'Einsum' is not supported; DeepVis imports Add, AveragePool, BatchNormalization");
 
     [Fact]
     public void Unsupported_attributes_are_refused_not_ignored()

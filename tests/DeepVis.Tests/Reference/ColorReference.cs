@@ -1,6 +1,6 @@
 namespace DeepVis.Tests.Reference;
 
-/// <summary>Per-pixel 3x3 colour mixing and the logistic function in double, for tests only.</summary>
+/// <summary>Per-pixel 3x3 colour mixing in double (the logistic function is SigmoidReference), for tests only.</summary>
 public static class ColorReference
 {
     public static double[] Mix(double[] x, int[] shape, double[,] m)
@@ -13,6 +13,4 @@ public static class ColorReference
                     for (var c = 0; c < 3; c++) y[(n * 3 + r) * plane + p] += m[r, c] * x[(n * 3 + c) * plane + p];
         return y;
     }
-
-    public static double[] Sigmoid(double[] x) => Array.ConvertAll(x, v => 1 / (1 + Math.Exp(-v)));
 }

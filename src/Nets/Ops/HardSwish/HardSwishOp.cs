@@ -1,0 +1,13 @@
+using DeepVis.Nets.Onnx;
+
+namespace DeepVis.Ops;
+
+/// <summary>HardSwish, x clamp(x + 3, 0, 6) / 6 (stored and ONNX HardSwish, which has no attributes).</summary>
+internal static class HardSwishOp
+{
+    public static Op Declaration { get; } = new("HardSwish", [typeof(HardSwish)], typeof(HardSwishLayer))
+    {
+        Stored = new Dictionary<string, StoredForm> { ["HardSwish"] = new("", node => node.Stateless(() => new HardSwishLayer())) },
+        Onnx = new Dictionary<string, OnnxMapping> { ["HardSwish"] = (ops, x) => ops.Simple("HardSwish", x) },
+    };
+}

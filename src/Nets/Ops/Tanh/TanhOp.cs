@@ -1,0 +1,13 @@
+using DeepVis.Nets.Onnx;
+
+namespace DeepVis.Ops;
+
+/// <summary>Tanh (stored and ONNX Tanh).</summary>
+internal static class TanhOp
+{
+    public static Op Declaration { get; } = new("Tanh", [typeof(Tanh)], typeof(TanhLayer))
+    {
+        Stored = new Dictionary<string, StoredForm> { ["Tanh"] = new("", node => node.Stateless(() => new TanhLayer())) },
+        Onnx = new Dictionary<string, OnnxMapping> { ["Tanh"] = (ops, x) => ops.Simple("Tanh", x) },
+    };
+}
