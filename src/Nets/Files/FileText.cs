@@ -13,7 +13,11 @@ public static class FileText
     /// <summary>How many characters of one quoted text a message shows.</summary>
     public const int MaxQuoted = 200;
 
-    /// <summary><paramref name="text"/> with every control or format character escaped, cut at <paramref name="max"/> characters.</summary>
+    /// <summary>
+    /// <paramref name="text"/> with every control or format character escaped, cut at <paramref name="max"/>
+    /// characters. Backslashes stay as they are, so escaping an escaped text changes nothing: a message that
+    /// quotes a file is escaped where it is made and again where it is printed, and a path keeps its look.
+    /// </summary>
     public static string Escape(string? text, int max = MaxQuoted)
     {
         if (text is null) return "";
@@ -27,8 +31,7 @@ public static class FileText
                 break;
             }
             shown++;
-            if (c == '\\') builder.Append(@"\\");
-            else if (!IsPrintable(c)) builder.Append(c <= 0xff ? $@"\x{(int)c:x2}" : $@"\u{(int)c:x4}");
+            if (!IsPrintable(c)) builder.Append(c <= 0xff ? $@"\x{(int)c:x2}" : $@"\u{(int)c:x4}");
             else builder.Append(c);
         }
         return builder.ToString();

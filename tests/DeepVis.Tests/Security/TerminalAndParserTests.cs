@@ -56,7 +56,11 @@ public sealed class TerminalAndParserTests : IDisposable
     public void Control_characters_from_a_file_are_escaped_and_long_names_cut()
     {
         Assert.Equal(@"evil\x1b]0;owned\x07\x0d", FileText.Escape("evil\u001b]0;owned\u0007\r"));
-        Assert.Equal(@"a\\b \u202e", FileText.Escape("a\\b \u202e"));
+        Assert.Equal(@"a\b \u202e", FileText.Escape("a\\b \u202e"));
+        // Escaping twice (where a message is made and where it is printed) changes nothing.
+        var once = FileText.Escape("C:\\models\\x\u001b.h5");
+        Assert.Equal(@"C:\models\x\x1b.h5", once);
+        Assert.Equal(once, FileText.Escape(once));
         var cut = FileText.Escape(new string('n', 10_000_000));
         Assert.StartsWith(new string('n', FileText.MaxQuoted) + "... (", cut);
         Assert.True(cut.Length < FileText.MaxQuoted + 50);
