@@ -46,14 +46,31 @@ public sealed class ImageOptimizer : IDisposable
                 // The loss is read back here anyway: a run whose objective stopped being a number ends now,
                 // instead of finishing with black images and exit 0.
                 loss = Loss();
-                if (Array.FindIndex(loss, v => !float.IsFinite(v)) is var image and >= 0)
-                    throw new DivergedException($"the objective of image {image} became {loss[image]} by step {step + 1}: " +
-                        "the optimization diverged (a learning rate or step size too large for this model?)");
+                ThrowIfDiverged(loss, $"the objective of image {{0}} became {{1}} by step {step + 1}");
                 progress?.Invoke(new Progress(step + 1, iterations, loss));
             }
             afterStep?.Invoke(step + 1);
         }
+        // The last update comes after the last loss was read: an image it made non-finite ends the run too.
+        if (iterations > 0)
+        {
+            var pixels = Image.ToArray();
+            var perImage = pixels.Length / Image.N;
+            if (Array.FindIndex(pixels, v => !float.IsFinite(v)) is var at and >= 0)
+                ThrowIfDiverged([pixels[at]], $"image {at / perImage} became {{1}} at step {iterations}");
+        }
         return loss;
+    }
+
+    /// <summary>
+    /// Ends a run whose value stopped being a number: <paramref name="what"/> is a format whose {0} is
+    /// the index of the first such value and {1} the value.
+    /// </summary>
+    public static void ThrowIfDiverged(float[] values, string what)
+    {
+        if (Array.FindIndex(values, v => !float.IsFinite(v)) is var at and >= 0)
+            throw new DivergedException(string.Format(System.Globalization.CultureInfo.InvariantCulture, what, at, values[at]) +
+                ": the optimization diverged (a learning rate or step size too large for this model?)");
     }
 
     /// <summary>Enqueues one step (hooks, forward, objective seeds, backward, update) without waiting for the device.</summary>

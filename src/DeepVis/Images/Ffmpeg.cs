@@ -30,8 +30,15 @@ internal static class Ffmpeg
         var folder = Directory.CreateTempSubdirectory("deepvis-frames-");
         try
         {
-            Run("ffmpeg", "-v", "error", "-i", path, "-vsync", "0", Path.Combine(folder.FullName, "%06d.png"));
-            var frames = Directory.GetFiles(folder.FullName, "*.png").Order(StringComparer.Ordinal).Select(f => ImageLoader.Load(f, channels)).ToList();
+            // Frames are extracted up to one past what the pixel budget allows, so a long video is refused without filling the disk.
+            var (width, height) = Size(path);
+            var limit = Math.Max(1, ImageLoader.MaxPixels / Math.Max(1, width * height));
+            Run("ffmpeg", "-v", "error", "-i", path, "-vsync", "0", "-frames:v", (limit + 1).ToString(CultureInfo.InvariantCulture), Path.Combine(folder.FullName, "%06d.png"));
+            var files = Directory.GetFiles(folder.FullName, "*.png").Order(StringComparer.Ordinal).ToList();
+            if (files.Count > limit)
+                throw new ImageException($"image '{path}' cannot be read: it has more than {limit:N0} frames of {width}x{height} pixels, more than the " +
+                    $"{ImageLoader.MaxPixels / (1024 * 1024)} megapixels DeepVis decodes in all");
+            var frames = files.Select(f => ImageLoader.Load(f, channels)).ToList();
             return new Movie(frames, FrameRate(path));
         }
         finally
@@ -56,6 +63,14 @@ internal static class Ffmpeg
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The first video stream's width and height (ffprobe's; 0 when it says nothing, which the decode then reports).</summary>
+    private static (long Width, long Height) Size(string path)
+    {
+        var size = Run("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", path).Trim().Split(',');
+        return size.Length == 2 && long.TryParse(size[0], CultureInfo.InvariantCulture, out var w) && long.TryParse(size[1], CultureInfo.InvariantCulture, out var h)
+            ? (w, h) : (0, 0);
     }
 
     private static double FrameRate(string path)

@@ -15,6 +15,10 @@ internal static class GifFile
     /// <summary>Every frame (composited onto the canvas, as a viewer shows it) and the rate of the first frame's delay.</summary>
     public static Movie Read(string path, int channels)
     {
+        var (width, height, count) = Frames(path);
+        if (count * width * height > ImageLoader.MaxPixels)
+            throw new ImageException($"image '{path}' cannot be read: its {count:N0} frames of {width}x{height} pixels are more than the " +
+                $"{ImageLoader.MaxPixels / (1024 * 1024)} megapixels DeepVis decodes in all");
         using var image = ImageLoader.Decode(path);
         var frames = new List<PlanarImage>();
         var bytes = new byte[image.Width * image.Height * 3];
@@ -25,6 +29,44 @@ internal static class GifFile
         }
         var delay = image.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay;
         return new Movie(frames, delay > 0 ? 100.0 / delay : DefaultFramesPerSecond);
+    }
+
+    /// <summary>
+    /// The canvas size and the number of frames, from the file's block structure without decoding:
+    /// every frame is decoded to the whole canvas, so a small file of many tiny frames stands for
+    /// gigabytes. A structure that ends early stops the count; the decoder reports the damage.
+    /// </summary>
+    private static (long Width, long Height, long Frames) Frames(string path)
+    {
+        using var file = new BufferedStream(File.OpenRead(path));
+        var head = new byte[13];
+        if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length) return (0, 0, 0);
+        var (width, height) = (head[6] | head[7] << 8, head[8] | head[9] << 8);
+        SkipTable(file, head[10]);
+        long frames = 0;
+        while (file.ReadByte() is var block and (0x21 or 0x2C))
+        {
+            if (block == 0x21)
+            {
+                file.ReadByte(); // the extension's label
+            }
+            else
+            {
+                var descriptor = new byte[9];
+                if (file.ReadAtLeast(descriptor, descriptor.Length, throwOnEndOfStream: false) < descriptor.Length) break;
+                SkipTable(file, descriptor[8]);
+                file.ReadByte(); // LZW minimum code size
+                frames++;
+            }
+            while (file.ReadByte() is var size and > 0) file.Seek(size, SeekOrigin.Current); // data sub-blocks up to the empty one
+        }
+        return (width, height, frames);
+    }
+
+    /// <summary>Skips the colour table a packed field announces (its high bit; 3 x 2^(n+1) bytes).</summary>
+    private static void SkipTable(Stream file, byte packed)
+    {
+        if ((packed & 0x80) != 0) file.Seek(3 << ((packed & 7) + 1), SeekOrigin.Current);
     }
 
     /// <summary>Writes planar 0..1 frames (grey or RGB) as a looping GIF, through a temporary file so a failure leaves nothing half-written.</summary>

@@ -1,5 +1,7 @@
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace DeepVis.Images;
@@ -13,6 +15,9 @@ public static class ImageLoader
 {
     /// <summary>The largest image decoded, in pixels (64 megapixels: 768 MB as planar floats).</summary>
     public const long MaxPixels = 64L * 1024 * 1024;
+
+    /// <summary>A decoder that stops after a GIF's first frame: a still image needs no more, and each frame costs the whole canvas.</summary>
+    private static readonly GifDecoder FirstGifFrame = new() { DecodingMode = FrameDecodingMode.First };
 
     /// <summary>The file extensions of the formats read here, lower case with the dot.</summary>
     public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".tga", ".gif"];
@@ -29,7 +34,7 @@ public static class ImageLoader
         {
             var info = Identify(path);
             if (info.Metadata.GetPngMetadata().BitDepth == PngBitDepth.Bit16) return Load16(path, channels);
-            using var image = Image.Load<Rgb24>(path);
+            using var image = Image.DetectFormat(path) is GifFormat ? Image.Load<Rgb24>(path, FirstGifFrame) : Image.Load<Rgb24>(path);
             var bytes = new byte[image.Width * image.Height * 3];
             image.CopyPixelDataTo(bytes);
             return ToPlanar(bytes, image.Width, image.Height, 3, channels);

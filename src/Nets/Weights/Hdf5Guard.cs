@@ -11,7 +11,7 @@ namespace DeepVis.Nets.Weights;
 /// whose values live in other files (external storage, a virtual dataset), a link into another file
 /// and a link that does not resolve (dangling, or a soft-link cycle, which PureHDF would follow until
 /// the stack overflows) are refused with one line. Both HDF5 readers (ours and Keras's) open files
-/// here and reach every group and dataset through <see cref="Children"/>, <see cref="Group"/>,
+/// here (after <see cref="Hdf5Preflight"/> has checked the sizes its blocks claim) and reach every group and dataset through <see cref="Children"/>, <see cref="Group"/>,
 /// <see cref="Dataset"/> and <see cref="Read{T}"/>. A dataset that claims more values than the file
 /// could hold is refused before anything is allocated.
 /// </summary>
@@ -28,11 +28,17 @@ public sealed class Hdf5Guard : IDisposable
     private static readonly PropertyInfo ExternalFilesProperty = typeof(NativeDataset).GetProperty("InternalExternalFileList", BindingFlags.Instance | BindingFlags.NonPublic)
         ?? throw new MissingMemberException(nameof(NativeDataset), "InternalExternalFileList");
 
+    private static readonly PropertyInfo HeaderProperty = typeof(NativeObject).GetProperty("Header", BindingFlags.Instance | BindingFlags.NonPublic)
+        ?? throw new MissingMemberException(nameof(NativeObject), "Header");
+    private static readonly MethodInfo DenseLinksMethod = typeof(NativeGroup).GetMethod("EnumerateLinkMessagesFromLinkInfoMessage", BindingFlags.Instance | BindingFlags.NonPublic)
+        ?? throw new MissingMemberException(nameof(NativeGroup), "EnumerateLinkMessagesFromLinkInfoMessage");
+
     private readonly long _length;
 
     private Hdf5Guard(Stream stream)
     {
         _length = stream.Length;
+        Hdf5Preflight.Check(stream);
         File = H5File.Open(new DepthLimitedStream(stream), leaveOpen: true);
     }
 
@@ -43,15 +49,15 @@ public sealed class Hdf5Guard : IDisposable
     public static Hdf5Guard Open(Stream stream) => new(stream);
 
     /// <summary>The objects linked from <paramref name="group"/>, each refused unless it is in this file.</summary>
-    public IEnumerable<IH5Object> Children(IH5Group group) => group.Children().Select(c => Local(c, c.Name));
+    public IEnumerable<IH5Object> Children(IH5Group group) => NoExternalLinks(group).Children().Select(c => Local(c, c.Name));
 
     /// <summary>The group <paramref name="name"/> under <paramref name="parent"/>, in this file.</summary>
     public IH5Group Group(IH5Group parent, string name) =>
-        Local(parent.Get(name), name) as IH5Group ?? throw new UnsafeHdf5Exception($"'{FileText.Escape(name)}' is not a group");
+        Local(NoExternalLinks(parent).Get(name), name) as IH5Group ?? throw new UnsafeHdf5Exception($"'{FileText.Escape(name)}' is not a group");
 
     /// <summary>The dataset <paramref name="name"/> under <paramref name="parent"/>, in this file.</summary>
     public IH5Dataset Dataset(IH5Group parent, string name) =>
-        Local(parent.Get(name), name) as IH5Dataset ?? throw new UnsafeHdf5Exception($"'{FileText.Escape(name)}' is not a dataset");
+        Local(NoExternalLinks(parent).Get(name), name) as IH5Dataset ?? throw new UnsafeHdf5Exception($"'{FileText.Escape(name)}' is not a dataset");
 
     /// <summary>Reads the attribute <paramref name="name"/> of <paramref name="owner"/>, refused when it claims more bytes than the file holds.</summary>
     public T Attribute<T>(IH5Object owner, string name)
@@ -82,6 +88,35 @@ public sealed class Hdf5Guard : IDisposable
     }
 
     public void Dispose() => File.Dispose();
+
+    /// <summary>
+    /// Refuses a group that holds an external link before PureHDF resolves it: resolving opens the
+    /// named file, anywhere on the machine, and opening a FIFO or a device blocks or reads without end.
+    /// The links are read from the group's header messages (compact storage) or its link index (dense
+    /// storage), which name their target without opening it.
+    /// </summary>
+    private static IH5Group NoExternalLinks(IH5Group group)
+    {
+        if (group is not NativeGroup native) return group;
+        foreach (var message in ((System.Collections.IEnumerable)Member(HeaderProperty.GetValue(native)!, "HeaderMessages")).Cast<object>().Select(m => Member(m, "Data")))
+        {
+            var links = message.GetType().Name switch
+            {
+                "LinkMessage" => [message],
+                "LinkInfoMessage" when (ulong)Member(message, "BTree2NameIndexAddress") is not (ulong.MaxValue or uint.MaxValue) =>
+                    ((System.Collections.IEnumerable)DenseLinksMethod.Invoke(native, [message])!).Cast<object>(),
+                _ => [],
+            };
+            foreach (var link in links)
+                if (Member(link, "LinkInfo") is { } info && info.GetType().Name == "ExternalLinkInfo")
+                    throw new UnsafeHdf5Exception($"link '{FileText.Escape((string)Member(link, "LinkName"))}' leads into another file ('{FileText.Escape((string)Member(info, "FilePath"))}', an external link), which is refused");
+        }
+        return group;
+    }
+
+    private static object Member(object owner, string name) =>
+        owner.GetType().GetProperty(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)?.GetValue(owner)
+        ?? throw new MissingMemberException(owner.GetType().Name, name);
 
     private IH5Object Local(IH5Object item, string name)
     {

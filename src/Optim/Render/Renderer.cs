@@ -45,6 +45,7 @@ public static class Renderer
         var start = Values(optimizer, pipeline, objectives[0].Layer);
         (run ?? ((o, _) => o.Run(settings.Steps, settings.Steps, sources[0])))(optimizer, pipeline);
         var end = Values(optimizer, pipeline, objectives[0].Layer);
+        ImageOptimizer.ThrowIfDiverged(end, $"the objective of image {{0}} became {{1}} after step {settings.Steps}");
         return new RenderResult(pipeline.Image.ToArray(), shape, start, end);
     }
 

@@ -145,6 +145,19 @@ public sealed class InvertCommandTests : IDisposable
         Assert.True(new FileInfo(_folder.File("out/clip-relu1_1.mp4")).Length > 0);
     }
 
+    /// <summary>Five frames of 4096x4096 are 80 megapixels: refused after ffmpeg extracted the frames the budget allows plus one.</summary>
+    [Fact]
+    public void An_mp4_of_more_pixels_than_the_budget_is_one_line()
+    {
+        Assert.SkipWhen(Ffmpeg.Find() is null, "ffmpeg is not on PATH");
+        var mp4 = _folder.File("long.mp4");
+        var make = System.Diagnostics.Process.Start("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=4096x4096:r=10:d=0.5",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", mp4])!;
+        make.WaitForExit();
+        Assert.True(make.ExitCode == 0 && File.Exists(mp4), "ffmpeg made the test video");
+        Invert(mp4, "--layer", "conv1_1").AssertOneLineError("long.mp4", "more than 4 frames of 4096x4096 pixels", "64 megapixels");
+    }
+
     [Fact]
     public void An_mp4_ffmpeg_cannot_decode_is_one_line()
     {

@@ -85,6 +85,23 @@ public sealed class ImageIoTests : IDisposable
         Assert.Equal($"image '{path}' cannot be read: it is 20000x20000 pixels, more than the 64 megapixels DeepVis decodes", e.Message);
     }
 
+    /// <summary>A 1024x1024 canvas and 80 one-pixel frames: a few hundred bytes, 80 megapixels decoded.</summary>
+    [Fact]
+    public void A_gif_of_many_frames_is_refused_as_a_movie_from_its_structure_and_read_as_its_first_frame()
+    {
+        var path = _folder.File("frames.gif");
+        byte[] frame = [0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0];
+        File.WriteAllBytes(path, [.. "GIF89a"u8, 0, 4, 0, 4, 0x80, 0, 0, 0, 0, 0, 255, 255, 255, .. Enumerable.Repeat(frame, 80).SelectMany(f => f), 0x3B]);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var e = Assert.Throws<ImageException>(() => Movie.Read(path, 3));
+        Assert.InRange(GC.GetTotalAllocatedBytes(precise: true) - allocated, 0, 16 << 20);
+        Assert.Equal($"image '{path}' cannot be read: its 80 frames of 1024x1024 pixels are more than the 64 megapixels DeepVis decodes in all", e.Message);
+        allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var still = PlanarImage.Load(path);
+        Assert.Equal((1024, 1024), (still.Width, still.Height));
+        Assert.InRange(GC.GetTotalAllocatedBytes(precise: true) - allocated, 0, 100 << 20);
+    }
+
     [Theory]
     [InlineData("truncated.png")]
     [InlineData("text.jpg")]

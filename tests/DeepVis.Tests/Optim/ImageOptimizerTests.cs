@@ -56,4 +56,36 @@ public sealed class ImageOptimizerTests(DeviceFixture fixture)
         optimizer.Run(60, 10, new Random(1), p => losses.Add(p.Loss[0]));
         Assert.True(losses[^1] < 0.5f * losses[0], $"loss {losses[0]} -> {losses[^1]}");
     }
+
+    /// <summary>
+    /// The last loss read comes from the forward pass before the last update, so an image that only the
+    /// last update makes non-finite is caught when the run ends, naming the image and the step.
+    /// </summary>
+    [Fact]
+    public void An_image_made_non_finite_by_the_last_update_ends_the_run()
+    {
+        using var network = Network.Build(fixture.Device, TestWeights.MiniVgg());
+        int[] shape = [2, 1, 28, 28];
+        var logits = network.Resolve("logits");
+        using var optimizer = new ImageOptimizer(network, shape,
+            [MaskObjective.Logits(fixture.Device, logits, network.OutputShapes(2, 28, 28)[logits.Index], [3, 7])],
+            [new GradientDescent(0.5f), new PoisonAtStep(5)]);
+        optimizer.Image.Fill(0f);
+        var progress = new List<Progress>();
+        var error = Assert.Throws<DivergedException>(() => optimizer.Run(5, 5, new Random(1), progress.Add));
+        Assert.True(float.IsFinite(progress.Single().Loss[0]), "the loss read at the last step was still finite");
+        Assert.Equal("image 1 became NaN at step 5: the optimization diverged (a learning rate or step size too large for this model?)", error.Message);
+    }
+
+    /// <summary>Writes NaN into the last pixel of the batch after the update of one step.</summary>
+    private sealed class PoisonAtStep(int step) : IStepHook
+    {
+        public void AfterUpdate(StepContext c)
+        {
+            if (c.Step + 1 != step) return;
+            var pixels = c.Image.ToArray();
+            pixels[^1] = float.NaN;
+            c.Image.CopyFrom(pixels);
+        }
+    }
 }

@@ -17,8 +17,19 @@ public sealed class HostileModelTests : IDisposable
     [Theory]
     [InlineData("negative-dimension.pth", "negative dimension in shape [-4, 1, 3, 3]")]
     [InlineData("tuple-keys.pth", "a tensor's key is a tuple, not a name")]
+    [InlineData("shared-storage-overrun.pth", "features.0.bias")]
     public void A_malformed_state_dict_is_one_line(string name, string expected) =>
         CliRun.Of("convert", Fixtures.Path($"hostile/{name}"), "--out", _folder.File("out.h5")).AssertOneLineError(name, expected);
+
+    /// <summary>The fixture's two tensors are views of one arange(40): the weight its first 36 values, the bias the last 4.</summary>
+    [Fact]
+    public void Two_views_of_one_storage_read_as_PyTorch_reads_them()
+    {
+        var tensors = DeepVis.WeightsConverter.TorchStateDict.Read(Fixtures.Path("hostile/shared-storage.pth"));
+        Assert.Equal(Enumerable.Range(0, 36).Select(i => (float)i), tensors.Single(t => t.Name == "features.0.weight").Data);
+        Assert.Equal([4, 1, 3, 3], tensors.Single(t => t.Name == "features.0.weight").Shape);
+        Assert.Equal([36f, 37f, 38f, 39f], tensors.Single(t => t.Name == "features.0.bias").Data);
+    }
 
     [Fact]
     public void A_NaN_weight_is_refused_at_load_naming_the_tensor()
