@@ -9,7 +9,11 @@ rows (--render SIZE:BATCH:STEPS): the render loop of `deepvis bench --render` ag
 (a Lucent-style PyTorch loop) on --render-arch, objective --objective.
 
 The sides of a row run one after the other, --repeats times (A B C A B C ...), and each side keeps its
-best median: the machine is shared, so interleaving spreads the noise over all sides. One Markdown
+best median: the machine is shared, so interleaving spreads the noise over all sides. On a machine
+with more runnable threads than cores, libtorch's OpenMP threads spin at every barrier while the thread
+they wait for is descheduled, and a step takes 30-70x longer (measured here with a load average of
+about 50); --omp-wait-policy passive (the default) makes them sleep instead, as OMP_WAIT_POLICY does,
+which is what such a machine should be compared with. `default` leaves OpenMP's own choice. One Markdown
 table per peer: ms/step (median), GFLOP/s, the ratio of DeepVis's throughput to the peer's, and each
 one's fraction of the machine's peak. The graph families' weights, and every row of the torchsharp
 peer, come from bench/pytorch_step.py --write-reference, which `deepvis bench --check` and the
@@ -151,16 +155,23 @@ def main():
     p.add_argument("--repeats", type=int, default=2, help="rounds of interleaved runs; each side keeps its best median")
     p.add_argument("--peak-gflops", type=float, default=None,
                    help="the machine's fp32 peak: cores x FMA units x 8 lanes x 2 x clock (GHz)")
+    p.add_argument("--omp-wait-policy", choices=["passive", "active", "default"], default="passive",
+                   help="OMP_WAIT_POLICY of every side (DeepVis does not use OpenMP)")
     p.add_argument("--scratch", default="/tmp", help="where the reference files go")
     p.add_argument("--deepvis", default=os.path.join(REPO, "src", "Cli", "bin", "Release", "net10.0", "deepvis"))
     args = p.parse_args()
     os.makedirs(args.scratch, exist_ok=True)
 
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), MKL_NUM_THREADS=str(args.threads))
+    env.pop("OMP_WAIT_POLICY", None)
+    if args.omp_wait_policy != "default":
+        env["OMP_WAIT_POLICY"] = args.omp_wait_policy.upper()
+    print(f"OMP_WAIT_POLICY {env.get('OMP_WAIT_POLICY', 'unset')}; load average before: {open('/proc/loadavg').read().split()[:3]}")
     if args.rows:
         print_tables("Benchmark step", args.peers, step_rows(args, env), args)
     if args.render:
         print_tables("Render loop", ["pytorch"], render_rows(args, env), args)
+    print(f"load average after: {open('/proc/loadavg').read().split()[:3]}")
 
 
 if __name__ == "__main__":
