@@ -62,6 +62,7 @@ munged --force --key-file="$work/munge/munge.key" --socket="$work/munge/munge.so
   --pid-file="$work/munge/munged.pid" --log-file="$work/munge.log" --seed-file="$work/munge/munge.seed"
 
 node=$(hostname -s)
+getent hosts "$node" >/dev/null || skip "the host name $node does not resolve (slurmd finds slurmctld by it)"
 cpus=$(nproc)
 memory=$(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo)
 ctld_port=$(free_port)
