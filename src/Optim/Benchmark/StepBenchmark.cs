@@ -47,23 +47,8 @@ public static class StepBenchmark
         optimizer.Image.CopyFrom(noise);
 
         var total = settings.Warmup + settings.Steps;
-        for (var step = 0; step < settings.Warmup; step++) optimizer.Step(step, total, random);
-        device.Synchronize();
-
-        var times = new double[settings.Steps];
-        for (var step = 0; step < settings.Steps; step++)
-        {
-            var watch = Stopwatch.StartNew();
-            optimizer.Step(settings.Warmup + step, total, random);
-            device.Synchronize();
-            times[step] = watch.Elapsed.TotalMilliseconds;
-        }
-        var stream = Stopwatch.StartNew();
-        for (var step = 0; step < settings.Steps; step++) optimizer.Step(settings.Warmup + step, total, random);
-        device.Synchronize();
-        Array.Sort(times);
-        var median = settings.Steps % 2 == 1 ? times[settings.Steps / 2] : (times[settings.Steps / 2 - 1] + times[settings.Steps / 2]) / 2;
-        return new BenchResult(median, stream.Elapsed.TotalMilliseconds / settings.Steps, settings.Batch,
+        var (median, streamed) = Time(device, step => optimizer.Step(step, total, random), settings.Warmup, settings.Steps);
+        return new BenchResult(median, streamed, settings.Batch,
             FlopsPerStep(network, settings.Batch, settings.Size), device.PeakBytes);
     }
 
@@ -72,12 +57,15 @@ public static class StepBenchmark
     /// backward to the input: 2 * (output elements) * (fan-in) each way. Pooling, ReLU and the update
     /// are memory-bound and not counted, as is usual for achieved-TFLOP/s figures.
     /// </summary>
-    public static double FlopsPerStep(Network network, int batch, int size)
+    public static double FlopsPerStep(Network network, int batch, int size) =>
+        FlopsPerStep(network, batch, size, network.Resolve("logits").Index);
+
+    /// <summary>The same up to layer <paramref name="last"/> (the deepest objective layer of a render).</summary>
+    public static double FlopsPerStep(Network network, int batch, int size, int last)
     {
-        var logits = network.Resolve("logits").Index;
         var shapes = network.OutputShapes(batch, size, size);
         double flops = 0;
-        for (var i = 0; i <= logits; i++)
+        for (var i = 0; i <= last; i++)
         {
             Tensor? weight = network.Layers[i].Layer switch
             {
@@ -90,5 +78,29 @@ public static class StepBenchmark
             flops += 2 * 2 * outputs * (weight.Length / weight.Shape[0]);
         }
         return flops;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="warmup"/> untimed steps, then <paramref name="steps"/> each synchronized on its
+    /// own (their median), then the same steps again enqueued back to back (their mean).
+    /// </summary>
+    internal static (double MedianMs, double StreamMs) Time(Device device, Action<int> step, int warmup, int steps)
+    {
+        for (var s = 0; s < warmup; s++) step(s);
+        device.Synchronize();
+        var times = new double[steps];
+        for (var s = 0; s < steps; s++)
+        {
+            var watch = Stopwatch.StartNew();
+            step(warmup + s);
+            device.Synchronize();
+            times[s] = watch.Elapsed.TotalMilliseconds;
+        }
+        var stream = Stopwatch.StartNew();
+        for (var s = 0; s < steps; s++) step(warmup + s);
+        device.Synchronize();
+        Array.Sort(times);
+        var median = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
+        return (median, stream.Elapsed.TotalMilliseconds / steps);
     }
 }

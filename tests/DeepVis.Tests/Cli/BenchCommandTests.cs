@@ -2,6 +2,8 @@ using DeepVis.Nets;
 using DeepVis.Nets.Weights;
 using DeepVis.Nets.Zoo;
 using DeepVis.Optim.Benchmark;
+using DeepVis.Optim.Objectives;
+using DeepVis.Optim.Render;
 using DeepVis.Tests.Support;
 using PureHDF;
 
@@ -60,6 +62,49 @@ public sealed class BenchCommandTests(DeviceFixture fixture) : IDisposable
         var std = Math.Sqrt(conv.Data.Average(v => (double)v * v));
         Assert.InRange(std, 0.95 * Math.Sqrt(2.0 / 288), 1.05 * Math.Sqrt(2.0 / 288));
         Assert.Equal(conv.Data, RandomWeights.Create("mini-vgg", 5).Tensors.Single(t => t.Name == "features.7.weight").Data);
+    }
+
+    [Fact]
+    public void Render_times_the_render_loop_of_the_embedded_model()
+    {
+        var run = CliRun.Of("bench", "--render", "--objective", "conv2_2:3", "--batch", "2", "--steps", "2", "--warmup", "1",
+            "--device", "cpu", "--threads", "1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("mini-vgg render conv2_2:3 (fft, transforms pad:12,jitter:8,scale:0.9-1.1,rotate:10,jitter:4, adam at 0.05), " +
+            "batch 2, 28x28, 2 steps after 1 warm-up", run.Output);
+        Assert.Matches(@"\n  [0-9.]+ ms/step \(median, each step synchronized\); [0-9.]+ ms/step streamed", run.Output);
+        Assert.Contains("image-steps/s", run.Output);
+        Assert.Contains("peak device memory", run.Output);
+    }
+
+    [Fact]
+    public void Render_flops_count_the_network_up_to_the_objective_layer_only()
+    {
+        using var network = Network.Build(fixture.Device, TestWeights.MiniVgg());
+        var settings = RenderSettings.Lucid(28, 1, steps: 1);
+        var bench = RenderBenchmark.Run(network, ObjectiveParser.Parse("conv2_1:2"), 3, settings, 0, new Random(1));
+        // TestWeights' mini-vgg up to conv2_1: 1->4, 4->4 at 28x28; 4->8 at 14x14; batch 3.
+        double Conv(int cin, int cout, int side) => 3.0 * cout * side * side * cin * 9;
+        Assert.Equal(2 * 2 * (Conv(1, 4, 28) + Conv(4, 4, 28) + Conv(4, 8, 14)), bench.FlopsPerStep);
+        Assert.True(bench.MedianMs > 0 && bench.StreamMs > 0);
+    }
+
+    [Theory]
+    [InlineData("--render", "--objective needed", "--render needs --objective")]
+    [InlineData("--transforms", "none", "apply with --render only")]
+    [InlineData("--objective", "conv1_1:0", "apply with --render only")]
+    [InlineData("--render", "--check", "--check compares the class step")]
+    [InlineData("--render", "--bad-objective", "unknown layer 'nope'")]
+    public void Render_options_out_of_place_are_one_line(string option, string value, string fragment)
+    {
+        string[] args = value switch
+        {
+            "--objective needed" => [option],
+            "--check" => [option, "--objective", "conv1_1:0", "--check", Fixtures.Path(Reference)],
+            "--bad-objective" => [option, "--objective", "nope:1"],
+            _ => ["--arch", "mini-vgg", option, value],
+        };
+        CliRun.Of(["bench", .. args, "--steps", "1", "--device", "cpu"]).AssertOneLineError(fragment);
     }
 
     [Theory]
