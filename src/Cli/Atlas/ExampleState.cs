@@ -163,16 +163,18 @@ public sealed class ExampleState
     /// <summary>Whether batch <paramref name="batch"/> is counted.</summary>
     public bool Counted(int batch) => Covered.Any(r => r.From <= batch && batch < r.To);
 
-    /// <summary>Records that a batch is counted (extending the range it follows).</summary>
+    /// <summary>Records that a batch (not counted yet) is counted.</summary>
     public void Count(int batch)
     {
-        var at = Covered.FindIndex(r => r.To == batch);
-        if (at >= 0) Covered[at] = Covered[at] with { To = batch + 1 };
-        else
-        {
-            Covered.Add(new BatchRange(batch, batch + 1));
-            Covered.Sort((a, b) => a.From.CompareTo(b.From));
-        }
+        Covered.Add(new BatchRange(batch, batch + 1));
+        Covered.Sort((a, b) => a.From.CompareTo(b.From));
+        // Neighbouring ranges become one, so that any order of counting leaves the same list.
+        for (var i = Covered.Count - 1; i > 0; i--)
+            if (Covered[i - 1].To == Covered[i].From)
+            {
+                Covered[i - 1] = Covered[i - 1] with { To = Covered[i].To };
+                Covered.RemoveAt(i);
+            }
     }
 
     public void Skip(int index, string name)
