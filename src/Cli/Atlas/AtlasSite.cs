@@ -258,10 +258,10 @@ public static class AtlasSite
         .missing { background: #333; color: #888; line-height: 96px; }
         .vis { width: 256px; height: 256px; image-rendering: pixelated; }
         .rows .channel { display: flex; align-items: center; gap: 8px; margin-bottom: 6px; }
-        .crops img { width: 64px; height: 64px; image-rendering: pixelated; margin-right: 2px; vertical-align: middle; }
+        .crops img { width: 64px; height: 64px; object-fit: contain; image-rendering: pixelated; margin-right: 2px; vertical-align: middle; }
         .examples { display: flex; flex-wrap: wrap; gap: 16px; }
         figure { margin: 0; }
-        figure img { width: 96px; height: 96px; image-rendering: pixelated; margin-right: 4px; }
+        figure img { width: 96px; height: 96px; object-fit: contain; image-rendering: pixelated; margin-right: 4px; }
         figcaption { font-size: 12px; max-width: 300px; }
         .chart .bar { fill: #68a; }
         .note { font-size: 12px; color: #999; }
