@@ -34,6 +34,49 @@ public sealed class ProgressDisplay(TextWriter output, bool quiet)
         return result;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> over <paramref name="total"/> items, giving it a callback for the number
+    /// done so far: a live bar with items per second and the time left on a terminal; redirected, a line
+    /// at most every few seconds and at the end; nothing with --quiet.
+    /// </summary>
+    public void Count(string title, long total, Action<Action<long>> work)
+    {
+        if (quiet)
+        {
+            work(_ => { });
+            return;
+        }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string Line(long done)
+        {
+            var rate = done / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+            var left = rate > 0 ? TimeSpan.FromSeconds(Math.Round((total - done) / rate)) : TimeSpan.Zero;
+            return $"{title}: {done}/{total}  {rate:F1} images/s  ETA {left:hh\\:mm\\:ss}";
+        }
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+        {
+            var last = TimeSpan.Zero;
+            work(done =>
+            {
+                if (done < total && watch.Elapsed - last < TimeSpan.FromSeconds(5)) return;
+                last = watch.Elapsed;
+                output.WriteLine(Line(done));
+            });
+            return;
+        }
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(title, maxValue: Math.Max(total, 1));
+                work(done =>
+                {
+                    task.Value = done;
+                    task.Description = Markup.Escape(Line(done));
+                });
+            });
+    }
+
     /// <summary>One number for one image, else the mean with the range.</summary>
     private static string Summary(float[] loss) =>
         loss.Length == 1 ? $"{loss[0]:G4}" : $"{loss.Average():G4} (min {loss.Min():G4}, max {loss.Max():G4})";

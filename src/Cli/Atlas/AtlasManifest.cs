@@ -24,34 +24,29 @@ public sealed record AtlasModel(string Name, string Arch, int Channels, string S
 /// <summary>How every channel is rendered: render's defaults (<see cref="Recipe"/>) at this size and number of steps, in batches.</summary>
 public sealed record AtlasSettings(int Size, int Steps, int Batch, string Recipe);
 
-/// <summary>An example image: its file name in the folder and its thumbnail (as the network saw it) in the site.</summary>
-public sealed record AtlasExampleImage(string Name, string Thumbnail);
-
 /// <summary>
-/// The example images, the size the network saw them at, how many top images a channel shows, a digest
-/// of the files, and the folder as --examples named it (for 'deepvis serve'; not part of the plan).
+/// The example images: how many of them each channel shows (its top ones), the size the network saw
+/// them at, the images per forward pass, how many the source holds and a digest of it, what it is, and
+/// --examples as given (for 'deepvis serve'; not part of the plan).
 /// </summary>
-public sealed record AtlasExamples(int Top, int Size, string Digest, IReadOnlyList<AtlasExampleImage> Images, string? Folder);
+public sealed record AtlasExamples(int Top, int Size, int Batch, int Count, string Digest, string Source, string? Path);
 
-/// <summary>One of a channel's top images: its index, its largest activation and where (in the layer's output), the crop there and the activation map.</summary>
-public sealed record ChannelExample(int Image, float Activation, int PeakY, int PeakX, string Crop, string Map);
-
-/// <summary>A rendered channel: its seed, the objective before and after, its image, and with examples the largest activation per example image and the top ones.</summary>
-public sealed record AtlasChannel(string Layer, int Channel, int Seed, float Start, float End, string Image,
-    IReadOnlyList<float>? Activations, IReadOnlyList<ChannelExample>? Top);
+/// <summary>A rendered channel: its seed, the objective before and after, and its image.</summary>
+public sealed record AtlasChannel(string Layer, int Channel, int Seed, float Start, float End, string Image);
 
 /// <summary>
 /// atlas.json: what an atlas (or one shard of it) is and which channels it holds. The plan (everything
 /// but the channels, the shard and the weights' path) must match for a run to resume it or for shards
 /// to be merged. Written after every batch, through a temporary file, so an interrupted run loses at
-/// most the batch it was rendering.
+/// most the batch it was rendering. <see cref="ExamplesShard"/> is the slice of the example images a
+/// run counted (<see cref="ExampleState"/> beside it holds what it found).
 /// </summary>
 public sealed record AtlasManifest(string Format, int Version, AtlasModel Model, AtlasSettings Settings, IReadOnlyList<AtlasLayer> Layers,
-    AtlasExamples? Examples, Shard? Shard, IReadOnlyList<AtlasChannel> Channels)
+    AtlasExamples? Examples, Shard? Shard, IReadOnlyList<AtlasChannel> Channels, Shard? ExamplesShard = null)
 {
     public const string FileName = "atlas.json";
     public const string FormatName = "deepvis-atlas";
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -109,7 +104,7 @@ public sealed record AtlasManifest(string Format, int Version, AtlasModel Model,
             ("model", Model with { Weights = null }, other.Model with { Weights = null }),
             ("settings", Settings, other.Settings),
             ("layers and channels", Layers, other.Layers),
-            ("examples", Examples is null ? null : Examples with { Folder = null }, other.Examples is null ? null : other.Examples with { Folder = null }),
+            ("examples", Examples is null ? null : Examples with { Path = null }, other.Examples is null ? null : other.Examples with { Path = null }),
         ];
         foreach (var (part, mine, theirs) in parts)
         {

@@ -44,20 +44,35 @@ public static class AtlasMerge
         {
             foreach (var channel in manifests[i].Channels.Where(c => have.Add((c.Layer, c.Channel))))
             {
-                foreach (var file in new[] { channel.Image }.Concat((channel.Top ?? []).SelectMany(t => new[] { t.Crop, t.Map })))
-                    Copy(sites[i], target, file);
+                Copy(sites[i], target, channel.Image);
                 channels.Add(channel);
             }
         }
-        if (first.Examples is { } examples)
-            foreach (var image in examples.Images)
-                Copy(sites.FirstOrDefault(s => File.Exists(Path.Combine(s, image.Thumbnail))) ?? sites[0], target, image.Thumbnail);
-        var merged = (first with { Shard = null }).WithChannels(channels);
+        var merged = (first with { Shard = null, ExamplesShard = null }).WithChannels(channels);
+        if (first.Examples is { } examples) MergeExamples(sites, target, merged, examples);
         merged.Save(target);
         AtlasSite.Write(merged, target);
         output.WriteLine($"merged {sites.Count} site{(sites.Count == 1 ? "" : "s")} into {target}: {merged.Channels.Count} of {merged.ChannelCount} channels" +
             (merged.Channels.Count < merged.ChannelCount ? $"; {merged.ChannelCount - merged.Channels.Count} not rendered yet (a shard missing?)" : ""));
         return merged;
+    }
+
+    /// <summary>
+    /// The sites' example states as one in the target: shards of the channels hold the same whole pass
+    /// (its files are copied from the first), shards of the images disjoint parts, added exactly (their
+    /// files are written by running the atlas again on the target).
+    /// </summary>
+    private static void MergeExamples(IReadOnlyList<string> sites, string target, AtlasManifest merged, AtlasExamples examples)
+    {
+        var parts = sites.Select((site, i) => (Site: site, State: ExampleState.Find(site))).Where(p => p.State is not null).ToList();
+        if (parts.Count == 0) return;
+        var state = ExampleState.Merge([.. parts.Select(p => p.State!)], examples.Top, () => string.Join(", ", parts.Select(p => $"'{p.Site}'")));
+        if (state.FilesWritten)
+        {
+            var from = parts.First(p => ReferenceEquals(p.State, state)).Site;
+            foreach (var file in ExamplePass.Files(merged, state)) Copy(from, target, file);
+        }
+        state.Save(target);
     }
 
     private static void Copy(string site, string target, string file)

@@ -26,14 +26,14 @@ public sealed record Shard(int Index, int Count)
     [JsonIgnore]
     public string Text => $"{Index}/{Count}";
 
-    /// <summary>"i/n" with 0 &lt;= i &lt; n (a Slurm array or Kubernetes Indexed Job index is i).</summary>
-    public static Shard Parse(string text)
+    /// <summary>"i/n" with 0 &lt;= i &lt; n (a Slurm array or Kubernetes Indexed Job index is i), given as <paramref name="option"/>.</summary>
+    public static Shard Parse(string text, string option = "--shard")
     {
         var parts = text.Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], out var index) || !int.TryParse(parts[1], out var count))
-            throw new UserException($"--shard must be I/N (slice I of N, I from 0), got '{text}'");
+            throw new UserException($"{option} must be I/N (slice I of N, I from 0), got '{text}'");
         if (count < 1 || index < 0 || index >= count)
-            throw new UserException($"--shard {text}: the index must lie in 0 to N-1 and N be at least 1");
+            throw new UserException($"{option} {text}: the index must lie in 0 to N-1 and N be at least 1");
         return new Shard(index, count);
     }
 }

@@ -16,7 +16,7 @@ public sealed class AtlasCommandTests : IDisposable
     /// <summary>conv1_1 (16 channels) and channels 0-11 of conv2_1 in batches of 4: seven batches.</summary>
     private static string[] Atlas(string site, params string[] extra) =>
         ["atlas", "--device", "cpu", "--quiet", "--layers", "conv1_1", "conv2_1", "--channels", "0-11", "--batch", "4", "--steps", "6",
-            "--examples", Fixtures.Repo("samples"), "--top", "3", "--out", site, .. extra];
+            "--examples", Fixtures.Repo("samples"), "--examples-top", "3", "--examples-batch", "5", "--out", site, .. extra];
 
     private static AtlasManifest Manifest(string site) => AtlasManifest.Find(site)!;
 
@@ -28,7 +28,8 @@ public sealed class AtlasCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Error);
         var manifest = Manifest(site);
         Assert.Equal(24, manifest.Channels.Count);
-        Assert.Equal(10, manifest.Examples!.Images.Count);
+        // The samples' ten garments and, in a subfolder, two photos.
+        Assert.Equal(12, manifest.Examples!.Count);
         var pages = Directory.GetFiles(site, "*.html", SearchOption.AllDirectories);
         // The index, a grid per layer, a page per channel.
         Assert.Equal(1 + 2 + 24, pages.Length);
@@ -37,7 +38,10 @@ public sealed class AtlasCommandTests : IDisposable
         var links = 0;
         foreach (var page in pages)
         {
-            foreach (Match m in Regex.Matches(File.ReadAllText(page), "(?:href|src)=\"([^\"#]+)\""))
+            var html = File.ReadAllText(page);
+            // A link with no target (render, shown only when served) stays hidden when the site is opened from the file system.
+            foreach (Match a in Regex.Matches(html, "<a (?![^>]*href=)[^>]*>")) Assert.Contains(" hidden", a.Value);
+            foreach (Match m in Regex.Matches(html, "(?:href|src)=\"([^\"#]+)\""))
             {
                 var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(page)!, m.Groups[1].Value));
                 Assert.True(File.Exists(target), $"{page} links {m.Groups[1].Value}, which does not exist");
@@ -46,15 +50,26 @@ public sealed class AtlasCommandTests : IDisposable
             }
         }
         Assert.True(links > 24 * 8, $"only {links} links");
+        Assert.Contains("id=\"search\"", index);
+        var state = ExampleState.Find(site)!;
         foreach (var channel in manifest.Channels)
         {
             var layer = manifest.Layers.Single(l => l.Address == channel.Layer);
             var page = File.ReadAllText(Path.Combine(site, AtlasSite.ChannelPage(layer, channel.Channel)));
             Assert.Contains($"--seed {channel.Seed}", page);
             Assert.Contains("<svg", page);
-            // The top examples are the images with the largest activations, largest first.
-            Assert.Equal(3, channel.Top!.Count);
-            Assert.Equal(channel.Activations!.OrderDescending().Take(3), channel.Top.Select(t => t.Activation));
+            // The page shows the channel's top images, largest first, each with its crop and map.
+            var top = state.Channels.Single(c => c.Layer == channel.Layer && c.Channel == channel.Channel).Top;
+            Assert.Equal(3, top.Count);
+            Assert.Equal(top.Select(t => t.Activation).OrderDescending(), top.Select(t => t.Activation));
+            foreach (var (hit, rank) in top.Select((t, r) => (t, r)))
+            {
+                Assert.Contains($"src=\"../{ExamplePass.Thumbnail(hit.Image)}\"", page);
+                Assert.Contains($"src=\"../{ExamplePass.TopFiles(layer, channel.Channel, rank).Crop}\"", page);
+            }
+            // The layer's page shows the channel with its top crops beside it.
+            var grid = File.ReadAllText(Path.Combine(site, layer.Folder, "index.html"));
+            Assert.Matches($"<div class=\"channel\" id=\"c{channel.Channel}\"[^\n]*c{channel.Channel:D4}.png[^\n]*(c{channel.Channel:D4}-top\\d.png[^\n]*){{3}}", grid);
         }
         // Channel mean rises on most channels even in 6 steps (the Lucid recipe from a random start).
         Assert.True(manifest.Channels.Count(c => c.End > c.Start) >= 18, string.Join(", ", manifest.Channels.Select(c => $"{c.Start}->{c.End}")));
@@ -141,7 +156,7 @@ public sealed class AtlasCommandTests : IDisposable
         AssertSameFiles(complete, interrupted);
     }
 
-    private static void AssertSameFiles(string expected, string actual)
+    internal static void AssertSameFiles(string expected, string actual)
     {
         static List<string> Files(string root) =>
             [.. Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal)];
@@ -156,7 +171,8 @@ public sealed class AtlasCommandTests : IDisposable
     [InlineData("--channels", "0-99", "--channels 0-99 is beyond conv1_1 (features.0), which has 16 channels: 0 to 15")]
     [InlineData("--channels", "5-2", "--channels must be A-B or A")]
     [InlineData("--batch", "0", "--batch must be a whole number from 1 to 1024, got '0'")]
-    [InlineData("--examples", "no-such-folder", "--examples: folder 'no-such-folder' does not exist")]
+    [InlineData("--examples", "no-such-folder", "--examples: 'no-such-folder' does not exist")]
+    [InlineData("--examples-shard", "2/2", "--examples-shard 2/2: the index must lie in 0 to N-1")]
     public void Bad_options_get_one_line_and_write_nothing(string option, string value, string message)
     {
         var site = _folder.File("site");

@@ -25,7 +25,7 @@ public sealed class ParseErrorTests
     [InlineData(new[] { "serve", "site", "--port", "70000" }, "--port must be a whole number from 0 to 65535, got '70000'")]
     [InlineData(new[] { "serve", "site", "--queue", "0" }, "--queue must be a whole number from 1 to 1024, got '0'")]
     [InlineData(new[] { "atlas", "--layers", "conv1_1", "--out", "x", "--steps", "2147483647" }, "--steps must be a whole number from 1 to 100000, got '2147483647'")]
-    [InlineData(new[] { "atlas", "--layers", "conv1_1", "--out", "x", "--top", "0" }, "--top must be a whole number from 1 to 1024, got '0'")]
+    [InlineData(new[] { "atlas", "--layers", "conv1_1", "--out", "x", "--examples-top", "0" }, "--examples-top must be a whole number from 1 to 1024, got '0'")]
     [InlineData(new[] { "atlas", "--layers", "conv1_1", "--out", "x", "--channels", "3-1" }, "--channels must be A-B or A")]
     [InlineData(new[] { "convert", "model.pth", "--size", "100000" }, "--size must be a whole number from 1 to 4096, got '100000'")]
     [InlineData(new[] { "filters", "--layer", "conv1_1", "--decay", "1" }, "--decay must be a number of at least 0 and below 1, got '1'")]

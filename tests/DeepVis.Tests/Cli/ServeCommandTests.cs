@@ -27,7 +27,7 @@ public sealed class ServeCommandTests : IAsyncLifetime
     {
         // Shard 0 of 2 in batches of 2: channels 0-1 of conv2_1 rendered, 2-3 missing.
         var run = CliRun.Of("atlas", "--device", "cpu", "--quiet", "--layers", "conv2_1", "--channels", "0-3", "--batch", "2", "--steps", "24",
-            "--shard", "0/2", "--examples", Fixtures.Repo("samples"), "--top", "2", "--out", Site);
+            "--shard", "0/2", "--examples", Fixtures.Repo("samples"), "--examples-top", "2", "--out", Site);
         Assert.True(run.ExitCode == 0, run.Error);
         _served = ServeCommand.Open(Site, null, "cpu", 1, TextWriter.Null);
         _app = ServeCommand.Build(Site, _served.Jobs, IPAddress.Loopback, 0);
@@ -131,7 +131,10 @@ public sealed class ServeCommandTests : IAsyncLifetime
         var channel = AtlasManifest.Find(Site)!.Channels.Single(c => c.Channel == 3);
         Assert.Equal(AtlasPlan.Seed("mini-vgg-fashion", "features.5", 3), channel.Seed);
         Assert.True(channel.End > channel.Start, $"{channel.Start} -> {channel.End}");
-        Assert.Equal(2, channel.Top!.Count);
+        // The example pass ran once, for every channel of the plan: the new page shows the channel's top two.
+        var page = await _http.GetStringAsync("/features.5/c0003.html", Token);
+        Assert.Contains("Top 2 of 12 example images", page);
+        Assert.Contains("src=\"../features.5/c0003-top1.png\"", page);
     }
 
     [Fact]

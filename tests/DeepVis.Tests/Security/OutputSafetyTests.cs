@@ -115,7 +115,7 @@ public sealed class OutputSafetyTests : IDisposable
     {
         var site = _folder.File("site");
         string[] args = ["atlas", "--device", "cpu", "--layers", "conv1_1", "--channels", "0-3", "--batch", "4", "--steps", "4",
-            "--examples", Fixtures.Repo("samples"), "--top", "1", "--out", site];
+            "--examples", Fixtures.Repo("samples"), "--examples-top", "1", "--out", site];
         // The writer's exception stops the run where a kill would; App reports it as an internal error.
         Assert.Equal(App.InternalErrorExitCode, App.Run(args, new KilledAtFirstProgress(), new StringWriter()));
         Assert.NotNull(AtlasManifest.Find(site));

@@ -6,6 +6,8 @@ namespace DeepVis.Ops;
 /// <summary>Average pooling over a window (PyTorch's AvgPool2d, ONNX's AveragePool).</summary>
 public sealed class AvgPool2dLayer(Pool2dSettings settings, bool countIncludePad = true) : StatelessLayer
 {
+    /// <summary>The window, for what reads the geometry (receptive fields).</summary>
+    public Pool2dSettings Settings => settings;
     public override string Type => "AvgPool2d";
     public override string Details => settings.Text + (countIncludePad ? "" : ", padding not counted");
     public override int[] OutputShape(IReadOnlyList<int> input) => AvgPool2d.OutputShape(input, settings);

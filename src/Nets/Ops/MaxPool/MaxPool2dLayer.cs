@@ -6,6 +6,8 @@ namespace DeepVis.Ops;
 /// <summary>Max pooling over a window (PyTorch's MaxPool2d, ONNX's MaxPool).</summary>
 public sealed class MaxPool2dLayer(Pool2dSettings settings) : StatelessLayer
 {
+    /// <summary>The window, for what reads the geometry (receptive fields).</summary>
+    public Pool2dSettings Settings => settings;
     public override string Type => "MaxPool2d";
     public override string Details => settings.Text;
     public override int[] OutputShape(IReadOnlyList<int> input) => MaxPool2d.OutputShape(input, settings);
