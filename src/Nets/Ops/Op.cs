@@ -33,6 +33,12 @@ internal sealed record Op(string Name, IReadOnlyList<Type> Kernels, Type? Layer)
     public IReadOnlyDictionary<string, OnnxMapping> Onnx { get; init; } = new Dictionary<string, OnnxMapping>();
 
     /// <summary>
+    /// Per ONNX op type, what it accepts or refuses beyond its attributes' names (values, inputs that must
+    /// be constant), one line each, for docs/ops.md; the attribute names themselves are read from the mapping.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> OnnxNotes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
     /// True when the op only moves memory (tensor copies: Dropout at inference, Flatten) and so has no
     /// ILGPU kernel of its own to compile.
     /// </summary>

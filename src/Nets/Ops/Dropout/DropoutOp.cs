@@ -21,6 +21,12 @@ internal static class DropoutOp
             ["Dropout"] = (ops, x) => ops.Dropout(x),
             ["Identity"] = (ops, x) => ops.Identity(x),
         },
+        OnnxNotes = new Dictionary<string, string>
+        {
+            ["Dropout"] = "every opset's form; is_test either value (DeepVis runs inference); inputs ratio (any) and training_mode "
+                + "(absent or a constant false; true is refused unless ratio is a constant 0); the mask output must be unread",
+            ["Identity"] = "becomes no node: its output is its input (a computed value or a constant)",
+        },
         CopiesOnly = true,
     };
 }

@@ -11,6 +11,7 @@ internal static class GeluOp
     {
         Stored = new Dictionary<string, StoredForm> { ["Gelu"] = new("approximate [0 (none, erf) or 1 (tanh)] (default 0)", Spec) },
         Onnx = new Dictionary<string, OnnxMapping> { ["Gelu"] = (ops, x) => ops.Gelu(x) },
+        OnnxNotes = new Dictionary<string, string> { ["Gelu"] = "approximate: none (the default) or tanh; any other value is refused" },
     };
 
     private static LayerSpec Spec(OpNode node)

@@ -11,6 +11,7 @@ internal static class HardSigmoidOp
     {
         Stored = new Dictionary<string, StoredForm> { ["HardSigmoid"] = new("alpha [a] (finite, default 0.2), beta [b] (finite, default 0.5)", Spec) },
         Onnx = new Dictionary<string, OnnxMapping> { ["HardSigmoid"] = (ops, x) => ops.HardSigmoid(x) },
+        OnnxNotes = new Dictionary<string, string> { ["HardSigmoid"] = "alpha and beta finite as floats (defaults 0.2 and 0.5)" },
     };
 
     private static LayerSpec Spec(OpNode node)
