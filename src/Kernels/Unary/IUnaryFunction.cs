@@ -17,14 +17,17 @@ public interface IUnaryFunction
     float Forward(float x);
 
     /// <summary>
-    /// dx = f'(x) dy, from the input <paramref name="x"/> or the forward's output <paramref name="y"/>
-    /// (a function whose derivative is written in y may ignore x), with the function's convention at kinks.
+    /// True when <see cref="Backward(float, float)"/> reads the input x, false when it reads the forward's
+    /// output y (sigmoid, tanh): the kernels stream only that tensor, never both.
     /// </summary>
-    float Backward(float x, float y, float dy);
+    bool BackwardReadsInput { get; }
+
+    /// <summary>dx = f'(x) dy from <paramref name="value"/>, x or y as <see cref="BackwardReadsInput"/> says, with the function's convention at kinks.</summary>
+    float Backward(float value, float dy);
 
     /// <summary><see cref="Forward(float)"/> on eight elements.</summary>
     Vector256<float> Forward(Vector256<float> x);
 
-    /// <summary><see cref="Backward(float, float, float)"/> on eight elements.</summary>
-    Vector256<float> Backward(Vector256<float> x, Vector256<float> y, Vector256<float> dy);
+    /// <summary><see cref="Backward(float, float)"/> on eight elements.</summary>
+    Vector256<float> Backward(Vector256<float> value, Vector256<float> dy);
 }

@@ -17,8 +17,8 @@ public static partial class UnaryKernels
         public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, TFunction> Forward =
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, TFunction>(ForwardKernel);
 
-        public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TFunction> Backward =
-            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TFunction>(BackwardKernel);
+        public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, TFunction> Backward =
+            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, TFunction>(BackwardKernel);
     }
 
     /// <summary>y = f(x); <paramref name="y"/> may be <paramref name="x"/> (in place).</summary>
@@ -30,22 +30,22 @@ public static partial class UnaryKernels
     }
 
     /// <summary>
-    /// dx = f'(x) dy, with <paramref name="y"/> the forward's output from <paramref name="x"/>;
-    /// <paramref name="dx"/> may be <paramref name="dy"/>. A caller that kept only the output passes it
-    /// as <paramref name="x"/> too, which functions whose derivative is written in y allow.
+    /// dx = f'(x) dy, with <paramref name="y"/> the forward's output from <paramref name="x"/> (the
+    /// function reads one of them); <paramref name="dx"/> may be <paramref name="dy"/>.
     /// </summary>
     public static void Backward<TFunction>(TFunction function, Tensor x, Tensor y, Tensor dy, Tensor dx) where TFunction : struct, IUnaryFunction
     {
         y.RequireShape($"{function.Name} output", [.. x.Shape]);
         dy.RequireShape($"{function.Name} output gradient", [.. x.Shape]);
         dx.RequireShape($"{function.Name} input gradient", [.. x.Shape]);
-        if (x.Device.Ilgpu<Loaded<TFunction>>() is { } kernels) kernels.Backward(x.Length, x.View, y.View, dy.View, dx.View, function);
-        else CpuBackward(function, x, y, dy, dx);
+        var value = function.BackwardReadsInput ? x : y;
+        if (x.Device.Ilgpu<Loaded<TFunction>>() is { } kernels) kernels.Backward(x.Length, value.View, dy.View, dx.View, function);
+        else CpuBackward(function, value, dy, dx);
     }
 
     private static void ForwardKernel<TFunction>(Index1D i, ArrayView<float> x, ArrayView<float> y, TFunction function)
         where TFunction : struct, IUnaryFunction => y[i] = function.Forward(x[i]);
 
-    private static void BackwardKernel<TFunction>(Index1D i, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx,
-        TFunction function) where TFunction : struct, IUnaryFunction => dx[i] = function.Backward(x[i], y[i], dy[i]);
+    private static void BackwardKernel<TFunction>(Index1D i, ArrayView<float> value, ArrayView<float> dy, ArrayView<float> dx, TFunction function)
+        where TFunction : struct, IUnaryFunction => dx[i] = function.Backward(value[i], dy[i]);
 }

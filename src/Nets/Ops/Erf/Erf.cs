@@ -8,12 +8,14 @@ public readonly struct Erf : IUnaryFunction
 {
     public string Name => "erf";
 
+    public bool BackwardReadsInput => true;
+
     public float Forward(float x) => UnaryMath.Erf(x);
 
-    public float Backward(float x, float y, float dy) => dy * UnaryMath.TwoOverSqrtPi * ILGPU.Algorithms.XMath.Exp(-x * x);
+    public float Backward(float x, float dy) => dy * UnaryMath.TwoOverSqrtPi * ILGPU.Algorithms.XMath.Exp(-x * x);
 
     public Vector256<float> Forward(Vector256<float> x) => UnaryMath.Erf(x);
 
-    public Vector256<float> Backward(Vector256<float> x, Vector256<float> y, Vector256<float> dy) =>
+    public Vector256<float> Backward(Vector256<float> x, Vector256<float> dy) =>
         dy * Vector256.Create(UnaryMath.TwoOverSqrtPi) * Vector256.Exp(-x * x);
 }

@@ -30,13 +30,15 @@ public readonly struct Gelu(GeluApproximation approximation) : IUnaryFunction
 
     public string Name => "gelu";
 
+    public bool BackwardReadsInput => true;
+
     public float Forward(float x)
     {
         if (_approximation == GeluApproximation.Tanh) return 0.5f * x * (1f + UnaryMath.Tanh(SqrtTwoOverPi * (x + Kappa * x * x * x)));
         return 0.5f * x * (1f + UnaryMath.Erf(x * InverseSqrt2));
     }
 
-    public float Backward(float x, float y, float dy)
+    public float Backward(float x, float dy)
     {
         if (_approximation == GeluApproximation.Tanh)
         {
@@ -54,7 +56,7 @@ public readonly struct Gelu(GeluApproximation approximation) : IUnaryFunction
         return half * x * (Vector256<float>.One + UnaryMath.Erf(x * Vector256.Create(InverseSqrt2)));
     }
 
-    public Vector256<float> Backward(Vector256<float> x, Vector256<float> y, Vector256<float> dy)
+    public Vector256<float> Backward(Vector256<float> x, Vector256<float> dy)
     {
         var (half, one) = (Vector256.Create(0.5f), Vector256<float>.One);
         if (_approximation == GeluApproximation.Tanh)

@@ -29,13 +29,15 @@ public readonly struct HardSigmoid : IUnaryFunction
 
     public string Name => "hardsigmoid";
 
+    public bool BackwardReadsInput => true;
+
     public float Forward(float x)
     {
         var z = _alpha * x + _beta;
         return z < 0f ? 0f : z > 1f ? 1f : z;
     }
 
-    public float Backward(float x, float y, float dy)
+    public float Backward(float x, float dy)
     {
         var z = _alpha * x + _beta;
         return z > 0f && z < 1f ? _alpha * dy : 0f;
@@ -48,7 +50,7 @@ public readonly struct HardSigmoid : IUnaryFunction
         return Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.One), Vector256<float>.One, z);
     }
 
-    public Vector256<float> Backward(Vector256<float> x, Vector256<float> y, Vector256<float> dy)
+    public Vector256<float> Backward(Vector256<float> x, Vector256<float> dy)
     {
         var a = Vector256.Create(_alpha);
         var z = a * x + Vector256.Create(_beta);

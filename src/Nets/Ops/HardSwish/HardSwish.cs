@@ -13,6 +13,8 @@ public readonly struct HardSwish : IUnaryFunction
 {
     public string Name => "hardswish";
 
+    public bool BackwardReadsInput => true;
+
     public float Forward(float x)
     {
         var gate = x + 3f;
@@ -20,7 +22,7 @@ public readonly struct HardSwish : IUnaryFunction
         return x * gate / 6f;
     }
 
-    public float Backward(float x, float y, float dy) => x < -3f ? 0f : x <= 3f ? dy * (x / 3f + 0.5f) : dy;
+    public float Backward(float x, float dy) => x < -3f ? 0f : x <= 3f ? dy * (x / 3f + 0.5f) : dy;
 
     public Vector256<float> Forward(Vector256<float> x)
     {
@@ -31,7 +33,7 @@ public readonly struct HardSwish : IUnaryFunction
         return x * gate / six;
     }
 
-    public Vector256<float> Backward(Vector256<float> x, Vector256<float> y, Vector256<float> dy)
+    public Vector256<float> Backward(Vector256<float> x, Vector256<float> dy)
     {
         var three = Vector256.Create(3f);
         var ramp = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, three), dy * (x / three + Vector256.Create(0.5f)), dy);

@@ -11,9 +11,11 @@ public readonly struct SiLU : IUnaryFunction
 {
     public string Name => "silu";
 
+    public bool BackwardReadsInput => true;
+
     public float Forward(float x) => x * UnaryMath.Sigmoid(x);
 
-    public float Backward(float x, float y, float dy)
+    public float Backward(float x, float dy)
     {
         var s = UnaryMath.Sigmoid(x);
         return dy * s * (1f + x * (1f - s));
@@ -21,7 +23,7 @@ public readonly struct SiLU : IUnaryFunction
 
     public Vector256<float> Forward(Vector256<float> x) => x * UnaryMath.Sigmoid(x);
 
-    public Vector256<float> Backward(Vector256<float> x, Vector256<float> y, Vector256<float> dy)
+    public Vector256<float> Backward(Vector256<float> x, Vector256<float> dy)
     {
         var s = UnaryMath.Sigmoid(x);
         return dy * s * (Vector256<float>.One + x * (Vector256<float>.One - s));

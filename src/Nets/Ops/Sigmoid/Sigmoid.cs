@@ -11,8 +11,9 @@ namespace DeepVis.Ops;
 public readonly struct Sigmoid : IUnaryFunction
 {
     public string Name => "sigmoid";
+    public bool BackwardReadsInput => false;
     public float Forward(float x) => UnaryMath.Sigmoid(x);
-    public float Backward(float x, float y, float dy) => dy * y * (1f - y);
+    public float Backward(float y, float dy) => dy * y * (1f - y);
     public Vector256<float> Forward(Vector256<float> x) => UnaryMath.Sigmoid(x);
-    public Vector256<float> Backward(Vector256<float> x, Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
+    public Vector256<float> Backward(Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
 }

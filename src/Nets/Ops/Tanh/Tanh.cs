@@ -7,8 +7,9 @@ namespace DeepVis.Ops;
 public readonly struct Tanh : IUnaryFunction
 {
     public string Name => "tanh";
+    public bool BackwardReadsInput => false;
     public float Forward(float x) => UnaryMath.Tanh(x);
-    public float Backward(float x, float y, float dy) => dy * (1f - y * y);
+    public float Backward(float y, float dy) => dy * (1f - y * y);
     public Vector256<float> Forward(Vector256<float> x) => UnaryMath.Tanh(x);
-    public Vector256<float> Backward(Vector256<float> x, Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
+    public Vector256<float> Backward(Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
 }
