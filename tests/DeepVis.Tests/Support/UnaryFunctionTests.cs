@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DeepVis.Kernels.Runtime;
 using DeepVis.Kernels.Unary;
 
@@ -8,15 +9,34 @@ namespace DeepVis.Tests.Support;
 /// </summary>
 /// <param name="Label">What failures name ("hardsigmoid (0.2, 0.5)").</param>
 /// <param name="Kinks">Inputs where the function or its derivative bends and the reference states the convention (torch's); the reference tests include them, finite differences avoid them.</param>
+/// <param name="Torch">The function's name in Fixtures/activations-torch.json where this setting is PyTorch's, else null.</param>
 public sealed record UnaryCase<TFunction>(
-    string Label, TFunction Function, Func<double[], double[]> Forward, Func<double[], double[], double[]> Backward, float[] Kinks)
+    string Label, TFunction Function, Func<double[], double[]> Forward, Func<double[], double[], double[]> Backward, float[] Kinks, string? Torch)
     where TFunction : struct, IUnaryFunction;
+
+/// <summary>
+/// PyTorch's y and dx = J^T dy of each element-wise function on one input, from Fixtures/activations-torch.json
+/// (weights-converter/fixtures/make_activation_fixtures.py).
+/// </summary>
+public sealed record TorchActivation(string Function, int[] Shape, float[] X, float[] Y, float[] Dy, float[] Dx)
+{
+    public static IReadOnlyList<TorchActivation> All { get; } = Load();
+
+    private static List<TorchActivation> Load()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("activations-torch.json")));
+        float[] Floats(JsonElement e, string name) => [.. e.GetProperty(name).EnumerateArray().Select(v => v.GetSingle())];
+        return [.. document.RootElement.GetProperty("cases").EnumerateArray().Select(e => new TorchActivation(e.GetProperty("function").GetString()!,
+            [.. e.GetProperty("shape").EnumerateArray().Select(v => v.GetInt32())], Floats(e, "x"), Floats(e, "y"), Floats(e, "dy"), Floats(e, "dx")))];
+    }
+}
 
 /// <summary>
 /// The tests every element-wise function (<see cref="IUnaryFunction"/>) shares, run on each of its
 /// settings: forward and backward against the double reference with the outputs poisoned (NaN) first,
 /// at the extremes where e^x overflows a float, with NaN, in place, on tensors large enough for every
-/// vector and tail path, against finite differences, the adjoint identity, and the shape errors.
+/// vector and tail path, against finite differences, the adjoint identity, PyTorch's own values (torch
+/// 1.13, at its kinks too), and the shape errors.
 /// </summary>
 public abstract class UnaryFunctionTests<TFunction>(DeviceFixture fixture, Implementation implementation) : KernelTest(fixture, implementation)
     where TFunction : struct, IUnaryFunction
@@ -144,6 +164,22 @@ public abstract class UnaryFunctionTests<TFunction>(DeviceFixture fixture, Imple
             UnaryKernels.Backward(c.Function, input, y, Upload(a, shape), ja);
             UnaryKernels.Backward(c.Function, input, y, Upload(b, shape), jb);
             AssertAdjoint(a, ja.ToArray(), b, jb.ToArray(), $"{c.Label} backward");
+        }
+    }
+
+    [Fact]
+    public void Forward_and_backward_match_pytorch()
+    {
+        var settings = Cases.Where(c => c.Torch is not null).ToList();
+        Assert.NotEmpty(settings);
+        foreach (var c in settings)
+        {
+            var t = Assert.Single(TorchActivation.All, a => a.Function == c.Torch);
+            var (input, y, dx) = (Upload(t.X, t.Shape), Poisoned(t.Shape), Poisoned(t.Shape));
+            UnaryKernels.Forward(c.Function, input, y);
+            UnaryKernels.Backward(c.Function, input, y, Upload(t.Dy, t.Shape), dx);
+            AssertClose(ToDouble(t.Y), y.ToArray(), 2e-6, $"{c.Label} forward against PyTorch");
+            AssertClose(ToDouble(t.Dx), dx.ToArray(), 2e-6, $"{c.Label} backward against PyTorch");
         }
     }
 

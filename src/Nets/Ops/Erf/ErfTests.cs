@@ -12,5 +12,5 @@ public abstract class ErfTests(DeviceFixture fixture, Implementation implementat
     public sealed class OnIlgpu(DeviceFixture fixture) : ErfTests(fixture, Implementation.Ilgpu);
 
     protected override IReadOnlyList<UnaryCase<Erf>> Cases { get; } =
-        [new("erf", new Erf(), ErfReference.Forward, ErfReference.Backward, [])];
+        [new("erf", new Erf(), ErfReference.Forward, ErfReference.Backward, [], "erf")];
 }

@@ -13,7 +13,7 @@ public abstract class GeluTests(DeviceFixture fixture, Implementation implementa
 
     protected override IReadOnlyList<UnaryCase<Gelu>> Cases { get; } =
     [
-        new("gelu", new Gelu(GeluApproximation.None), x => GeluReference.Forward(x, false), (x, dy) => GeluReference.Backward(x, dy, false), []),
-        new("gelu (tanh)", new Gelu(GeluApproximation.Tanh), x => GeluReference.Forward(x, true), (x, dy) => GeluReference.Backward(x, dy, true), []),
+        new("gelu", new Gelu(GeluApproximation.None), x => GeluReference.Forward(x, false), (x, dy) => GeluReference.Backward(x, dy, false), [], "gelu"),
+        new("gelu (tanh)", new Gelu(GeluApproximation.Tanh), x => GeluReference.Forward(x, true), (x, dy) => GeluReference.Backward(x, dy, true), [], "gelu_tanh"),
     ];
 }

@@ -14,14 +14,14 @@ public abstract class HardSigmoidTests(DeviceFixture fixture, Implementation imp
     protected override IReadOnlyList<UnaryCase<HardSigmoid>> Cases { get; } =
     [
         // The torch slope puts the kinks exactly on -3 and 3, where its convention (gradient 0) shows.
-        Case(HardSigmoid.TorchAlpha, HardSigmoid.TorchBeta, [-3f, 3f]),
-        Case(0.2f, 0.5f, []),
-        Case(-0.75f, 0.25f, []),
+        Case(HardSigmoid.TorchAlpha, HardSigmoid.TorchBeta, [-3f, 3f], "hardsigmoid"),
+        Case(0.2f, 0.5f, [], null),
+        Case(-0.75f, 0.25f, [], null),
     ];
 
-    private static UnaryCase<HardSigmoid> Case(float alpha, float beta, float[] kinks) =>
+    private static UnaryCase<HardSigmoid> Case(float alpha, float beta, float[] kinks, string? torch) =>
         new($"hardsigmoid ({alpha}, {beta})", new HardSigmoid(alpha, beta),
-            x => HardSigmoidReference.Forward(x, alpha, beta), (x, dy) => HardSigmoidReference.Backward(x, dy, alpha, beta), kinks);
+            x => HardSigmoidReference.Forward(x, alpha, beta), (x, dy) => HardSigmoidReference.Backward(x, dy, alpha, beta), kinks, torch);
 
     [Fact]
     public void Rejects_settings_that_are_not_finite()

@@ -6,8 +6,9 @@ namespace DeepVis.Ops;
 /// <summary>
 /// hardswish(x) = x clamp(x + 3, 0, 6) / 6 (ONNX HardSwish, torch's hardswish, MobileNetV3), computed in
 /// torch's order; NaN propagates (compares and selects, never min/max). The backward follows
-/// hardswish_backward: 0 below -3, dy (x / 3 + 1/2) from -3 to 3 (both included, so -dy/2 at x = -3),
-/// dy above 3 (and where x is NaN).
+/// hardswish_backward as torch's vector loop computes it, which is every element of a feature map but a
+/// few at its end: 0 below -3, dy (x / 3 + 1/2) from -3 (so -dy/2 there) up to 3, dy from 3 on (and
+/// where x is NaN). torch 1.13's scalar tail gives 1.5 dy at exactly 3 instead.
 /// </summary>
 public readonly struct HardSwish : IUnaryFunction
 {
@@ -22,7 +23,7 @@ public readonly struct HardSwish : IUnaryFunction
         return x * gate / 6f;
     }
 
-    public float Backward(float x, float dy) => x < -3f ? 0f : x <= 3f ? dy * (x / 3f + 0.5f) : dy;
+    public float Backward(float x, float dy) => x < -3f ? 0f : x < 3f ? dy * (x / 3f + 0.5f) : dy;
 
     public Vector256<float> Forward(Vector256<float> x)
     {
@@ -36,7 +37,7 @@ public readonly struct HardSwish : IUnaryFunction
     public Vector256<float> Backward(Vector256<float> x, Vector256<float> dy)
     {
         var three = Vector256.Create(3f);
-        var ramp = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, three), dy * (x / three + Vector256.Create(0.5f)), dy);
+        var ramp = Vector256.ConditionalSelect(Vector256.LessThan(x, three), dy * (x / three + Vector256.Create(0.5f)), dy);
         return Vector256.ConditionalSelect(Vector256.LessThan(x, -three), Vector256<float>.Zero, ramp);
     }
 }

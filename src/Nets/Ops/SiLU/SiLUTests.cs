@@ -12,5 +12,5 @@ public abstract class SiLUTests(DeviceFixture fixture, Implementation implementa
     public sealed class OnIlgpu(DeviceFixture fixture) : SiLUTests(fixture, Implementation.Ilgpu);
 
     protected override IReadOnlyList<UnaryCase<SiLU>> Cases { get; } =
-        [new("silu", new SiLU(), SiLUReference.Forward, SiLUReference.Backward, [])];
+        [new("silu", new SiLU(), SiLUReference.Forward, SiLUReference.Backward, [], "silu")];
 }

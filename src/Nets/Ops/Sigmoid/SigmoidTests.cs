@@ -12,5 +12,5 @@ public abstract class SigmoidTests(DeviceFixture fixture, Implementation impleme
     public sealed class OnIlgpu(DeviceFixture fixture) : SigmoidTests(fixture, Implementation.Ilgpu);
 
     protected override IReadOnlyList<UnaryCase<Sigmoid>> Cases { get; } =
-        [new("sigmoid", new Sigmoid(), SigmoidReference.Forward, SigmoidReference.Backward, [])];
+        [new("sigmoid", new Sigmoid(), SigmoidReference.Forward, SigmoidReference.Backward, [], "sigmoid")];
 }

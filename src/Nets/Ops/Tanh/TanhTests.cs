@@ -12,5 +12,5 @@ public abstract class TanhTests(DeviceFixture fixture, Implementation implementa
     public sealed class OnIlgpu(DeviceFixture fixture) : TanhTests(fixture, Implementation.Ilgpu);
 
     protected override IReadOnlyList<UnaryCase<Tanh>> Cases { get; } =
-        [new("tanh", new Tanh(), TanhReference.Forward, TanhReference.Backward, [])];
+        [new("tanh", new Tanh(), TanhReference.Forward, TanhReference.Backward, [], "tanh")];
 }
