@@ -81,7 +81,6 @@ public sealed class PtxCompileTests : IDisposable
                      (typeof(BatchNorm2d), "ForwardKernel"), (typeof(BatchNorm2d), "BackwardKernel"),
                      (typeof(Add), "ForwardKernel"),
                      (typeof(Concat), "ForwardKernel"), (typeof(Concat), "BackwardKernel"),
-                     (typeof(Clip), "ForwardKernel"), (typeof(Clip), "BackwardKernel"),
                      (typeof(DeepVis.Kernels.Update.Adam), "ApplyKernel"),
                      // Feature visualization (render): spectral images, colour, squashing, transforms.
                      (typeof(Dft2d), "SynthesizeColumnsKernel"), (typeof(Dft2d), "SynthesizeRowsKernel"),
@@ -94,7 +93,7 @@ public sealed class PtxCompileTests : IDisposable
                  })
             Assert.Contains(kernels, m => m.DeclaringType == type && m.Name == name);
         // The element-wise functions (the render parameterization's sigmoid among them), each through the generic pair.
-        foreach (var function in new[] { typeof(Sigmoid), typeof(Tanh), typeof(Gelu) })
+        foreach (var function in new[] { typeof(Sigmoid), typeof(Tanh), typeof(Gelu), typeof(Clip) })
             foreach (var name in new[] { "ForwardKernel", "BackwardKernel" })
                 Assert.Contains(kernels, m => m.DeclaringType == typeof(UnaryKernels) && m.Name == name && m.GetGenericArguments().SequenceEqual([function]));
         Assert.True(kernels.Count >= 57, $"found only {kernels.Count} kernels");
