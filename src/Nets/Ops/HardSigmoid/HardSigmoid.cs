@@ -19,8 +19,8 @@ public readonly struct HardSigmoid : IUnaryFunction
     private readonly float _alpha;
     private readonly float _beta;
 
-    /// <summary>The slope and offset; both must be finite (an infinite one turns every input into NaN or a constant).</summary>
-    public HardSigmoid(float alpha = TorchAlpha, float beta = TorchBeta)
+    /// <summary>The slope and offset (PyTorch's are <see cref="TorchAlpha"/> and <see cref="TorchBeta"/>); both must be finite (an infinite one turns every input into NaN or a constant).</summary>
+    public HardSigmoid(float alpha, float beta)
     {
         if (!float.IsFinite(alpha) || !float.IsFinite(beta))
             throw new ArgumentException($"hardsigmoid: alpha and beta must be finite, got alpha {alpha} and beta {beta}");
