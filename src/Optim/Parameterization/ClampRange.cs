@@ -1,5 +1,6 @@
 using DeepVis.Ops;
 using DeepVis.Kernels.Runtime;
+using DeepVis.Kernels.Unary;
 using DeepVis.Kernels.Update;
 
 namespace DeepVis.Optim.Parameterization;
@@ -15,17 +16,19 @@ public sealed class ClampRange(Device device, int[] imageShape) : IImageStage
 
     private readonly Tensor _offset = Filled(device, imageShape);
 
+    private static readonly Clip Centred = new(-Offset, Offset);
+
     public int[] InputShape(int[] outputShape) => outputShape;
 
     // clamp(x + 0.5, 0, 1) = clamp(x, -0.5, 0.5) + 0.5: the clip kernel and an axpy with a constant tensor.
     public void Forward(Tensor input, Tensor output)
     {
-        Clip.Forward(input, output, -Offset, Offset);
+        UnaryKernels.Forward(Centred, input, output);
         Arithmetic.Axpy(1f, _offset, output);
     }
 
     public void Backward(Tensor input, Tensor output, Tensor outputGradient, Tensor inputGradient) =>
-        Clip.BackwardInput(input, outputGradient, inputGradient, -Offset, Offset);
+        UnaryKernels.Backward(Centred, input, output, outputGradient, inputGradient);
 
     /// <summary>
     /// The pixel less the offset, on the host: it runs once, when a run starts from an image. Kept inside

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DeepVis.Ops;
 using DeepVis.Kernels.Runtime;
+using DeepVis.Kernels.Unary;
 using DeepVis.Tests.Reference;
 using DeepVis.Tests.Support;
 
@@ -158,8 +159,8 @@ public abstract class GraphOpsTorchTests(DeviceFixture fixture, Implementation i
             {
                 var (min, max) = ((float)c.Number("min"), (float)c.Number("max"));
                 var output = Poisoned(shape);
-                Clip.Forward(x, output, min, max);
-                Clip.BackwardInput(x, Upload(dy, shape), dx, min, max);
+                UnaryKernels.Forward(new Clip(min, max), x, output);
+                UnaryKernels.Backward(new Clip(min, max), x, output, Upload(dy, shape), dx);
                 y = output.ToArray();
                 break;
             }

@@ -1,61 +1,40 @@
-using DeepVis.Kernels.Runtime;
-using ILGPU;
-using ILGPU.Runtime;
+using System.Runtime.Intrinsics;
+using DeepVis.Kernels.Unary;
 
 namespace DeepVis.Ops;
 
 /// <summary>
 /// Clip to [min, max]: PyTorch's hardtanh, ReLU6 (MobileNetV2) with min 0 and max 6. NaN propagates
-/// (as torch.clamp). Forward and backward-to-input kernels; the backward follows hardtanh_backward: dy
-/// passes where min &lt; x &lt; max (and where x is NaN), 0 at and beyond the bounds, or everywhere with
-/// <see cref="ReluGradient.PassThrough"/>.
+/// (as torch.clamp: compares and selects, never min/max). The backward follows hardtanh_backward: dy
+/// passes where min &lt; x &lt; max (and where x is NaN), 0 at and beyond the bounds.
 /// </summary>
-public static partial class Clip
+public readonly struct Clip : IUnaryFunction
 {
-    private sealed class Loaded(Accelerator a) : IKernelSet<Loaded>
-    {
-        public static Loaded Load(Accelerator accelerator) => new(accelerator);
+    private readonly float _min;
+    private readonly float _max;
 
-        public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, float, float> Forward =
-            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, float>(ForwardKernel);
-
-        public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, int> Backward =
-            a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, int>(BackwardKernel);
-    }
-
-    /// <summary>y = min(max(x, min), max); <paramref name="y"/> may be <paramref name="x"/> (in place).</summary>
-    public static void Forward(Tensor x, Tensor y, float min, float max)
-    {
-        RequireBounds(min, max);
-        y.RequireShape("clip output", [.. x.Shape]);
-        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Forward(x.Length, x.View, y.View, min, max);
-        else CpuForward(x, y, min, max);
-    }
-
-    /// <summary>dx = dy where min &lt; x &lt; max (everywhere with <see cref="ReluGradient.PassThrough"/>), else 0; <paramref name="dx"/> may be <paramref name="dy"/>.</summary>
-    public static void BackwardInput(Tensor x, Tensor dy, Tensor dx, float min, float max, ReluGradient mode = ReluGradient.Standard)
-    {
-        RequireBounds(min, max);
-        dy.RequireShape("clip output gradient", [.. x.Shape]);
-        dx.RequireShape("clip input gradient", [.. x.Shape]);
-        if (x.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(x.Length, x.View, dy.View, dx.View, min, max, (int)mode);
-        else CpuBackwardInput(x, dy, dx, min, max, mode);
-    }
-
-    private static void RequireBounds(float min, float max)
+    /// <summary>The bounds; either may be infinite (unbounded), and min must not exceed max (NaN never fits).</summary>
+    public Clip(float min, float max)
     {
         if (!(min <= max)) throw new ArgumentException($"clip: min must not exceed max, got min {min} and max {max}");
+        (_min, _max) = (min, max);
     }
 
-    private static void ForwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> y, float min, float max)
+    public string Name => "clip";
+
+    public bool BackwardReadsInput => true;
+
+    public float Forward(float x) => x < _min ? _min : x > _max ? _max : x;
+
+    public float Backward(float x, float dy) => x <= _min || x >= _max ? 0f : dy;
+
+    public Vector256<float> Forward(Vector256<float> x)
     {
-        var v = x[i];
-        y[i] = v < min ? min : v > max ? max : v;
+        var (low, high) = (Vector256.Create(_min), Vector256.Create(_max));
+        x = Vector256.ConditionalSelect(Vector256.LessThan(x, low), low, x);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(x, high), high, x);
     }
 
-    private static void BackwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, float min, float max, int mode)
-    {
-        var v = x[i];
-        dx[i] = mode != (int)ReluGradient.PassThrough && (v <= min || v >= max) ? 0f : dy[i];
-    }
+    public Vector256<float> Backward(Vector256<float> x, Vector256<float> dy) =>
+        Vector256.AndNot(dy, Vector256.LessThanOrEqual(x, Vector256.Create(_min)) | Vector256.GreaterThanOrEqual(x, Vector256.Create(_max)));
 }
