@@ -30,4 +30,11 @@ public interface IUnaryFunction
 
     /// <summary><see cref="Backward(float, float)"/> on eight elements.</summary>
     Vector256<float> Backward(Vector256<float> value, Vector256<float> dy);
+
+    /// <summary>
+    /// The forward of a whole span on the cpu device through a library routine, when one exists and is
+    /// faster than the eight-wide form (TensorPrimitives uses the widest vectors the machine has);
+    /// false leaves the span to <see cref="Forward(Vector256{float})"/>. <paramref name="y"/> may be <paramref name="x"/>.
+    /// </summary>
+    bool Forward(ReadOnlySpan<float> x, Span<float> y) => false;
 }

@@ -4,7 +4,7 @@ using Tensor = DeepVis.Kernels.Runtime.Tensor;
 
 namespace DeepVis.Kernels.Unary;
 
-/// <summary>The element-wise functions on the cpu device: eight elements per step through the function's vector form, then its scalar form.</summary>
+/// <summary>The element-wise functions on the cpu device: the function's span routine where it has one, else eight elements per step through its vector form, then its scalar form.</summary>
 public static partial class UnaryKernels
 {
     private static void CpuForward<TFunction>(TFunction function, Tensor x, Tensor y) where TFunction : struct, IUnaryFunction =>
@@ -12,6 +12,7 @@ public static partial class UnaryKernels
         {
             var xs = x.Span.Slice(start, length);
             var ys = y.Span.Slice(start, length);
+            if (function.Forward(xs, ys)) return;
             var i = 0;
             for (; i + Vector256<float>.Count <= length; i += Vector256<float>.Count)
                 function.Forward(Vector256.Create(xs.Slice(i))).CopyTo(ys.Slice(i));

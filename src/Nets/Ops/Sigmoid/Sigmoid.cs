@@ -15,5 +15,11 @@ public readonly struct Sigmoid : IUnaryFunction
     public float Forward(float x) => UnaryMath.Sigmoid(x);
     public float Backward(float y, float dy) => dy * y * (1f - y);
     public Vector256<float> Forward(Vector256<float> x) => UnaryMath.Sigmoid(x);
+    public bool Forward(ReadOnlySpan<float> x, Span<float> y)
+    {
+        System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, y);
+        return true;
+    }
+
     public Vector256<float> Backward(Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
 }

@@ -11,5 +11,11 @@ public readonly struct Tanh : IUnaryFunction
     public float Forward(float x) => UnaryMath.Tanh(x);
     public float Backward(float y, float dy) => dy * (1f - y * y);
     public Vector256<float> Forward(Vector256<float> x) => UnaryMath.Tanh(x);
+    public bool Forward(ReadOnlySpan<float> x, Span<float> y)
+    {
+        System.Numerics.Tensors.TensorPrimitives.Tanh(x, y);
+        return true;
+    }
+
     public Vector256<float> Backward(Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
 }
