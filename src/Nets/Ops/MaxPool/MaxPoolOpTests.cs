@@ -8,7 +8,7 @@ public sealed class MaxPoolOpTests(DeviceFixture fixture)
     /// <summary>One node per stored name, for <see cref="OpRegistryTests"/> and the refusals below.</summary>
     public static IReadOnlyDictionary<string, OpSample> Samples { get; } = new Dictionary<string, OpSample>
     {
-        ["MaxPool"] = OpSample.Of("MaxPool", new() { ["kernel"] = [2, 2], ["stride"] = [2, 2], ["pads"] = [1, 1, 1, 1], ["ceil"] = [0] }),
+        ["MaxPool"] = OpSample.Of("MaxPool", new() { ["kernel"] = [2, 2], ["stride"] = [2, 2], ["pads"] = [1, 1, 1, 1], ["ceil"] = [0], ["dilation"] = [2, 1] }),
     };
 
     public static TheoryData<string, double[], string> Refusals => new()
@@ -18,6 +18,7 @@ public sealed class MaxPoolOpTests(DeviceFixture fixture)
         { "pads", [2, 0, 0, 0], "attribute 'pads' is [2, 0, 0, 0]; expected each pad below its kernel side (2 for top and bottom, 2 for left and right)" },
         { "pads", [0, -1, 0, 0], "attribute 'pads' is [0, -1, 0, 0]; expected whole numbers from 0 to 4096" },
         { "ceil", [3], "attribute 'ceil' is 3; expected a whole number from 0 to 1" },
+        { "dilation", [0, 1], "attribute 'dilation' is [0, 1]; expected whole numbers from 1 to 4096" },
     };
 
     [Theory]
