@@ -80,7 +80,7 @@ public readonly record struct Pool2dSettings(
         return size;
     }
 
-    /// <summary>Rejects non-positive kernels, strides or dilations, negative padding and padding as large as the kernel.</summary>
+    /// <summary>Rejects non-positive kernels, strides or dilations, negative padding and padding as large as the (dilated) kernel.</summary>
     public void Validate(string what)
     {
         if (KernelH < 1 || KernelW < 1)
@@ -92,10 +92,12 @@ public readonly record struct Pool2dSettings(
         if (PadTop < 0 || PadLeft < 0 || PadBottom < 0 || PadRight < 0)
             throw new ArgumentException(
                 $"{what}: padding must not be negative, got top {PadTop} left {PadLeft} bottom {PadBottom} right {PadRight}");
-        if (PadTop >= KernelH || PadBottom >= KernelH || PadLeft >= KernelW || PadRight >= KernelW)
+        // A dilated window's side is its span: its taps reach that far.
+        var (spanH, spanW) = (Span(KernelH, DilationH), Span(KernelW, DilationW));
+        if (PadTop >= spanH || PadBottom >= spanH || PadLeft >= spanW || PadRight >= spanW)
             throw new ArgumentException(
                 $"{what}: padding must be less than the kernel size, got padding top {PadTop} left {PadLeft} bottom {PadBottom} " +
-                $"right {PadRight} for kernel {KernelH}x{KernelW}");
+                $"right {PadRight} for kernel {spanH}x{spanW}{(DilationH == 1 && DilationW == 1 ? "" : " (dilated)")}");
     }
 
     /// <summary>The attributes a stored pool takes (and AveragePool's count_include_pad).</summary>
@@ -115,10 +117,13 @@ public readonly record struct Pool2dSettings(
         ?? Ranges.Problem("stride", stride, 1, Ranges.MaxExtent)
         ?? Ranges.Problem("dilation", dilation, 1, Ranges.MaxExtent)
         ?? Ranges.Problem("pads", pads, 0, Ranges.MaxExtent)
-        ?? (pads[0] >= kernel[0] || pads[2] >= kernel[0] || pads[1] >= kernel[1] || pads[3] >= kernel[1]
-            ? $"attribute 'pads' is {Ranges.Format(pads)}; expected each pad below its kernel side " +
-              $"({kernel[0]} for top and bottom, {kernel[1]} for left and right)"
-            : null);
+        ?? PadProblem(pads, [(kernel[0] - 1) * dilation[0] + 1, (kernel[1] - 1) * dilation[1] + 1], dilation.Any(d => d != 1));
+
+    private static string? PadProblem(double[] pads, double[] side, bool dilated) =>
+        pads[0] >= side[0] || pads[2] >= side[0] || pads[1] >= side[1] || pads[3] >= side[1]
+            ? $"attribute 'pads' is {Ranges.Format(pads)}; expected each pad below its {(dilated ? "dilated " : "")}kernel side " +
+              $"({side[0]} for top and bottom, {side[1]} for left and right)"
+            : null;
 
     /// <summary>
     /// A stored pool's settings, every value checked (<see cref="Problem()"/>) before it becomes an int; the

@@ -1,5 +1,8 @@
 using DeepVis.Nets;
 using DeepVis.Nets.Weights;
+using DeepVis.Nets.Zoo;
+using DeepVis.Ops;
+using DeepVis.Tests.Reference;
 using DeepVis.Tests.Support;
 using DeepVis.WeightsConverter.Conversion;
 using Onnx;
@@ -65,6 +68,61 @@ public sealed class OnnxAttributeTests(DeviceFixture fixture) : IDisposable
             var expected = (x[i] - m[c]) / Math.Sqrt(v[c] + 1e-3) * g[c] + b[c];
             Assert.True(Math.Abs(y[i] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"element {i}: {y[i]}, expected {expected}");
         }
+    }
+
+    [Theory]
+    // (op, opset, axis attribute or null, reduced length and stride on [2, 3, 2, 4]); opset 11 coerces to 2-D at the axis.
+    [InlineData("Softmax", 13, 1L, 3, 8)]
+    [InlineData("Softmax", 13, null, 4, 1)]
+    [InlineData("LogSoftmax", 13, -2L, 2, 4)]
+    [InlineData("Softmax", 11, null, 24, 1)]
+    [InlineData("LogSoftmax", 11, 2L, 8, 1)]
+    [InlineData("Softmax", 11, 3L, 4, 1)]
+    public void Softmax_over_any_axis_imports_and_matches_the_reference_forward_and_backward(string op, int opset, long? axis, int length, int inner)
+    {
+        int[] shape = [2, 3, 2, 4];
+        var file = Import(OnnxModel(shape, opset, [], Node(op, "sm", ["x"], "y", axis is { } a ? [Int("axis", a)] : [])));
+        var x = Random(48, 13);
+        var dy = Random(48, 14);
+        using var network = Network.Build(fixture.Device, file);
+        using var workspace = new Workspace(network, shape, network.Layers[^1]);
+        workspace.Input.CopyFrom(x);
+        workspace.Forward();
+        workspace.OutputGradient.CopyFrom(dy);
+        workspace.Backward();
+        var log = op == "LogSoftmax";
+        var (y, dx) = (workspace.Output.ToArray(), workspace.InputGradient.ToArray());
+        var (expectedY, expectedDx) = (SoftmaxReference.Forward([.. x.Select(v => (double)v)], length, inner, log),
+            SoftmaxReference.Backward([.. x.Select(v => (double)v)], length, inner, [.. dy.Select(v => (double)v)], log));
+        for (var i = 0; i < 48; i++)
+        {
+            Assert.True(Math.Abs(y[i] - expectedY[i]) <= 1e-5, $"{op} output {i}: {y[i]}, expected {expectedY[i]}");
+            Assert.True(Math.Abs(dx[i] - expectedDx[i]) <= 1e-5, $"{op} input gradient {i}: {dx[i]}, expected {expectedDx[i]}");
+        }
+    }
+
+    [Theory]
+    [InlineData(13, 0L)]
+    [InlineData(13, -4L)]
+    [InlineData(11, 4L)]
+    public void Softmax_over_the_batch_is_refused_naming_the_axis(int opset, long axis) =>
+        Refused(OnnxModel([2, 3, 2, 4], opset, [], Node("Softmax", "sm", ["x"], "y", Int("axis", axis))),
+            "node 'sm' (Softmax)", $"attribute 'axis' is {axis} for a rank-4 input; DeepVis takes an axis from 1 to 3");
+
+    [Fact]
+    public void MaxPool_dilations_import_with_same_padding_and_match_the_reference()
+    {
+        int[] shape = [1, 2, 7, 6];
+        var file = Import(OnnxModel(shape, 12, [],
+            Node("MaxPool", "p", ["x"], "y", Ints("kernel_shape", 3, 2), Ints("dilations", 2, 3), Text("auto_pad", "SAME_UPPER"))));
+        var node = StoredGraph.Parse(file.Info.Graph!, "test").Single();
+        Assert.Equal([2.0, 3], node.Attributes!["dilation"]);
+        Assert.Equal([2.0, 1, 2, 2], node.Attributes!["pads"]);
+        var x = Random(84, 9);
+        var settings = new Pool2dSettings(3, 2, 1, 1, 2, 1, 2, 2, false, 2, 3);
+        var expected = MaxPool2dReference.Forward([.. x.Select(v => (double)v)], shape, settings);
+        Assert.Equal(84, expected.Length);
+        Assert.Equal(expected.Select(v => (float)v), Run(file, shape, x));
     }
 
     [Theory]
