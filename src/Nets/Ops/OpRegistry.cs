@@ -27,6 +27,7 @@ internal static class OpRegistry
         DropoutOp.Declaration,
         LrnOp.Declaration,
         SoftmaxOp.Declaration,
+        PadOp.Declaration,
     ];
 
     /// <summary>Stored-graph op name to its form, in registry order.</summary>

@@ -126,6 +126,60 @@ public sealed class OnnxAttributeTests(DeviceFixture fixture) : IDisposable
     }
 
     [Theory]
+    // (mode, value, opset): pads [top 1, left 2, bottom 2, right 0] of a [1, 2, 3, 4] input, from the pads input or the opset-2 attributes.
+    [InlineData("reflect", 0f, 13)]
+    [InlineData("edge", 0f, 13)]
+    [InlineData("constant", 1.5f, 13)]
+    [InlineData("constant", -2f, 10)]
+    [InlineData("reflect", 0f, 10)]
+    public void Pad_modes_on_a_computed_value_import_and_match_the_reference_forward_and_backward(string mode, float value, int opset)
+    {
+        int[] shape = [1, 2, 3, 4];
+        long[] pads = [0, 0, 1, 2, 0, 0, 2, 0];
+        var pad = opset >= 11
+            ? Node("Pad", "pad", ["r", "pads", "v"], "y", Text("mode", mode))
+            : Node("Pad", "pad", ["r"], "y", Text("mode", mode), Ints("pads", pads), Float("value", value));
+        var file = Import(OnnxModel(shape, opset, opset >= 11 ? [Longs("pads", pads), Floats("v", [], [value])] : [],
+            Node("Relu", "relu", ["x"], "r"), pad));
+        Assert.Equal(["Relu", "Pad"], StoredGraph.Parse(file.Info.Graph!, "test").Select(n => n.Op));
+        var settings = new Pad2dSettings(1, 2, 2, 0, mode switch { "reflect" => PadMode.Reflect, "edge" => PadMode.Edge, _ => PadMode.Constant }, value);
+        var x = Random(24, 3).Select(v => v + 1.5f).ToArray(); // positive: the Relu passes everything
+        var dy = Random(2 * 6 * 6, 4);
+        using var network = Network.Build(fixture.Device, file);
+        using var workspace = new Workspace(network, shape, network.Layers[^1]);
+        workspace.Input.CopyFrom(x);
+        workspace.Forward();
+        workspace.OutputGradient.CopyFrom(dy);
+        workspace.Backward();
+        Assert.Equal(Pad2dReference.Forward([.. x.Select(v => (double)v)], shape, settings).Select(v => (float)v), workspace.Output.ToArray());
+        var expected = Pad2dReference.Backward([.. dy.Select(v => (double)v)], shape, settings);
+        var dx = workspace.InputGradient.ToArray();
+        for (var i = 0; i < dx.Length; i++) Assert.True(Math.Abs(dx[i] - expected[i]) <= 1e-5, $"{mode} input gradient {i}: {dx[i]}, expected {expected[i]}");
+    }
+
+    [Fact]
+    public void A_zero_pad_is_a_convolutions_own_pads_and_a_pad_layer_before_anything_else()
+    {
+        var file = Import(OnnxModel([1, 3, 4, 4], 13, [Longs("pads", 0, 0, 1, 1, 0, 0, 1, 1), Floats("w", [2, 3, 3, 3])],
+            Node("Pad", "pad", ["x", "pads"], "p"),
+            Node("Conv", "conv", ["p", "w"], "c"),
+            Node("MaxPool", "pool", ["p"], "m", Ints("kernel_shape", 3, 3)),
+            Node("Concat", "cat", ["c", "m"], "y", Int("axis", 1))));
+        var graph = StoredGraph.Parse(file.Info.Graph!, "test");
+        Assert.Equal(["Conv", "Pad", "MaxPool", "Concat"], graph.Select(n => n.Op));
+        Assert.Equal([1.0, 1, 1, 1], graph[0].Attributes!["pads"]);
+        Assert.Equal("pad", graph[1].Address);
+        Assert.Equal("pad", graph[2].Inputs.Single());
+    }
+
+    [Theory]
+    [InlineData("wrap", 1, "attribute 'mode' is 'wrap'; DeepVis pads in modes constant, reflect and edge")]
+    [InlineData("reflect", 4, "reflect pads [0, 0, 4, 0, 0, 0, 0, 0] reach past the 4x4 input")]
+    public void A_pad_deepvis_cannot_run_is_refused_naming_the_attribute_and_value(string mode, long top, string expected) =>
+        Refused(OnnxModel([1, 3, 4, 4], 13, [Longs("pads", 0, 0, top, 0, 0, 0, 0, 0)], Node("Pad", "pad", ["x", "pads"], "y", Text("mode", mode))),
+            "node 'pad' (Pad)", expected);
+
+    [Theory]
     [InlineData("is_test", 0)]
     [InlineData("spatial", 0)]
     [InlineData("training_mode", 1)]
