@@ -28,6 +28,7 @@ internal static class OpRegistry
         LrnOp.Declaration,
         SoftmaxOp.Declaration,
         PadOp.Declaration,
+        ResizeOp.Declaration,
     ];
 
     /// <summary>Stored-graph op name to its form, in registry order.</summary>

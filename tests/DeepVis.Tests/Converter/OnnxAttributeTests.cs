@@ -180,6 +180,52 @@ public sealed class OnnxAttributeTests(DeviceFixture fixture) : IDisposable
             "node 'pad' (Pad)", expected);
 
     [Theory]
+    // A segmentation head's upsampling: (op, opset, mode, coordinate mode or null, scales or null, sizes or null).
+    [InlineData("Resize", 13, "linear", "half_pixel", new[] { 1f, 1, 2, 2 }, null)]
+    [InlineData("Resize", 13, "linear", "align_corners", null, new long[] { 1, 2, 7, 5 })]
+    [InlineData("Resize", 11, "nearest", "asymmetric", new[] { 1f, 1, 3, 0.5f }, null)]
+    [InlineData("Upsample", 9, "nearest", null, new[] { 1f, 1, 2, 3 }, null)]
+    public void Resize_and_upsample_import_and_match_the_reference_forward_and_backward(string op, int opset, string mode, string? coordinates, float[]? scales, long[]? sizes)
+    {
+        int[] shape = [1, 2, 3, 4];
+        TensorProto[] constants = [Floats("roi", [0], []), Floats("scales", scales is null ? [0] : [4], scales ?? []), .. sizes is null ? Array.Empty<TensorProto>() : [Longs("sizes", sizes)]];
+        string[] inputs = op == "Upsample" ? ["x", "scales"] : sizes is null ? ["x", "roi", "scales"] : ["x", "roi", "scales", "sizes"];
+        AttributeProto[] attributes = coordinates is null ? [Text("mode", mode)] : [Text("mode", mode), Text("coordinate_transformation_mode", coordinates)];
+        var file = Import(OnnxModel(shape, opset, constants, Node(op, "up", inputs, "y", attributes)));
+        var settings = new Resize2dSettings(mode == "linear" ? ResizeMode.Linear : ResizeMode.Nearest,
+            coordinates switch { "align_corners" => ResizeCoordinates.AlignCorners, "half_pixel" => ResizeCoordinates.HalfPixel, _ => ResizeCoordinates.Asymmetric },
+            coordinates is null ? NearestRounding.Floor : NearestRounding.RoundPreferFloor, scales?[2] ?? 0, scales?[3] ?? 0, (int)(sizes?[2] ?? 0), (int)(sizes?[3] ?? 0));
+        var outShape = settings.OutputShape(shape);
+        var x = Random(24, 21);
+        var dy = Random(outShape.Aggregate(1, (a, b) => a * b), 22);
+        using var network = Network.Build(fixture.Device, file);
+        using var workspace = new Workspace(network, shape, network.Layers[^1]);
+        workspace.Input.CopyFrom(x);
+        workspace.Forward();
+        workspace.OutputGradient.CopyFrom(dy);
+        workspace.Backward();
+        Assert.Equal(outShape, workspace.Output.Shape);
+        var (y, dx) = (workspace.Output.ToArray(), workspace.InputGradient.ToArray());
+        var (expectedY, expectedDx) = (Resize2dReference.Forward([.. x.Select(v => (double)v)], shape, settings),
+            Resize2dReference.Backward([.. dy.Select(v => (double)v)], shape, settings));
+        for (var i = 0; i < y.Length; i++) Assert.True(Math.Abs(y[i] - expectedY[i]) <= 1e-5, $"{op} output {i}: {y[i]}, expected {expectedY[i]}");
+        for (var i = 0; i < dx.Length; i++) Assert.True(Math.Abs(dx[i] - expectedDx[i]) <= 1e-5, $"{op} input gradient {i}: {dx[i]}, expected {expectedDx[i]}");
+    }
+
+    [Theory]
+    [InlineData("coordinate_transformation_mode", "tf_crop_and_resize", "attribute 'coordinate_transformation_mode' is 'tf_crop_and_resize'")]
+    [InlineData("mode", "cubic", "attribute 'mode' is 'cubic'; DeepVis resizes in modes nearest and linear")]
+    [InlineData("nearest_mode", "middle", "attribute 'nearest_mode' is 'middle'")]
+    public void A_resize_deepvis_cannot_run_is_refused_naming_the_attribute_and_value(string attribute, string value, string expected) =>
+        Refused(OnnxModel([1, 2, 3, 4], 13, [Floats("roi", [0], []), Floats("scales", [4], [1, 1, 2, 2])],
+            Node("Resize", "up", ["x", "roi", "scales"], "y", Text(attribute, value))), "node 'up' (Resize)", expected);
+
+    [Fact]
+    public void A_resize_of_the_channels_is_refused_naming_the_scales() =>
+        Refused(OnnxModel([1, 2, 3, 4], 13, [Floats("roi", [0], []), Floats("scales", [4], [1, 2, 2, 2])],
+            Node("Resize", "up", ["x", "roi", "scales"], "y")), "node 'up' (Resize)", "the scales are [1, 2, 2, 2]; DeepVis resizes H and W");
+
+    [Theory]
     [InlineData("is_test", 0)]
     [InlineData("spatial", 0)]
     [InlineData("training_mode", 1)]
