@@ -145,7 +145,6 @@ public sealed class OnnxNodeTests(DeviceFixture fixture, ITestOutputHelper outpu
                     var names = graph.Node.Any(n => e.Message.Contains($"({n.OpType})")) || graph.Input.Any(i => e.Message.Contains($"'{i.Name}'"));
                     return names ? new(folder, e.Message, null) : new(folder, null, $"a refusal that names neither a node's op nor a graph input: {e.Message}");
                 }
-                if (inputs.Count == 0) return new(folder, null, "imported a graph without an input");
                 var x = OnnxTensors.Read(fed[0], set);
                 var expected = graph.Output.Select((o, k) => (o.Name, Value: OnnxTensors.Read(Tensor(Path.Combine(set, $"output_{k}.pb")), set))).ToList();
                 foreach (var device in new[] { cpu, ilgpu })

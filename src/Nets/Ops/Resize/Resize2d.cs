@@ -8,7 +8,10 @@ namespace DeepVis.Ops;
 /// <summary>How <see cref="Resize2d"/> reads the input: the nearest element or a bilinear mix.</summary>
 public enum ResizeMode
 {
+    /// <summary>The element at the rounded coordinate.</summary>
     Nearest = 0,
+
+    /// <summary>The two elements around the coordinate on each axis, weighted by distance.</summary>
     Linear = 1,
 }
 
@@ -31,9 +34,16 @@ public enum ResizeCoordinates
 /// <summary>ONNX's nearest_mode: how a nearest resize rounds the sampled coordinate.</summary>
 public enum NearestRounding
 {
+    /// <summary>To the nearest integer, halves down.</summary>
     RoundPreferFloor = 0,
+
+    /// <summary>To the nearest integer, halves up.</summary>
     RoundPreferCeil = 1,
+
+    /// <summary>Down.</summary>
     Floor = 2,
+
+    /// <summary>Up.</summary>
     Ceil = 3,
 }
 
@@ -79,6 +89,7 @@ public static partial class Resize2d
             a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ResizeGeometry>(BackwardKernel);
     }
 
+    /// <summary>y = x resized as <paramref name="settings"/> says.</summary>
     public static void Forward(Tensor x, Tensor y, Resize2dSettings settings)
     {
         var shape = settings.OutputShape(x.Shape);
