@@ -56,13 +56,10 @@ internal sealed partial class OnnxOps
         var countPad = _attributes.Int("count_include_pad", 0) != 0;
         int x;
         var padding = new int[4];
-        if (inputs[0] is PaddedValue p && average)
-        {
-            // Zeros padded before the pool count in its averages: the same as count_include_pad over pool pads.
-            if (!countPad && _attributes.IntsOrNull("pads") is { } own && own.Any(v => v != 0))
-                throw new OnnxException("a Pad before an AveragePool that has pads of its own and count_include_pad 0 is not supported");
+        // Zeros padded before the pool count in its averages: the same as count_include_pad over pool pads,
+        // unless the pool has pads of its own that must not count (then the Pad is a layer of its own).
+        if (inputs[0] is PaddedValue p && average && (countPad || _attributes.IntsOrNull("pads") is not { } own || own.All(v => v == 0)))
             (x, padding, countPad) = (p.Draft, p.Pads, true);
-        }
         else x = Image(inputs[0]).Draft;
         var shape = ShapeOf(x);
         int[] padded = [shape[0], shape[1] + padding[0] + padding[2], shape[2] + padding[1] + padding[3]];

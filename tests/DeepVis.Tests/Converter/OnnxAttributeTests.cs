@@ -172,6 +172,23 @@ public sealed class OnnxAttributeTests(DeviceFixture fixture) : IDisposable
         Assert.Equal("pad", graph[2].Inputs.Single());
     }
 
+    [Fact]
+    public void A_zero_pad_before_an_average_pool_whose_own_pads_do_not_count_is_a_pad_layer()
+    {
+        int[] shape = [1, 1, 3, 3];
+        var file = Import(OnnxModel(shape, 13, [Longs("pads", 0, 0, 1, 0, 0, 0, 0, 0)],
+            Node("Pad", "pad", ["x", "pads"], "p"),
+            Node("AveragePool", "pool", ["p"], "y", Ints("kernel_shape", 2, 2), Ints("pads", 0, 1, 0, 1), Int("count_include_pad", 0))));
+        Assert.Equal(["Pad", "AveragePool"], StoredGraph.Parse(file.Info.Graph!, "test").Select(n => n.Op));
+        // The Pad's row of zeros counts in the averages, the pool's own side pads do not: the top-left window holds one zero and x[0].
+        var x = Random(9, 5);
+        var y = Run(file, shape, x);
+        Assert.Equal(3 * 4, y.Length);
+        Assert.Equal(x[0] / 2, y[0], 6);
+        Assert.Equal((x[0] + x[1]) / 4, y[1], 6);
+        Assert.Equal((x[0] + x[3]) / 2, y[4], 6);
+    }
+
     [Theory]
     [InlineData("wrap", 1, "attribute 'mode' is 'wrap'; DeepVis pads in modes constant, reflect and edge")]
     [InlineData("reflect", 4, "reflect pads [0, 0, 4, 0, 0, 0, 0, 0] reach past the 4x4 input")]
