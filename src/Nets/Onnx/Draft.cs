@@ -37,5 +37,8 @@ internal sealed record NodeValue(int Draft) : Value;
 /// <summary>A value known at import time.</summary>
 internal sealed record ConstValue(OnnxConstant Constant) : Value;
 
-/// <summary>A draft's output padded with zeros [top, left, bottom, right]: only a convolution or average pool may read it, taking the pads as its own.</summary>
-internal sealed record PaddedValue(int Draft, int[] Pads) : Value;
+/// <summary>
+/// A draft's output padded with zeros [top, left, bottom, right] by <paramref name="Node"/>: a convolution or
+/// average pool that reads it takes the pads as its own; any other reader gets a Pad layer.
+/// </summary>
+internal sealed record PaddedValue(int Draft, int[] Pads, NodeProto Node) : Value;

@@ -36,6 +36,9 @@ internal sealed class OnnxAttributes(NodeProto node, string modelFolder)
 
     public long[] Ints(string name) => IntsOrNull(name) ?? throw new OnnxException($"attribute '{name}' is missing");
 
+    public float[] Floats(string name) =>
+        Get(name, AttributeProto.Types.AttributeType.Floats) is { } a ? [.. a.Floats] : throw new OnnxException($"attribute '{name}' is missing");
+
     public OnnxConstant? Tensor(string name) =>
         Get(name, AttributeProto.Types.AttributeType.Tensor) is { } a ? OnnxTensors.Read(a.T, modelFolder) : null;
 

@@ -106,7 +106,12 @@ public static class OnnxImporter
         var dims = tensor?.Shape?.Dim.Select(d => d.HasDimValue ? d.DimValue : (long?)null).ToArray();
         if (tensor is null || tensor.ElemType != (int)TensorProto.Types.DataType.Float || dims is not { Length: 4 } || dims[1] is not (> 0 and <= 4096)
             || dims[2] is <= 0 or > 65536 || dims[3] is <= 0 or > 65536)
-            throw WeightsFormatException.For(path, $"input '{input.Name}' is not a float tensor [N, C, H, W] with a known channel count; DeepVis runs image models");
+        {
+            var type = tensor is null ? "not a tensor" : ((TensorProto.Types.DataType)tensor.ElemType).ToString().ToUpperInvariant();
+            var declared = dims is null ? "of unknown shape" : $"[{string.Join(", ", dims.Select(d => d?.ToString() ?? "?"))}]";
+            throw WeightsFormatException.For(path,
+                $"input '{input.Name}' is {type} {declared}; DeepVis runs image models, a FLOAT input [N, C, H, W] with a known channel count (1 to 4096)");
+        }
         return (input.Name, dims[0], [(int)dims[1]!.Value, (int)(dims[2] ?? 224), (int)(dims[3] ?? 224)]);
     }
 }

@@ -56,29 +56,26 @@ internal sealed partial class OnnxOps
         var countPad = _attributes.Int("count_include_pad", 0) != 0;
         int x;
         var padding = new int[4];
-        if (inputs[0] is PaddedValue p && average)
-        {
-            // Zeros padded before the pool count in its averages: the same as count_include_pad over pool pads.
-            if (!countPad && _attributes.IntsOrNull("pads") is { } own && own.Any(v => v != 0))
-                throw new OnnxException("a Pad before an AveragePool that has pads of its own and count_include_pad 0 is not supported");
+        // Zeros padded before the pool count in its averages: the same as count_include_pad over pool pads,
+        // unless the pool has pads of its own that must not count (then the Pad is a layer of its own).
+        if (inputs[0] is PaddedValue p && average && (countPad || _attributes.IntsOrNull("pads") is not { } own || own.All(v => v == 0)))
             (x, padding, countPad) = (p.Draft, p.Pads, true);
-        }
         else x = Image(inputs[0]).Draft;
         var shape = ShapeOf(x);
         int[] padded = [shape[0], shape[1] + padding[0] + padding[2], shape[2] + padding[1] + padding[3]];
         var (k, s, d, pads) = Window(padded, null);
-        if (d.Any(v => v != 1)) throw new OnnxException($"dilations [{string.Join(", ", d)}] are not supported; DeepVis pools without dilation");
         pads = [.. pads.Zip(padding, (a, b) => a + b)];
         var ceil = _attributes.Int("ceil_mode", 0) != 0;
-        if (new Pool2dSettings(k[0], k[1], s[0], s[1], pads[0], pads[1], pads[2], pads[3], ceil).Problem() is { } problem)
+        if (new Pool2dSettings(k[0], k[1], s[0], s[1], pads[0], pads[1], pads[2], pads[3], ceil, d[0], d[1]).Problem() is { } problem)
             throw new OnnxException(problem);
-        int[] output = [shape[0], OnnxShapes.Side(shape[1], k[0], s[0], pads[0], pads[2], 1, ceil), OnnxShapes.Side(shape[2], k[1], s[1], pads[1], pads[3], 1, ceil)];
+        int[] output = [shape[0], OnnxShapes.Side(shape[1], k[0], s[0], pads[0], pads[2], d[0], ceil), OnnxShapes.Side(shape[2], k[1], s[1], pads[1], pads[3], d[1], ceil)];
         var draft = new Draft(op, _node, [x], output);
         draft.Attributes["kernel"] = D(k);
         draft.Attributes["stride"] = D(s);
         draft.Attributes["pads"] = D(pads);
         draft.Attributes["ceil"] = D(ceil ? 1 : 0);
         if (average) draft.Attributes["count_include_pad"] = D(countPad ? 1 : 0);
+        else if (d.Any(v => v != 1)) draft.Attributes["dilation"] = D(d);
         AutoPadNote(draft, s);
         Emit(draft);
     }

@@ -101,11 +101,11 @@ internal sealed partial class OnnxOps
         Output(new NodeValue(_drafts.Count - 1));
     }
 
-    /// <summary>The draft a computed input comes from; a constant, a pending Pad or a missing input is an error.</summary>
+    /// <summary>The draft a computed input comes from (a pending zero Pad becomes a Pad layer); a constant or a missing input is an error.</summary>
     private int Computed(Value? value, string what = "its input") => value switch
     {
         NodeValue v => v.Draft,
-        PaddedValue => throw new OnnxException($"{what} is a Pad, which DeepVis takes only into a following Conv or AveragePool"),
+        PaddedValue p => Materialize(p),
         null => throw new OnnxException($"{what} is missing"),
         _ => throw new OnnxException($"{what} is a constant; DeepVis runs {_node.OpType} on computed values only"),
     };

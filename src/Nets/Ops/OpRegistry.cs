@@ -30,6 +30,8 @@ internal static class OpRegistry
         DropoutOp.Declaration,
         LrnOp.Declaration,
         SoftmaxOp.Declaration,
+        PadOp.Declaration,
+        ResizeOp.Declaration,
     ];
 
     /// <summary>Stored-graph op name to its form, in registry order.</summary>

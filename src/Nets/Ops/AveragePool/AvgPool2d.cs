@@ -25,7 +25,8 @@ public static partial class AvgPool2d
 
     /// <summary>The output shape for an NCHW input shape.</summary>
     public static int[] OutputShape(IReadOnlyList<int> input, Pool2dSettings settings) =>
-        settings.OutputShape("avg-pool", input);
+        settings is { DilationH: 1, DilationW: 1 } ? settings.OutputShape("avg-pool", input)
+        : throw new ArgumentException($"avg-pool: dilation must be 1, got {settings.DilationH}x{settings.DilationW}");
 
     /// <summary>y[n, c, oh, ow] = the window's sum over the input divided as PyTorch divides it.</summary>
     public static void Forward(Tensor x, Tensor y, Pool2dSettings settings, bool countIncludePad = true)

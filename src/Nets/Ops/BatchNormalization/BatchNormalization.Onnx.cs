@@ -1,14 +1,18 @@
 
 namespace DeepVis.Nets.Onnx;
 
-/// <summary>ONNX BatchNormalization at inference: the four tensors are constants.</summary>
+/// <summary>ONNX BatchNormalization at inference: the four tensors are constants; legacy attributes that say "inference" are accepted.</summary>
 internal sealed partial class OnnxOps
 {
     internal void BatchNorm(Value?[] inputs)
     {
-        _attributes.OnlyThese("epsilon", "momentum", "spatial", "training_mode");
-        if (_attributes.Int("training_mode", 0) != 0 || _attributes.Int("spatial", 1) != 1)
-            throw new OnnxException("training_mode 1 or spatial 0 is not supported; DeepVis runs BatchNormalization at inference, per channel");
+        // is_test (opsets 1-6) and consumed_inputs (opset 1) are legacy: the op at inference does not read them,
+        // and runtimes run every BatchNormalization below opset 14 at inference unless told otherwise.
+        _attributes.OnlyThese("epsilon", "momentum", "spatial", "training_mode", "is_test", "consumed_inputs");
+        foreach (var (name, inference) in new[] { ("training_mode", 0L), ("is_test", 1L), ("spatial", 1L) })
+            if (_attributes.Has(name) && _attributes.Int(name, inference) != inference)
+                throw new OnnxException($"attribute '{name}' is {_attributes.Int(name, inference)}; DeepVis runs BatchNormalization at inference, " +
+                    $"per channel ({name} {inference})");
         var (x, shape) = Image(inputs[0]);
         var draft = new Draft("BatchNormalization", _node, [x], shape);
         string[] names = ["weight", "bias", "running_mean", "running_var"];

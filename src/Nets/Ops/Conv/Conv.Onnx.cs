@@ -1,6 +1,6 @@
 namespace DeepVis.Nets.Onnx;
 
-/// <summary>ONNX Conv, and the zero Pad a Conv or AveragePool takes as its own pads.</summary>
+/// <summary>ONNX Conv, taking a zero Pad before it as its own pads.</summary>
 internal sealed partial class OnnxOps
 {
     internal void Conv(Value?[] inputs)
@@ -36,30 +36,5 @@ internal sealed partial class OnnxOps
         }
         AutoPadNote(draft, s);
         Emit(draft);
-    }
-
-    /// <summary>Zero padding of height and width only: kept as pads for the Conv or AveragePool that reads it.</summary>
-    internal void Pad(Value?[] inputs)
-    {
-        var x = Image(inputs[0]).Draft;
-        long[] pads;
-        double value;
-        if (_opset < 11)
-        {
-            _attributes.OnlyThese("mode", "pads", "value");
-            pads = _attributes.Ints("pads");
-            value = _attributes.Float("value", 0);
-        }
-        else
-        {
-            _attributes.OnlyThese("mode");
-            if (inputs.Length > 3) throw new OnnxException("the axes input is not supported; DeepVis pads height and width of [N, C, H, W]");
-            pads = [.. Constant(inputs.ElementAtOrDefault(1), "the pads").AsIntegers().Select(p => p ?? -1)];
-            value = inputs.ElementAtOrDefault(2) is { } v ? Constant(v, "the pad value").Scalar("the pad value") : 0;
-        }
-        var mode = _attributes.String("mode", "constant");
-        if (mode != "constant" || value != 0 || pads.Length != 8 || pads.Any(p => p is < 0 or > Ranges.MaxExtent) || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0)
-            throw new OnnxException($"mode '{mode}', value {value}, pads [{string.Join(", ", pads)}] are not supported; DeepVis takes zero padding of H and W, 0 to {Ranges.MaxExtent}, into the next Conv or AveragePool");
-        Output(new PaddedValue(x, [(int)pads[2], (int)pads[3], (int)pads[6], (int)pads[7]]));
     }
 }

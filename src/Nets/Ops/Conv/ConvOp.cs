@@ -11,7 +11,7 @@ internal static class ConvOp
     public static Op Declaration { get; } = new("Conv", [typeof(Conv2d)], typeof(Conv2dLayer))
     {
         Stored = new Dictionary<string, StoredForm> { ["Conv"] = new(Attributes, Spec) },
-        Onnx = new Dictionary<string, OnnxMapping> { ["Conv"] = (ops, x) => ops.Conv(x), ["Pad"] = (ops, x) => ops.Pad(x) },
+        Onnx = new Dictionary<string, OnnxMapping> { ["Conv"] = (ops, x) => ops.Conv(x) },
     };
 
     /// <summary>

@@ -15,18 +15,23 @@ public static partial class MaxPool2d
     private static void CpuForward(Tensor x, Tensor y, Pool2dGeometry g)
     {
         if (IsPairs(g)) CpuForwardPairs(x, y, g);
+        else if (IsDilated(g)) CpuForwardTaps(x, y, g);
         else CpuForwardWindows(x, y, g);
     }
 
     private static void CpuBackward(Tensor x, Tensor dy, Tensor dx, Pool2dGeometry g)
     {
         if (IsPairs(g)) CpuBackwardPairs(x, dy, dx, g);
+        else if (IsDilated(g)) CpuBackwardTaps(x, dy, dx, g);
         else CpuBackwardWindows(x, dy, dx, g);
     }
 
     /// <summary>2x2 windows, stride 2, no padding, every window inside the input (no ceil-mode remainder).</summary>
     private static bool IsPairs(in Pool2dGeometry g) =>
-        g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadTop: 0, PadLeft: 0, PadBottom: 0, PadRight: 0 } && 2 * g.OutH <= g.H && 2 * g.OutW <= g.W;
+        g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadTop: 0, PadLeft: 0, PadBottom: 0, PadRight: 0, DilationH: 1, DilationW: 1 }
+        && 2 * g.OutH <= g.H && 2 * g.OutW <= g.W;
+
+    private static bool IsDilated(in Pool2dGeometry g) => g.DilationH != 1 || g.DilationW != 1;
 
     /// <summary>
     /// Each window's maximum by the arg-max rule, folded in row-major order: a value replaces the
@@ -132,6 +137,52 @@ public static partial class MaxPool2d
                 }
             }
         });
+
+    /// <summary>Dilated windows, tap by tap (<see cref="TapArgMax"/>); a window with no tap inside the input is -inf.</summary>
+    private static void CpuForwardTaps(Tensor x, Tensor y, Pool2dGeometry g) =>
+        CpuParallel.ForEachPlane(x, g.H * g.W, y, g.OutH * g.OutW, (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (_, xs, ys) =>
+        {
+            for (var o = 0; o < g.OutH * g.OutW; o++)
+            {
+                var at = TapArgMax(xs, o / g.OutW, o % g.OutW, g);
+                ys[o] = at < 0 ? float.NegativeInfinity : xs[at];
+            }
+        });
+
+    /// <summary>Scatters each dilated window's dy to its arg-max, windows in row-major order as <see cref="CpuBackwardWindows"/>.</summary>
+    private static void CpuBackwardTaps(Tensor x, Tensor dy, Tensor dx, Pool2dGeometry g) =>
+        CpuParallel.ForEachPlane(dy, g.OutH * g.OutW, dx, g.H * g.W, g.H * g.W + (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (p, dys, dxs) =>
+        {
+            var xs = x.Span.Slice(p * g.H * g.W, g.H * g.W);
+            dxs.Clear();
+            for (var o = 0; o < g.OutH * g.OutW; o++)
+            {
+                var at = TapArgMax(xs, o / g.OutW, o % g.OutW, g);
+                if (at >= 0) dxs[at] += dys[o];
+            }
+        });
+
+    /// <summary>The ILGPU kernels' arg-max over a dilated window's taps inside the input, on host memory; -1 when there is none.</summary>
+    private static int TapArgMax(ReadOnlySpan<float> plane, int oh, int ow, in Pool2dGeometry g)
+    {
+        var (h0, w0) = (oh * g.StrideH - g.PadTop, ow * g.StrideW - g.PadLeft);
+        var (aEnd, bFirst, bEnd) = (Pool2dGeometry.TapEnd(h0, g.KernelH, g.DilationH, g.H), Pool2dGeometry.FirstTap(w0, g.DilationW),
+            Pool2dGeometry.TapEnd(w0, g.KernelW, g.DilationW, g.W));
+        var best = -1;
+        var max = float.NegativeInfinity;
+        for (var a = Pool2dGeometry.FirstTap(h0, g.DilationH); a < aEnd; a++)
+        {
+            for (var at = (h0 + a * g.DilationH) * g.W + w0 + bFirst * g.DilationW; at < (h0 + a * g.DilationH) * g.W + w0 + bEnd * g.DilationW; at += g.DilationW)
+            {
+                if (best < 0 || plane[at] > max || float.IsNaN(plane[at]))
+                {
+                    max = plane[at];
+                    best = at;
+                }
+            }
+        }
+        return best;
+    }
 
     /// <summary>Window (oh, ow) clipped to the input: rows h0..h1 and columns w0..w1, ends excluded.</summary>
     private static void Window(int oh, int ow, in Pool2dGeometry g, out int h0, out int h1, out int w0, out int w1)

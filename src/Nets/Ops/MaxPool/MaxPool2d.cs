@@ -6,7 +6,7 @@ namespace DeepVis.Ops;
 
 /// <summary>
 /// 2-D max pooling over NCHW with PyTorch's semantics: padding acts as -inf, ties go to the first
-/// maximum in row-major window order, NaN propagates. Forward and backward-to-input kernels; the
+/// maximum in row-major window order, NaN propagates; taps may be dilated (ONNX's dilations). Forward and backward-to-input kernels; the
 /// backward recomputes each window's arg-max from x (no index buffer) and gathers, one thread per input.
 /// </summary>
 public static partial class MaxPool2d
@@ -26,7 +26,7 @@ public static partial class MaxPool2d
     public static int[] OutputShape(IReadOnlyList<int> input, Pool2dSettings settings) =>
         settings.OutputShape("max-pool", input);
 
-    /// <summary>y[n, c, oh, ow] = max of x over the window (oh * s - p .. + k, clipped to the input).</summary>
+    /// <summary>y[n, c, oh, ow] = max of x over the window's taps (oh * s - p + a * d for a below k, those inside the input).</summary>
     public static void Forward(Tensor x, Tensor y, Pool2dSettings settings)
     {
         var shape = OutputShape(x.Shape, settings);
@@ -49,25 +49,26 @@ public static partial class MaxPool2d
 
     /// <summary>
     /// The offset (within the plane) of the first maximum of window (oh, ow), as PyTorch's CPU kernel
-    /// picks it: strictly greater wins, NaN always wins.
+    /// picks it: strictly greater wins, NaN always wins; taps are DilationH x DilationW apart. -1 when no
+    /// tap lies inside the input (a dilated window can straddle it).
     /// </summary>
     private static int ArgMax(ArrayView<float> x, int plane, int oh, int ow, Pool2dGeometry g)
     {
         var h0 = oh * g.StrideH - g.PadTop;
         var w0 = ow * g.StrideW - g.PadLeft;
-        var h1 = h0 + g.KernelH < g.H ? h0 + g.KernelH : g.H;
-        var w1 = w0 + g.KernelW < g.W ? w0 + g.KernelW : g.W;
-        if (h0 < 0) h0 = 0;
-        if (w0 < 0) w0 = 0;
-        var best = h0 * g.W + w0;
+        var aEnd = Pool2dGeometry.TapEnd(h0, g.KernelH, g.DilationH, g.H);
+        var bFirst = Pool2dGeometry.FirstTap(w0, g.DilationW);
+        var bEnd = Pool2dGeometry.TapEnd(w0, g.KernelW, g.DilationW, g.W);
+        var best = -1;
         var max = float.NegativeInfinity;
-        for (var h = h0; h < h1; h++)
+        for (var a = Pool2dGeometry.FirstTap(h0, g.DilationH); a < aEnd; a++)
         {
-            for (var w = w0; w < w1; w++)
+            var row = (h0 + a * g.DilationH) * g.W + w0;
+            for (var b = bFirst; b < bEnd; b++)
             {
-                var offset = h * g.W + w;
+                var offset = row + b * g.DilationW;
                 var value = x[plane + offset];
-                if (value > max || float.IsNaN(value))
+                if (best < 0 || value > max || float.IsNaN(value))
                 {
                     max = value;
                     best = offset;
@@ -83,7 +84,8 @@ public static partial class MaxPool2d
         var ow = index % g.OutW;
         var oh = index / g.OutW % g.OutH;
         var plane = index / (g.OutW * g.OutH) * (g.H * g.W);
-        y[index] = x[plane + ArgMax(x, plane, oh, ow, g)];
+        var best = ArgMax(x, plane, oh, ow, g);
+        y[index] = best < 0 ? float.NegativeInfinity : x[plane + best];
     }
 
     private static void BackwardKernel(Index1D i, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, Pool2dGeometry g)
@@ -96,10 +98,11 @@ public static partial class MaxPool2d
         var outPlane = nc * (g.OutH * g.OutW);
         var offset = ih * g.W + iw;
         var ohLast = Pool2dGeometry.LastWindow(ih, g.StrideH, g.PadTop, g.OutH);
-        var owFirst = Pool2dGeometry.FirstWindow(iw, g.KernelW, g.StrideW, g.PadLeft);
+        // The windows whose span covers the element; ArgMax lands only on taps.
+        var owFirst = Pool2dGeometry.FirstWindow(iw, (g.KernelW - 1) * g.DilationW + 1, g.StrideW, g.PadLeft);
         var owLast = Pool2dGeometry.LastWindow(iw, g.StrideW, g.PadLeft, g.OutW);
         var sum = 0f;
-        for (var oh = Pool2dGeometry.FirstWindow(ih, g.KernelH, g.StrideH, g.PadTop); oh <= ohLast; oh++)
+        for (var oh = Pool2dGeometry.FirstWindow(ih, (g.KernelH - 1) * g.DilationH + 1, g.StrideH, g.PadTop); oh <= ohLast; oh++)
         {
             for (var ow = owFirst; ow <= owLast; ow++)
             {

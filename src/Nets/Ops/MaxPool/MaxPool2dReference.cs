@@ -22,9 +22,10 @@ public static class MaxPool2dReference
         return size;
     }
 
+    /// <summary>The output size; a dilated window spans (k - 1) * d + 1 positions.</summary>
     public static (int OutH, int OutW) OutputSize(int h, int w, Pool2dSettings s) =>
-        (OutputSize(h, s.KernelH, s.StrideH, s.PadTop, s.PadBottom, s.CeilMode),
-         OutputSize(w, s.KernelW, s.StrideW, s.PadLeft, s.PadRight, s.CeilMode));
+        (OutputSize(h, (s.KernelH - 1) * s.DilationH + 1, s.StrideH, s.PadTop, s.PadBottom, s.CeilMode),
+         OutputSize(w, (s.KernelW - 1) * s.DilationW + 1, s.StrideW, s.PadLeft, s.PadRight, s.CeilMode));
 
     public static double[] Forward(double[] x, int[] shape, Pool2dSettings s)
     {
@@ -36,12 +37,12 @@ public static class MaxPool2dReference
                 for (var j = 0; j < ow; j++)
                 {
                     var (r, q) = ArgMax(x, p, h, w, i, j, s);
-                    y[(p * oh + i) * ow + j] = x[(p * h + r) * w + q];
+                    y[(p * oh + i) * ow + j] = r < 0 ? double.NegativeInfinity : x[(p * h + r) * w + q];
                 }
         return y;
     }
 
-    /// <summary>Scatters each dy to its window's first maximum.</summary>
+    /// <summary>Scatters each dy to its window's first maximum (nowhere for a window without an input tap).</summary>
     public static double[] Backward(double[] x, int[] shape, double[] dy, Pool2dSettings s)
     {
         var (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3]);
@@ -52,12 +53,15 @@ public static class MaxPool2dReference
                 for (var j = 0; j < ow; j++)
                 {
                     var (r, q) = ArgMax(x, p, h, w, i, j, s);
-                    dx[(p * h + r) * w + q] += dy[(p * oh + i) * ow + j];
+                    if (r >= 0) dx[(p * h + r) * w + q] += dy[(p * oh + i) * ow + j];
                 }
         return dx;
     }
 
-    /// <summary>Walks the whole padded window in row-major order; padding is -inf; strictly greater wins.</summary>
+    /// <summary>
+    /// Walks every tap of the padded window in row-major order; padding is -inf; strictly greater wins.
+    /// (-1, -1) when no tap is inside the input.
+    /// </summary>
     private static (int Row, int Col) ArgMax(double[] x, int plane, int h, int w, int i, int j, Pool2dSettings s)
     {
         var best = double.NegativeInfinity;
@@ -65,7 +69,7 @@ public static class MaxPool2dReference
         for (var a = 0; a < s.KernelH; a++)
             for (var b = 0; b < s.KernelW; b++)
             {
-                var (r, q) = (i * s.StrideH - s.PadTop + a, j * s.StrideW - s.PadLeft + b);
+                var (r, q) = (i * s.StrideH - s.PadTop + a * s.DilationH, j * s.StrideW - s.PadLeft + b * s.DilationW);
                 var inside = r >= 0 && r < h && q >= 0 && q < w;
                 if (inside && at.Item1 < 0) at = (r, q);
                 var value = inside ? x[(plane * h + r) * w + q] : double.NegativeInfinity;

@@ -14,30 +14,36 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
     /// <summary>
     /// The zoo's settings (VGG k2 s2, AlexNet k3 s2, GoogLeNet k3 s2 / k3 s1 p1 with ceil mode) and more,
     /// then ONNX's asymmetric pads (top, left, bottom, right): TensorFlow's SAME, padding past half the
-    /// kernel, and ceil mode on top.
+    /// kernel, and ceil mode on top; then ONNX's dilations (taps d apart), with pads and ceil mode, and
+    /// windows that straddle a small input with no tap inside it (-inf, no gradient).
     /// </summary>
-    public static TheoryData<int, int, int, int, int, int, int, int, bool> Settings => new()
+    public static TheoryData<int, int, int, int, int, int, int, int, bool, int, int> Settings => new()
     {
-        { 2, 2, 2, 2, 0, 0, 0, 0, false },
-        { 3, 3, 2, 2, 0, 0, 0, 0, false },
-        { 3, 3, 2, 2, 0, 0, 0, 0, true },
-        { 3, 3, 1, 1, 1, 1, 1, 1, true },
-        { 3, 3, 2, 2, 1, 1, 1, 1, false },
-        { 2, 2, 2, 2, 1, 1, 1, 1, true },
-        { 3, 2, 2, 1, 1, 0, 1, 0, false },
-        { 2, 3, 1, 3, 0, 1, 0, 1, true },
-        { 3, 3, 2, 2, 0, 0, 1, 1, false },
-        { 2, 2, 1, 1, 0, 0, 1, 1, false },
-        { 3, 3, 2, 2, 1, 1, 0, 0, true },
-        { 3, 3, 1, 1, 2, 0, 1, 2, false },
-        { 5, 3, 2, 1, 4, 0, 2, 2, true },
-        { 3, 3, 3, 3, 0, 2, 2, 0, true },
+        { 2, 2, 2, 2, 0, 0, 0, 0, false, 1, 1 },
+        { 3, 3, 2, 2, 0, 0, 0, 0, false, 1, 1 },
+        { 3, 3, 2, 2, 0, 0, 0, 0, true, 1, 1 },
+        { 3, 3, 1, 1, 1, 1, 1, 1, true, 1, 1 },
+        { 3, 3, 2, 2, 1, 1, 1, 1, false, 1, 1 },
+        { 2, 2, 2, 2, 1, 1, 1, 1, true, 1, 1 },
+        { 3, 2, 2, 1, 1, 0, 1, 0, false, 1, 1 },
+        { 2, 3, 1, 3, 0, 1, 0, 1, true, 1, 1 },
+        { 3, 3, 2, 2, 0, 0, 1, 1, false, 1, 1 },
+        { 2, 2, 1, 1, 0, 0, 1, 1, false, 1, 1 },
+        { 3, 3, 2, 2, 1, 1, 0, 0, true, 1, 1 },
+        { 3, 3, 1, 1, 2, 0, 1, 2, false, 1, 1 },
+        { 5, 3, 2, 1, 4, 0, 2, 2, true, 1, 1 },
+        { 3, 3, 3, 3, 0, 2, 2, 0, true, 1, 1 },
+        { 2, 2, 1, 1, 0, 0, 0, 0, false, 2, 2 },
+        { 3, 3, 1, 1, 2, 2, 2, 2, false, 2, 3 },
+        { 3, 2, 2, 1, 1, 0, 0, 1, true, 3, 2 },
+        { 2, 2, 3, 3, 0, 0, 1, 1, true, 4, 4 },
     };
 
     private (int[] Shape, int[] OutShape) RandomShapes(Pool2dSettings s)
     {
         // Odd and even sizes, at least one window per axis, batch > 1.
-        int[] shape = [Between(2, 3), Between(1, 3), Between(Math.Max(1, s.KernelH - s.PadTop - s.PadBottom), 11), Between(Math.Max(1, s.KernelW - s.PadLeft - s.PadRight), 11)];
+        var (spanH, spanW) = ((s.KernelH - 1) * s.DilationH + 1, (s.KernelW - 1) * s.DilationW + 1);
+        int[] shape = [Between(2, 3), Between(1, 3), Between(Math.Max(1, spanH - s.PadTop - s.PadBottom), 11), Between(Math.Max(1, spanW - s.PadLeft - s.PadRight), 11)];
         var (oh, ow) = MaxPool2dReference.OutputSize(shape[2], shape[3], s);
         return (shape, [shape[0], shape[1], oh, ow]);
     }
@@ -46,9 +52,9 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Forward_matches_reference(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil)
+    public void Forward_matches_reference(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil, int dh, int dw)
     {
-        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil);
+        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil, dh, dw);
         var (shape, outShape) = RandomShapes(s);
         Assert.Equal(outShape, MaxPool2d.OutputShape(shape, s));
         var x = Uniform(Count(shape));
@@ -59,9 +65,9 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Backward_matches_reference(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil)
+    public void Backward_matches_reference(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil, int dh, int dw)
     {
-        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil);
+        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil, dh, dw);
         var (shape, outShape) = RandomShapes(s);
         var (x, dy) = (Uniform(Count(shape)), Uniform(Count(outShape)));
         var dx = Poisoned(shape);
@@ -72,9 +78,9 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Backward_matches_finite_differences(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil)
+    public void Backward_matches_finite_differences(int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, bool ceil, int dh, int dw)
     {
-        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil);
+        var s = new Pool2dSettings(kh, kw, sh, sw, pt, pl, pb, pr, ceil, dh, dw);
         var (shape, outShape) = RandomShapes(s);
         // Continuous random inputs: ties (where max is not differentiable) have probability zero,
         // and the step is far below the gap between distinct float values' neighbours.
@@ -247,6 +253,46 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
         Assert.Equal([3, 4, expected, expected], MaxPool2d.OutputShape([3, 4, input, input], new Pool2dSettings(kernel, stride, pad, ceil)));
     }
 
+    [Theory]
+    // Sizes PyTorch's F.max_pool2d gives with dilation (torch 1.13): (input, kernel, stride, pad, dilation, ceil).
+    [InlineData(7, 2, 1, 0, 2, false, 5)]
+    [InlineData(8, 3, 2, 1, 2, false, 3)]
+    [InlineData(8, 3, 2, 1, 2, true, 4)]
+    [InlineData(10, 3, 3, 1, 3, true, 3)]
+    [InlineData(5, 2, 1, 1, 3, false, 4)]
+    [InlineData(9, 2, 2, 1, 4, true, 4)]
+    public void Dilated_output_size_matches_pytorch(int input, int kernel, int stride, int pad, int dilation, bool ceil, int expected)
+    {
+        var s = new Pool2dSettings(kernel, kernel, stride, stride, pad, pad, pad, pad, ceil, dilation, dilation);
+        Assert.Equal([3, 4, expected, expected], MaxPool2d.OutputShape([3, 4, input, input], s));
+        Assert.Equal((expected, expected), MaxPool2dReference.OutputSize(input, input, s));
+    }
+
+    [Fact]
+    public void A_dilated_window_with_no_tap_inside_the_input_is_minus_infinity_and_takes_no_gradient()
+    {
+        // 2x2 taps 3 apart from -1: rows and columns -1 and 2 of a 2x2 input, none inside (PyTorch gives -inf).
+        var s = new Pool2dSettings(2, 2, 1, 1, 1, 1, 1, 1, false, 3, 3);
+        int[] shape = [1, 1, 2, 2];
+        Assert.Equal([1, 1, 1, 1], MaxPool2d.OutputShape(shape, s));
+        var x = Upload(Uniform(4), shape);
+        var y = Poisoned(1, 1, 1, 1);
+        MaxPool2d.Forward(x, y, s);
+        Assert.True(float.IsNegativeInfinity(y.ToArray()[0]), $"output {y.ToArray()[0]}, expected -inf; {Replay}");
+        var dx = Poisoned(shape);
+        MaxPool2d.Backward(x, Upload([1f], 1, 1, 1, 1), dx, s);
+        AssertClose(new double[4], dx.ToArray(), 0, "max-pool backward of a window without taps");
+    }
+
+    [Fact]
+    public void Rejects_a_dilation_below_one_and_average_pooling_rejects_any_dilation()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => MaxPool2d.OutputShape([1, 1, 5, 5], new Pool2dSettings(2, 2, 1, 1, 0, 0, 0, 0, false, 0, 1)));
+        Assert.Contains("dilation must be positive, got 0x1", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => AvgPool2d.OutputShape([1, 1, 5, 5], new Pool2dSettings(2, 2, 1, 1, 0, 0, 0, 0, false, 2, 2)));
+        Assert.Contains("dilation must be 1, got 2x2", ex.Message);
+    }
+
     [Fact]
     public void Rejects_mismatched_shapes()
     {
@@ -291,6 +337,8 @@ public abstract class MaxPool2dTests(DeviceFixture fixture, Implementation imple
         Assert.Equal("2x2, stride 2, padding 0", new Pool2dSettings(2, 2).Text);
         Assert.Equal("3x2, stride 2x1, padding 1x0", Pool2dSettings.Symmetric(3, 2, 2, 1, 1, 0).Text);
         Assert.Equal("3x3, stride 2, padding top 0 left 0 bottom 1 right 1", new Pool2dSettings(3, 3, 2, 2, 0, 0, 1, 1).Text);
+        Assert.Equal("2x2, stride 1, padding 0, dilation 2, ceil", new Pool2dSettings(2, 2, 1, 1, 0, 0, 0, 0, true, 2, 2).Text);
+        Assert.Equal("2x2, stride 1, padding 0, dilation 3x2", new Pool2dSettings(2, 2, 1, 1, 0, 0, 0, 0, false, 3, 2).Text);
         Assert.True(new Pool2dSettings(3, 2, 1).IsSymmetric);
         Assert.False(new Pool2dSettings(3, 3, 2, 2, 0, 0, 1, 1).IsSymmetric);
     }

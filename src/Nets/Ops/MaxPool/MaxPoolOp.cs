@@ -9,9 +9,9 @@ internal static class MaxPoolOp
     {
         Stored = new Dictionary<string, StoredForm>
         {
-            ["MaxPool"] = new(Pool2dSettings.Attributes, node =>
+            ["MaxPool"] = new($"{Pool2dSettings.Attributes}, {Pool2dSettings.DilationAttribute}", node =>
             {
-                var settings = Pool2dSettings.Read(node);
+                var settings = Pool2dSettings.Read(node, dilates: true);
                 return node.Stateless(() => new MaxPool2dLayer(settings));
             }),
         },

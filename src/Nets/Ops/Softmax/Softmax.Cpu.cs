@@ -8,15 +8,21 @@ namespace DeepVis.Ops;
 /// <summary>
 /// Softmax and log-softmax on the cpu device: one row per work item, vectorized along the row, sums
 /// in <see cref="CpuReduce"/>'s fixed order. Every pass reads an element before it writes it: y may be x.
+/// Along an axis with elements apart (channels of [N, C, H, W]), one block per work item, vectorized
+/// across its lines, each line summed in axis order.
 /// </summary>
 public static partial class Softmax
 {
     private const int Lanes = CpuReduce.Lanes;
 
-    private static void CpuForward(Tensor x, Tensor y, bool log)
+    private static void CpuForward(Tensor x, Tensor y, int rows, int features, int inner, bool log)
     {
-        var features = x.ItemLength;
-        CpuParallel.For(x.Device, x.N, 4L * features, row =>
+        if (inner > 1)
+        {
+            CpuForwardLines(x, y, rows, features, inner, log);
+            return;
+        }
+        CpuParallel.For(x.Device, rows, 4L * features, row =>
         {
             var xs = x.Span.Slice(row * features, features);
             var ys = y.Span.Slice(row * features, features);
@@ -33,10 +39,14 @@ public static partial class Softmax
         });
     }
 
-    private static void CpuBackward(Tensor y, Tensor dy, Tensor dx, bool log)
+    private static void CpuBackward(Tensor y, Tensor dy, Tensor dx, int rows, int features, int inner, bool log)
     {
-        var features = y.ItemLength;
-        CpuParallel.For(y.Device, y.N, 4L * features, row =>
+        if (inner > 1)
+        {
+            CpuBackwardLines(y, dy, dx, rows, features, inner, log);
+            return;
+        }
+        CpuParallel.For(y.Device, rows, 4L * features, row =>
         {
             var ys = y.Span.Slice(row * features, features);
             var dys = dy.Span.Slice(row * features, features);
@@ -64,6 +74,85 @@ public static partial class Softmax
             }
         });
     }
+
+    /// <summary>
+    /// Block by block ([length, inner] each): the running maximum and sum of every line, element-wise
+    /// over slices of <paramref name="inner"/> values; scratch from the shared pool.
+    /// </summary>
+    private static void CpuForwardLines(Tensor x, Tensor y, int blocks, int length, int inner, bool log) =>
+        CpuParallel.For(x.Device, blocks, 5L * length * inner, block =>
+        {
+            var scratch = System.Buffers.ArrayPool<float>.Shared.Rent(3 * inner);
+            var max = scratch.AsSpan(0, inner);
+            var sum = scratch.AsSpan(inner, inner);
+            var e = scratch.AsSpan(2 * inner, inner);
+            var xs = x.Span.Slice(block * length * inner, length * inner);
+            var ys = y.Span.Slice(block * length * inner, length * inner);
+            xs[..inner].CopyTo(max);
+            for (var f = 1; f < length; f++) TensorPrimitives.Max(max, xs.Slice(f * inner, inner), max);
+            sum.Clear();
+            for (var f = 0; f < length; f++)
+            {
+                TensorPrimitives.Subtract(xs.Slice(f * inner, inner), max, e);
+                TensorPrimitives.Exp(e, e);
+                TensorPrimitives.Add(sum, e, sum);
+            }
+            if (log)
+            {
+                // shift = max + log(sum), then y = x - shift, line by line.
+                TensorPrimitives.Log(sum, sum);
+                TensorPrimitives.Add(max, sum, max);
+                for (var f = 0; f < length; f++) TensorPrimitives.Subtract(xs.Slice(f * inner, inner), max, ys.Slice(f * inner, inner));
+            }
+            else
+            {
+                for (var f = 0; f < length; f++)
+                {
+                    TensorPrimitives.Subtract(xs.Slice(f * inner, inner), max, e);
+                    TensorPrimitives.Exp(e, e);
+                    TensorPrimitives.Divide(e, sum, ys.Slice(f * inner, inner));
+                }
+            }
+            System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+        });
+
+    /// <summary>The gradient block by block: each line's sum of dy (log) or of dy * y, then dx element-wise.</summary>
+    private static void CpuBackwardLines(Tensor y, Tensor dy, Tensor dx, int blocks, int length, int inner, bool log) =>
+        CpuParallel.For(y.Device, blocks, 5L * length * inner, block =>
+        {
+            var scratch = System.Buffers.ArrayPool<float>.Shared.Rent(2 * inner);
+            var dot = scratch.AsSpan(0, inner);
+            var e = scratch.AsSpan(inner, inner);
+            var ys = y.Span.Slice(block * length * inner, length * inner);
+            var dys = dy.Span.Slice(block * length * inner, length * inner);
+            var dxs = dx.Span.Slice(block * length * inner, length * inner);
+            dot.Clear();
+            for (var f = 0; f < length; f++)
+            {
+                if (log) TensorPrimitives.Add(dot, dys.Slice(f * inner, inner), dot);
+                else TensorPrimitives.MultiplyAdd(dys.Slice(f * inner, inner), ys.Slice(f * inner, inner), dot, dot);
+            }
+            for (var f = 0; f < length; f++)
+            {
+                var yf = ys.Slice(f * inner, inner);
+                var dyf = dys.Slice(f * inner, inner);
+                var dxf = dxs.Slice(f * inner, inner);
+                if (log)
+                {
+                    // dx = dy - exp(y) * sum(dy)
+                    TensorPrimitives.Exp(yf, e);
+                    TensorPrimitives.Multiply(e, dot, e);
+                    TensorPrimitives.Subtract(dyf, e, dxf);
+                }
+                else
+                {
+                    // dx = y * (dy - dot)
+                    TensorPrimitives.Subtract(dyf, dot, e);
+                    TensorPrimitives.Multiply(yf, e, dxf);
+                }
+            }
+            System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+        });
 
     /// <summary>The sum of exp(x - max) over a row, also stored in <paramref name="exps"/> unless it is empty (it may be x).</summary>
     private static float SumExp(ReadOnlySpan<float> x, float max, Span<float> exps)
