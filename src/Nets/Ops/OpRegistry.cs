@@ -18,7 +18,7 @@ internal static class OpRegistry
         HardSwishOp.Declaration,
         SigmoidOp.Declaration,
         TanhOp.Declaration,
-        AddOp.Declaration,
+        ElementwiseOp.Declaration,
         ConcatOp.Declaration,
         MaxPoolOp.Declaration,
         AveragePoolOp.Declaration,
