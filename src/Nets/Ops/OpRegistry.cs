@@ -23,6 +23,7 @@ internal static class OpRegistry
         MaxPoolOp.Declaration,
         AveragePoolOp.Declaration,
         AdaptiveAveragePoolOp.Declaration,
+        ReduceOp.Declaration,
         FlattenOp.Declaration,
         DropoutOp.Declaration,
         LrnOp.Declaration,
