@@ -34,6 +34,17 @@ public abstract class OnnxFixtureTests(DeviceFixture fixture, Implementation imp
         { "ops-opset10", "ops", [] },
         { "ops-opset11", "ops", [] },
         { "ops-opset13", "ops", [] },
+        { "efficientnet_b0-narrow-opset11", "efficientnet_b0-narrow", ["features.0.0"] },
+        { "efficientnet_b0-narrow-opset13", "efficientnet_b0-narrow", ["features.0.0"] },
+        { "efficientnet_b0-narrow-opset17", "efficientnet_b0-narrow", ["features.0.0"] },
+        { "efficientnet_v2_s-narrow-opset17", "efficientnet_v2_s-narrow", [] },
+        { "mobilenet_v3_large-narrow-opset11", "mobilenet_v3_large-narrow", ["features.0.0"] },
+        { "mobilenet_v3_large-narrow-opset13", "mobilenet_v3_large-narrow", ["features.0.0"] },
+        { "mobilenet_v3_large-narrow-opset17", "mobilenet_v3_large-narrow", ["features.0.0"] },
+        { "mobilenet_v3_small-narrow-opset17", "mobilenet_v3_small-narrow", [] },
+        { "regnet_y-narrow-opset17", "regnet_y-narrow", ["stem.0"] },
+        { "regnet_x-narrow-opset17", "regnet_x-narrow", ["stem.0"] },
+        { "mnasnet-narrow-opset17", "mnasnet-narrow", ["layers.0"] },
     };
 
     [Theory]
