@@ -39,9 +39,13 @@ internal static class EfficientNet
     private static bool IsV2(IReadOnlyDictionary<string, int[]> tensors) =>
         !tensors.Keys.Any(k => k.StartsWith("features.1.0.block.", StringComparison.Ordinal) && k.Contains(".fc1.", StringComparison.Ordinal));
 
+    /// <summary>How many of features.1, features.2 ... are stages of blocks.</summary>
+    private static int Stages(IReadOnlyDictionary<string, int[]> tensors) =>
+        Enumerable.Range(1, 16).TakeWhile(s => tensors.Keys.Any(k => k.StartsWith($"features.{s}.0.block.", StringComparison.Ordinal))).Count();
+
     private static string NameFor(IReadOnlyDictionary<string, int[]> tensors)
     {
-        var stages = Enumerable.Range(1, 16).TakeWhile(s => tensors.ContainsKey($"features.{s}.0.block.0.0.weight")).Count();
+        var stages = Stages(tensors);
         var blocks = Enumerable.Range(1, stages).Sum(s => Count(tensors, $"features.{s}.", ".block."));
         if (IsV2(tensors)) return stages < 7 ? "efficientnet_v2_s" : blocks <= 57 ? "efficientnet_v2_m" : "efficientnet_v2_l";
         var head = tensors.GetValueOrDefault($"features.{stages + 1}.0.weight") is [var width, ..] ? width : 0;
@@ -51,12 +55,12 @@ internal static class EfficientNet
 
     private static Architectures.Layout Layout(string arch, IReadOnlyDictionary<string, int[]> tensors)
     {
-        var stages = Enumerable.Range(1, Strides.Length + 1).TakeWhile(s => tensors.ContainsKey($"features.{s}.0.block.0.0.weight")).Count();
+        var stages = Stages(tensors);
         if (stages is < 1 or > 7)
             throw new WeightsException($"{arch}: expected 6 or 7 stages (features.1.0 ... features.7.0), found {stages}");
         var eps = IsV2(tensors) ? 1e-3 : 1e-5;
         var g = new GraphBuilder();
-        g.ConvNormActivation(tensors, arch, "features.0", 2, eps, Silu);
+        g.ConvNormActivation(tensors, "features.0", 2, eps, Silu);
         var channels = Shape(tensors, arch, "features.0.0.weight", 4)[0];
         for (var s = 1; s <= stages; s++)
         {
@@ -64,7 +68,7 @@ internal static class EfficientNet
             for (var b = 0; b < blocks; b++) channels = Block(g, tensors, arch, $"features.{s}.{b}", b == 0 ? Strides[s - 1] : 1, channels, eps);
             g.Alias(g.Last, $"features.{s}");
         }
-        g.ConvNormActivation(tensors, arch, $"features.{stages + 1}", 1, eps, Silu);
+        g.ConvNormActivation(tensors, $"features.{stages + 1}", 1, eps, Silu);
         g.Alias(g.Last, "features");
         g.GlobalAvgPool("avgpool");
         g.Stateless("classifier.0", () => new DropoutLayer());
@@ -80,18 +84,18 @@ internal static class EfficientNet
         if (gate >= 0)
         {
             // MBConv: [expansion], depthwise, squeeze-excitation, projection.
-            if (gate == 2) g.ConvNormActivation(tensors, arch, $"{p}.block.0", 1, eps, Silu);
-            g.ConvNormActivation(tensors, arch, $"{p}.block.{gate - 1}", stride, eps, Silu);
+            if (gate == 2) g.ConvNormActivation(tensors, $"{p}.block.0", 1, eps, Silu);
+            g.ConvNormActivation(tensors, $"{p}.block.{gate - 1}", stride, eps, Silu);
             g.Gate($"{p}.block.{gate}", Silu, Sigmoid);
-            g.ConvNormActivation(tensors, arch, $"{p}.block.{gate + 1}", 1, eps, null);
+            g.ConvNormActivation(tensors, $"{p}.block.{gate + 1}", 1, eps, null);
         }
         else if (parts == 2)
         {
             // FusedMBConv that expands: the full convolution, then the projection.
-            g.ConvNormActivation(tensors, arch, $"{p}.block.0", stride, eps, Silu);
-            g.ConvNormActivation(tensors, arch, $"{p}.block.1", 1, eps, null);
+            g.ConvNormActivation(tensors, $"{p}.block.0", stride, eps, Silu);
+            g.ConvNormActivation(tensors, $"{p}.block.1", 1, eps, null);
         }
-        else g.ConvNormActivation(tensors, arch, $"{p}.block.0", stride, eps, Silu);
+        else g.ConvNormActivation(tensors, $"{p}.block.0", stride, eps, Silu);
         g.Alias(g.Last, $"{p}.block");
         var outputChannels = Shape(tensors, arch, $"{p}.block.{parts - 1}.0.weight", 4)[0];
         g.Residual(p, input, stride == 1 && inputChannels == outputChannels);

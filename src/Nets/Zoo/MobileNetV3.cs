@@ -48,10 +48,10 @@ internal static class MobileNetV3
         if (blocks != table.Length)
             throw new WeightsException($"{arch}: expected {table.Length} inverted residual blocks (features.1 to features.{table.Length}), found {blocks}");
         var g = new GraphBuilder();
-        g.ConvNormActivation(tensors, arch, "features.0", 2, Eps, HardSwish);
+        g.ConvNormActivation(tensors, "features.0", 2, Eps, HardSwish);
         var channels = Shape(tensors, arch, "features.0.0.weight", 4)[0];
         for (var i = 1; i <= blocks; i++) channels = Block(g, tensors, arch, $"features.{i}", table[i - 1], channels);
-        g.ConvNormActivation(tensors, arch, $"features.{blocks + 1}", 1, Eps, HardSwish);
+        g.ConvNormActivation(tensors, $"features.{blocks + 1}", 1, Eps, HardSwish);
         g.Alias(g.Last, "features");
         g.GlobalAvgPool("avgpool");
         return new Architectures.Layout(g.Nodes,
@@ -72,10 +72,10 @@ internal static class MobileNetV3
         // [expansion], depthwise, [squeeze-excitation], projection.
         var expands = parts - (gate >= 0 ? 1 : 0) == 3;
         var k = 0;
-        if (expands) g.ConvNormActivation(tensors, arch, $"{p}.block.{k++}", 1, Eps, activation);
-        g.ConvNormActivation(tensors, arch, $"{p}.block.{k++}", setting.Stride, Eps, activation);
+        if (expands) g.ConvNormActivation(tensors, $"{p}.block.{k++}", 1, Eps, activation);
+        g.ConvNormActivation(tensors, $"{p}.block.{k++}", setting.Stride, Eps, activation);
         if (gate >= 0) g.Gate($"{p}.block.{k++}", Relu, HardSigmoid);
-        g.ConvNormActivation(tensors, arch, $"{p}.block.{k}", 1, Eps, null);
+        g.ConvNormActivation(tensors, $"{p}.block.{k}", 1, Eps, null);
         g.Alias(g.Last, $"{p}.block");
         var outputChannels = Shape(tensors, arch, $"{p}.block.{k}.0.weight", 4)[0];
         g.Residual(p, input, setting.Stride == 1 && inputChannels == outputChannels);

@@ -41,7 +41,7 @@ internal static class RegNet
     private static Architectures.Layout Layout(string arch, IReadOnlyDictionary<string, int[]> tensors)
     {
         var g = new GraphBuilder();
-        g.ConvNormActivation(tensors, arch, "stem", 2, 1e-5, Relu);
+        g.ConvNormActivation(tensors, "stem", 2, 1e-5, Relu);
         var stages = Enumerable.Range(1, 16).TakeWhile(s => tensors.ContainsKey($"trunk_output.block{s}.block{s}-0.f.a.0.weight")).Count();
         for (var s = 1; s <= stages; s++)
         {
@@ -57,11 +57,11 @@ internal static class RegNet
     private static void Block(GraphBuilder g, IReadOnlyDictionary<string, int[]> tensors, string arch, string p, int stride)
     {
         var input = g.Last;
-        var shortcut = tensors.ContainsKey($"{p}.proj.0.weight") ? g.ConvNormActivation(tensors, arch, $"{p}.proj", stride, 1e-5, null, input) : input;
-        g.ConvNormActivation(tensors, arch, $"{p}.f.a", 1, 1e-5, Relu, input);
-        g.ConvNormActivation(tensors, arch, $"{p}.f.b", stride, 1e-5, Relu);
+        var shortcut = tensors.ContainsKey($"{p}.proj.0.weight") ? g.ConvNormActivation(tensors, $"{p}.proj", stride, 1e-5, null, input) : input;
+        g.ConvNormActivation(tensors, $"{p}.f.a", 1, 1e-5, Relu, input);
+        g.ConvNormActivation(tensors, $"{p}.f.b", stride, 1e-5, Relu);
         if (tensors.ContainsKey($"{p}.f.se.fc1.weight")) g.Gate($"{p}.f.se", Relu, Sigmoid);
-        var transformed = g.ConvNormActivation(tensors, arch, $"{p}.f.c", 1, 1e-5, null);
+        var transformed = g.ConvNormActivation(tensors, $"{p}.f.c", 1, 1e-5, null);
         g.Alias(transformed, $"{p}.f");
         g.AddValues($"{p}.add", shortcut, transformed);
         g.Stateless($"{p}.activation", Relu);

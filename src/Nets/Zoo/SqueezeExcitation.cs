@@ -27,10 +27,12 @@ internal static class SqueezeExcitation
     /// read from its weight), BatchNorm .1, the activation .2 where there is one; the module's address
     /// names its output. <paramref name="input"/> is the value it reads (the last node when null).
     /// </summary>
-    public static string ConvNormActivation(this GraphBuilder g, IReadOnlyDictionary<string, int[]> tensors, string arch, string module,
+    public static string ConvNormActivation(this GraphBuilder g, IReadOnlyDictionary<string, int[]> tensors, string module,
         int stride, double eps, Func<ILayer>? activation, string? input = null)
     {
-        var kernel = Shape(tensors, arch, $"{module}.0.weight", 4)[2];
+        // A missing weight is refused when the network is built, naming it; the layout stays comparable
+        // with a state dict that lacks it (the nearest family of an unknown dict).
+        var kernel = tensors.GetValueOrDefault($"{module}.0.weight") is [_, _, var k, _] ? k : 1;
         g.Conv($"{module}.0", kernel, stride, (kernel - 1) / 2, inputs: input is null ? [] : [input]);
         var output = g.BatchNorm($"{module}.1", eps);
         if (activation is not null) output = g.Stateless($"{module}.2", activation);
