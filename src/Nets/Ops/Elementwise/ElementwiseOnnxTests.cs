@@ -97,6 +97,18 @@ public sealed class ElementwiseOnnxTests : IDisposable
     }
 
     [Fact]
+    public void X_times_its_sigmoid_is_one_SiLU_node_unless_the_sigmoid_is_read_elsewhere()
+    {
+        var fused = StoredGraph.Parse(Import(OnnxModel(Shape, 13, [],
+            Node("Sigmoid", "s", ["x"], "g"), Node("Mul", "silu", ["g", "x"], "y"))).Info.Graph!, "test");
+        Assert.Equal("SiLU", fused.Single().Op);
+        Assert.Equal("silu", fused.Single().Address);
+        var kept = StoredGraph.Parse(Import(OnnxModel(Shape, 13, [],
+            Node("Sigmoid", "s", ["x"], "g"), Node("Mul", "m", ["x", "g"], "p"), Node("Add", "a", ["p", "g"], "y"))).Info.Graph!, "test");
+        Assert.Equal(["Sigmoid", "Mul", "Add"], kept.Select(n => n.Op));
+    }
+
+    [Fact]
     public void Reduce_axes_may_come_as_an_input()
     {
         var graph = StoredGraph.Parse(Import(OnnxModel(Shape, 18, [Longs("axes", -1, 1)],
