@@ -5,7 +5,8 @@ namespace DeepVis.Nets.Onnx;
 /// <summary>
 /// ONNX Add, Sub, Mul, Div (NumPy broadcasting) and Sum. A constant added to a Conv or MatMul output
 /// that nothing else reads becomes its bias (Linear.Onnx.cs); any other constant operand is the node's
-/// weight tensor, shaped as the trailing axes of an item; x * Sigmoid(x) is one SiLU node.
+/// weight tensor, shaped as the trailing axes of an item; x * Sigmoid(x) is one SiLU node (and torch's
+/// x * HardSigmoid(x) one HardSwish).
 /// </summary>
 internal sealed partial class OnnxOps
 {
@@ -29,7 +30,7 @@ internal sealed partial class OnnxOps
         if (constant < 0)
         {
             var (a, b) = (Computed(inputs[0], "operand A"), Computed(inputs[1], "operand B"));
-            if (kind == BinaryKind.Mul && (FuseSilu(a, b, 1) || FuseSilu(b, a, 0))) return;
+            if (kind == BinaryKind.Mul && (FuseGate(a, b, 1) || FuseGate(b, a, 0))) return;
             var (sa, sb) = (ShapeOf(a), ShapeOf(b));
             if (sa.Length != sb.Length)
                 throw new OnnxException($"combines item shapes [{string.Join(", ", sa)}] and [{string.Join(", ", sb)}]; DeepVis broadcasts computed values of one rank");
@@ -51,14 +52,21 @@ internal sealed partial class OnnxOps
     }
 
     /// <summary>
-    /// x * Sigmoid(x), PyTorch's export of SiLU, becomes one SiLU node in the Sigmoid's place when
-    /// nothing else reads the Sigmoid (<paramref name="gate"/>, operand <paramref name="gateOperand"/> of this Mul).
+    /// x * Sigmoid(x) and x * HardSigmoid(x) with torch's alpha 1/6 and beta 1/2, PyTorch's exports of SiLU
+    /// and (before opset 14) Hardswish, become one SiLU or HardSwish node in the gate's place when nothing
+    /// else reads the gate (<paramref name="gate"/>, operand <paramref name="gateOperand"/> of this Mul).
     /// </summary>
-    private bool FuseSilu(int x, int gate, int gateOperand)
+    private bool FuseGate(int x, int gate, int gateOperand)
     {
-        if (gate < 0 || _drafts[gate] is not { Op: "Sigmoid" } sigmoid || sigmoid.Inputs[0] != x || _readers.GetValueOrDefault(_node.Input[gateOperand]) != 1)
-            return false;
-        _drafts[gate] = new Draft("SiLU", _node, [x], ShapeOf(x));
+        if (gate < 0 || _drafts[gate].Inputs[0] != x || _readers.GetValueOrDefault(_node.Input[gateOperand]) != 1) return false;
+        var fused = _drafts[gate] switch
+        {
+            { Op: "Sigmoid" } => "SiLU",
+            { Op: "HardSigmoid" } d when (float)d.Attributes["alpha"][0] == DeepVis.Ops.HardSigmoid.TorchAlpha && d.Attributes["beta"][0] == 0.5 => "HardSwish",
+            _ => null,
+        };
+        if (fused is null) return false;
+        _drafts[gate] = new Draft(fused, _node, [x], ShapeOf(x));
         Output(new NodeValue(gate));
         return true;
     }

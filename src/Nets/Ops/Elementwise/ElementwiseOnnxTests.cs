@@ -97,7 +97,7 @@ public sealed class ElementwiseOnnxTests : IDisposable
     }
 
     [Fact]
-    public void X_times_its_sigmoid_is_one_SiLU_node_unless_the_sigmoid_is_read_elsewhere()
+    public void X_times_its_gate_is_one_SiLU_or_HardSwish_node_unless_the_gate_is_read_elsewhere_or_not_torchs()
     {
         var fused = StoredGraph.Parse(Import(OnnxModel(Shape, 13, [],
             Node("Sigmoid", "s", ["x"], "g"), Node("Mul", "silu", ["g", "x"], "y"))).Info.Graph!, "test");
@@ -106,6 +106,12 @@ public sealed class ElementwiseOnnxTests : IDisposable
         var kept = StoredGraph.Parse(Import(OnnxModel(Shape, 13, [],
             Node("Sigmoid", "s", ["x"], "g"), Node("Mul", "m", ["x", "g"], "p"), Node("Add", "a", ["p", "g"], "y"))).Info.Graph!, "test");
         Assert.Equal(["Sigmoid", "Mul", "Add"], kept.Select(n => n.Op));
+        var hardSwish = StoredGraph.Parse(Import(OnnxModel(Shape, 13, [],
+            Node("HardSigmoid", "s", ["x"], "g", Float("alpha", 1 / 6f)), Node("Mul", "hs", ["x", "g"], "y"))).Info.Graph!, "test");
+        Assert.Equal("HardSwish", hardSwish.Single().Op);
+        var onnxDefaults = StoredGraph.Parse(Import(OnnxModel(Shape, 13, [],
+            Node("HardSigmoid", "s", ["x"], "g"), Node("Mul", "m", ["x", "g"], "y"))).Info.Graph!, "test");
+        Assert.Equal(["HardSigmoid", "Mul"], onnxDefaults.Select(n => n.Op));
     }
 
     [Fact]
