@@ -11,7 +11,8 @@ namespace DeepVis.Nets.Zoo;
 /// and a sigmoid gate, 1x1 projection) or, in V2's first stages, a FusedMBConv (a full convolution,
 /// then a 1x1 projection where it expands); a residual add where the stride is 1 and the width kept.
 /// Strides follow torchvision's stage table; widths, depths, kernels and block kinds come from the
-/// tensors. V2 (told by its first stage, which has no squeeze-excitation) uses BatchNorm eps 1e-3.
+/// tensors. V2 (told by its first stage, which has no squeeze-excitation) and B5-B7 (told by their head
+/// width and depth) use BatchNorm eps 1e-3, as torchvision builds them; B0-B4 1e-5.
 /// </summary>
 internal static class EfficientNet
 {
@@ -58,7 +59,7 @@ internal static class EfficientNet
         var stages = Stages(tensors);
         if (stages is < 1 or > 7)
             throw new WeightsException($"{arch}: expected 6 or 7 stages (features.1.0 ... features.7.0), found {stages}");
-        var eps = IsV2(tensors) ? 1e-3 : 1e-5;
+        var eps = IsV2(tensors) || arch is "efficientnet_b5" or "efficientnet_b6" or "efficientnet_b7" ? 1e-3 : 1e-5;
         var g = new GraphBuilder();
         g.ConvNormActivation(tensors, "features.0", 2, eps, Silu);
         var channels = Shape(tensors, arch, "features.0.0.weight", 4)[0];
