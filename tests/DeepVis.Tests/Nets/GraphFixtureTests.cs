@@ -7,7 +7,8 @@ namespace DeepVis.Tests.Nets;
 
 /// <summary>
 /// Narrow random-initialized torchvision ResNet, DenseNet, GoogLeNet, Inception v3, MobileNetV2 and
-/// SqueezeNet (weights-converter/fixtures/make_graph_fixtures.py), converted from both
+/// SqueezeNet (weights-converter/fixtures/make_graph_fixtures.py) and EfficientNet, MobileNetV3, RegNet
+/// and MNASNet (make_se_fixtures.py, squeeze-excitation outputs among the addresses), converted from both
 /// serializations: activations at many addresses and the input gradient of 0.5 * ||activation||^2
 /// at several must match PyTorch's, with the CPU kernels and the ILGPU ones. BatchNorm statistics are
 /// random, so folding is exercised; a folded convolution's address must refuse, naming its BatchNorm.

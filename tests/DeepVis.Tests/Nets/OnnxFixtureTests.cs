@@ -9,7 +9,8 @@ namespace DeepVis.Tests.Nets;
 /// PyTorch-exported ONNX files of the narrow graph fixtures and of a small module with Pad, Clip,
 /// pools with ceil_mode and count_include_pad, the x.view(n, -1) chain, Gemm, MatMul + Add and a final
 /// Softmax (weights-converter/fixtures/make_onnx_fixtures.py), at opsets 10, 11 and 13, with BatchNorm
-/// folded by the exporter and kept: activations found by module path, the logits and input gradients
+/// folded by the exporter and kept, and of the narrow squeeze-excitation families (make_se_fixtures.py,
+/// opsets 11, 13 and 17): activations found by module path, the logits and input gradients
 /// must match PyTorch's (the -ref.h5 files), with the CPU kernels and the ILGPU ones.
 /// </summary>
 public abstract class OnnxFixtureTests(DeviceFixture fixture, Implementation implementation)
