@@ -1,3 +1,6 @@
+using DeepVis.Kernels.Runtime;
+using DeepVis.Nets.Weights;
+using DeepVis.Ops;
 using DeepVis.Tests.Support;
 
 namespace DeepVis.Tests.Nets;
@@ -18,6 +21,24 @@ public sealed class ElementwiseOpTests(DeviceFixture fixture)
     {
         { "constant_first", [2], "attribute 'constant_first' is 2; expected a whole number from 0 to 1" },
     };
+
+    [Fact]
+    public void A_constant_under_its_own_name_scales_the_input_and_a_missing_one_is_named()
+    {
+        // torchvision's layer scale: a [C, 1, 1] parameter named layer_scale, multiplied from the left.
+        var spec = new ElementwiseSpec("blk", [], BinaryKind.Mul, ConstantFirst: true, Tensor: "blk.layer_scale");
+        Assert.Equal(["blk.layer_scale"], spec.TensorNames);
+        var info = new ModelInfo("scaled", 2, [0, 0], [1, 1], 2, 0);
+        var weights = new WeightsFile(info, [new WeightTensor("blk.layer_scale", [2, 1, 1], [2f, -3f])]);
+        using var layer = spec.Build(fixture.Device, weights, [[2, 1, 2]]);
+        using var x = Tensor.FromArray(fixture.Device, [1f, 2f, 3f, 4f], 1, 2, 1, 2);
+        using var y = Tensor.FromArray(fixture.Device, [float.NaN, float.NaN, float.NaN, float.NaN], 1, 2, 1, 2);
+        Assert.Equal([1, 2, 1, 2], layer.OutputShape([[1, 2, 1, 2]]));
+        layer.Forward([x], y);
+        Assert.Equal([2f, 4f, -9f, -12f], y.ToArray());
+        var e = Assert.Throws<WeightsException>(() => spec.Build(fixture.Device, new WeightsFile(info, []), [[2, 1, 2]]));
+        Assert.Contains("weight tensor 'blk.layer_scale' is missing", e.Message);
+    }
 
     [Theory]
     [MemberData(nameof(Refusals))]
