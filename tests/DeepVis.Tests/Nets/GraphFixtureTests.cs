@@ -7,7 +7,8 @@ namespace DeepVis.Tests.Nets;
 
 /// <summary>
 /// Narrow random-initialized torchvision ResNet, DenseNet, GoogLeNet, Inception v3, MobileNetV2 and
-/// SqueezeNet (weights-converter/fixtures/make_graph_fixtures.py), converted from both
+/// SqueezeNet (weights-converter/fixtures/make_graph_fixtures.py) and EfficientNet, MobileNetV3, RegNet
+/// and MNASNet (make_se_fixtures.py, squeeze-excitation outputs among the addresses), converted from both
 /// serializations: activations at many addresses and the input gradient of 0.5 * ||activation||^2
 /// at several must match PyTorch's, with the CPU kernels and the ILGPU ones. BatchNorm statistics are
 /// random, so folding is exercised; a folded convolution's address must refuse, naming its BatchNorm.
@@ -25,6 +26,9 @@ public abstract class GraphFixtureTests(DeviceFixture fixture, Implementation im
         { "resnet18-narrow", "resnet" }, { "resnet50-narrow", "resnet" }, { "densenet121-narrow", "densenet" },
         { "googlenet-narrow", "googlenet" }, { "inception_v3-narrow", "inception_v3" }, { "mobilenet_v2-narrow", "mobilenet_v2" },
         { "squeezenet1_0-narrow", "squeezenet1_0" }, { "squeezenet1_1-narrow", "squeezenet1_1" },
+        { "efficientnet_b0-narrow", "efficientnet_b0" }, { "efficientnet_v2_s-narrow", "efficientnet_v2_s" },
+        { "mobilenet_v3_large-narrow", "mobilenet_v3_large" }, { "mobilenet_v3_small-narrow", "mobilenet_v3_small" },
+        { "regnet_y-narrow", "regnet_y_400mf" }, { "regnet_x-narrow", "regnet_x_400mf" }, { "mnasnet-narrow", "mnasnet1_0" },
     };
 
     public static TheoryData<string> Legacy => [.. Files.Select(row => row.Data.Item1)];

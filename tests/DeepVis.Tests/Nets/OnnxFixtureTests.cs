@@ -9,7 +9,8 @@ namespace DeepVis.Tests.Nets;
 /// PyTorch-exported ONNX files of the narrow graph fixtures and of a small module with Pad, Clip,
 /// pools with ceil_mode and count_include_pad, the x.view(n, -1) chain, Gemm, MatMul + Add and a final
 /// Softmax (weights-converter/fixtures/make_onnx_fixtures.py), at opsets 10, 11 and 13, with BatchNorm
-/// folded by the exporter and kept: activations found by module path, the logits and input gradients
+/// folded by the exporter and kept, and of the narrow squeeze-excitation families (make_se_fixtures.py,
+/// opsets 11, 13 and 17): activations found by module path, the logits and input gradients
 /// must match PyTorch's (the -ref.h5 files), with the CPU kernels and the ILGPU ones.
 /// </summary>
 public abstract class OnnxFixtureTests(DeviceFixture fixture, Implementation implementation)
@@ -34,6 +35,17 @@ public abstract class OnnxFixtureTests(DeviceFixture fixture, Implementation imp
         { "ops-opset10", "ops", [] },
         { "ops-opset11", "ops", [] },
         { "ops-opset13", "ops", [] },
+        { "efficientnet_b0-narrow-opset11", "efficientnet_b0-narrow", ["features.0.0"] },
+        { "efficientnet_b0-narrow-opset13", "efficientnet_b0-narrow", ["features.0.0"] },
+        { "efficientnet_b0-narrow-opset17", "efficientnet_b0-narrow", ["features.0.0"] },
+        { "efficientnet_v2_s-narrow-opset17", "efficientnet_v2_s-narrow", [] },
+        { "mobilenet_v3_large-narrow-opset11", "mobilenet_v3_large-narrow", ["features.0.0"] },
+        { "mobilenet_v3_large-narrow-opset13", "mobilenet_v3_large-narrow", ["features.0.0"] },
+        { "mobilenet_v3_large-narrow-opset17", "mobilenet_v3_large-narrow", ["features.0.0"] },
+        { "mobilenet_v3_small-narrow-opset17", "mobilenet_v3_small-narrow", [] },
+        { "regnet_y-narrow-opset17", "regnet_y-narrow", ["stem.0"] },
+        { "regnet_x-narrow-opset17", "regnet_x-narrow", ["stem.0"] },
+        { "mnasnet-narrow-opset17", "mnasnet-narrow", ["layers.0"] },
     };
 
     [Theory]
