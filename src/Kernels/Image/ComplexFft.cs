@@ -9,7 +9,7 @@ namespace DeepVis.Kernels.Image;
 /// for many sequences at once: the data are [n][stride] real parts followed by [n][stride] imaginary
 /// parts, element j of sequence l at j * stride + l, and every butterfly runs on whole
 /// <see cref="Vector{T}"/>s of sequences (stride is a multiple of <see cref="Vector{T}.Count"/>).
-/// Stockham autosort stages of radix 4, 2, 3 and any other prime up to <see cref="LargestRadix"/>
+/// Stockham autosort stages of radix 4, 2, 3 and any other (odd) prime up to <see cref="LargestRadix"/>
 /// (ping-ponging between two buffers, no bit reversal); a length with a larger prime factor goes through
 /// Bluestein's chirp convolution on a 2^a 3^b 5^c length. Plans and twiddles are made once per length.
 /// </summary>
@@ -27,9 +27,9 @@ internal sealed class ComplexFft
         public readonly int Span = span;
         public readonly float[] TwiddleRe = new float[span * radix];
         public readonly float[] TwiddleIm = new float[span * radix];
-        /// <summary>e^(-2 pi i q / radix), for the general butterfly.</summary>
-        public readonly float[] RootRe = new float[radix];
-        public readonly float[] RootIm = new float[radix];
+        /// <summary>cos and sin of 2 pi q / radix, for the general butterfly.</summary>
+        public readonly float[] RootCos = new float[radix];
+        public readonly float[] RootSin = new float[radix];
     }
 
     /// <summary>Bluestein's chirp w[j] = e^(-i pi j^2 / n) and the transform of its conjugate, over the smooth length, divided by that length.</summary>
@@ -122,8 +122,8 @@ internal sealed class ComplexFft
             }
         for (var q = 0; q < radix; q++)
         {
-            var t = -2 * Math.PI * q / radix;
-            (stage.RootRe[q], stage.RootIm[q]) = ((float)Math.Cos(t), (float)Math.Sin(t));
+            var t = 2 * Math.PI * q / radix;
+            (stage.RootCos[q], stage.RootSin[q]) = ((float)Math.Cos(t), (float)Math.Sin(t));
         }
         return stage;
     }
@@ -224,75 +224,130 @@ internal sealed class ComplexFft
     {
         var n = from.Length / (2 * stride);
         var vectors = stride / Vector<float>.Count;
-        var xr = Halves(from, n * stride, out var xi);
-        var yr = Halves(to, n * stride, out var yi);
         var (radix, span) = (stage.Radix, stage.Span);
         var butterflies = n / radix;
-        Span<Vector<float>> tr = stackalloc Vector<float>[radix];
-        Span<Vector<float>> ti = stackalloc Vector<float>[radix];
+        var pass = new Pass(Halves(from, n * stride, out var xi), xi, Halves(to, n * stride, out var yi), yi,
+            butterflies * vectors, span * vectors, vectors);
+        Span<Vector<float>> general = stackalloc Vector<float>[radix > 4 ? 4 * radix : 0];
         for (var j = 0; j < butterflies; j++)
         {
             var twiddle = j % span * radix;
-            var output = (j / span * span * radix + j % span) * vectors;
-            for (var v = 0; v < vectors; v++)
+            var (input, output) = (j * vectors, (j / span * span * radix + j % span) * vectors);
+            switch (radix)
             {
-                tr[0] = xr[j * vectors + v];
-                ti[0] = xi[j * vectors + v];
-                for (var r = 1; r < radix; r++)
-                {
-                    var at = (j + r * butterflies) * vectors + v;
-                    Multiply(xr[at], xi[at], stage.TwiddleRe[twiddle + r], stage.TwiddleIm[twiddle + r], out tr[r], out ti[r]);
-                }
-                Butterfly(stage, tr, ti);
-                for (var q = 0; q < radix; q++)
-                    (yr[output + q * span * vectors + v], yi[output + q * span * vectors + v]) = (tr[q], ti[q]);
+                case 2: pass.Radix2(input, output, stage.TwiddleRe[twiddle + 1], stage.TwiddleIm[twiddle + 1]); break;
+                case 3: pass.Radix3(input, output, stage, twiddle); break;
+                case 4: pass.Radix4(input, output, stage, twiddle); break;
+                default: pass.General(input, output, stage, twiddle, general); break;
             }
         }
     }
 
-    /// <summary>t = DFT_R(t) in place: closed forms for 2, 3 and 4, the direct sum over the roots otherwise.</summary>
-    private static void Butterfly(Stage stage, Span<Vector<float>> re, Span<Vector<float>> im)
+    /// <summary>
+    /// One pass's buffers and strides in vectors: butterfly inputs are <see cref="_inStep"/> apart,
+    /// outputs <see cref="_outStep"/>; each butterfly runs over all <see cref="_vectors"/> vectors of sequences.
+    /// </summary>
+    private readonly ref struct Pass(Span<Vector<float>> xr, Span<Vector<float>> xi, Span<Vector<float>> yr, Span<Vector<float>> yi,
+        int inStep, int outStep, int vectors)
     {
-        switch (stage.Radix)
+        private readonly Span<Vector<float>> _xr = xr, _xi = xi, _yr = yr, _yi = yi;
+        private readonly int _inStep = inStep, _outStep = outStep, _vectors = vectors;
+
+        public void Radix2(int input, int output, float wr, float wi)
         {
-            case 2:
-                (re[0], im[0], re[1], im[1]) = (re[0] + re[1], im[0] + im[1], re[0] - re[1], im[0] - im[1]);
-                return;
-            case 3:
+            for (var v = 0; v < _vectors; v++)
             {
-                // y1,2 = a0 - s / 2 -+ i (sqrt(3) / 2) d, s = a1 + a2, d = a1 - a2.
-                const float half = 0.8660254037844386f;
-                var (sr, si, dr, di) = (re[1] + re[2], im[1] + im[2], re[1] - re[2], im[1] - im[2]);
-                var (mr, mi) = (re[0] - 0.5f * sr, im[0] - 0.5f * si);
-                (re[0], im[0]) = (re[0] + sr, im[0] + si);
-                (re[1], im[1], re[2], im[2]) = (mr + half * di, mi - half * dr, mr - half * di, mi + half * dr);
-                return;
-            }
-            case 4:
-            {
-                // y1,3 = (a0 - a2) -+ i (a1 - a3).
-                var (t0r, t0i, t1r, t1i) = (re[0] + re[2], im[0] + im[2], re[0] - re[2], im[0] - im[2]);
-                var (t2r, t2i, t3r, t3i) = (re[1] + re[3], im[1] + im[3], re[1] - re[3], im[1] - im[3]);
-                (re[0], im[0], re[2], im[2]) = (t0r + t2r, t0i + t2i, t0r - t2r, t0i - t2i);
-                (re[1], im[1], re[3], im[3]) = (t1r + t3i, t1i - t3r, t1r - t3i, t1i + t3r);
-                return;
+                var (a0r, a0i) = (_xr[input + v], _xi[input + v]);
+                Multiply(_xr[input + _inStep + v], _xi[input + _inStep + v], wr, wi, out var a1r, out var a1i);
+                (_yr[output + v], _yi[output + v]) = (a0r + a1r, a0i + a1i);
+                (_yr[output + _outStep + v], _yi[output + _outStep + v]) = (a0r - a1r, a0i - a1i);
             }
         }
-        var radix = stage.Radix;
-        Span<Vector<float>> sum = stackalloc Vector<float>[2 * radix];
-        for (var q = 0; q < radix; q++)
+
+        /// <summary>y1,2 = a0 - s / 2 -+ i (sqrt(3) / 2) d, s = a1 + a2, d = a1 - a2.</summary>
+        public void Radix3(int input, int output, Stage stage, int twiddle)
         {
-            Vector<float> accRe = re[0], accIm = im[0];
-            for (var r = 1; r < radix; r++)
+            const float half = 0.8660254037844386f;
+            var (w1r, w1i, w2r, w2i) = (stage.TwiddleRe[twiddle + 1], stage.TwiddleIm[twiddle + 1], stage.TwiddleRe[twiddle + 2], stage.TwiddleIm[twiddle + 2]);
+            for (var v = 0; v < _vectors; v++)
             {
-                var root = r * q % radix;
-                Multiply(re[r], im[r], stage.RootRe[root], stage.RootIm[root], out var pr, out var pi);
-                accRe += pr;
-                accIm += pi;
+                var (a0r, a0i) = (_xr[input + v], _xi[input + v]);
+                Multiply(_xr[input + _inStep + v], _xi[input + _inStep + v], w1r, w1i, out var a1r, out var a1i);
+                Multiply(_xr[input + 2 * _inStep + v], _xi[input + 2 * _inStep + v], w2r, w2i, out var a2r, out var a2i);
+                var (sr, si, dr, di) = (a1r + a2r, a1i + a2i, a1r - a2r, a1i - a2i);
+                var (mr, mi) = (a0r - 0.5f * sr, a0i - 0.5f * si);
+                (_yr[output + v], _yi[output + v]) = (a0r + sr, a0i + si);
+                (_yr[output + _outStep + v], _yi[output + _outStep + v]) = (mr + half * di, mi - half * dr);
+                (_yr[output + 2 * _outStep + v], _yi[output + 2 * _outStep + v]) = (mr - half * di, mi + half * dr);
             }
-            (sum[q], sum[radix + q]) = (accRe, accIm);
         }
-        sum[..radix].CopyTo(re);
-        sum[radix..].CopyTo(im);
+
+        /// <summary>y0,2 = (a0 + a2) +- (a1 + a3), y1,3 = (a0 - a2) -+ i (a1 - a3).</summary>
+        public void Radix4(int input, int output, Stage stage, int twiddle)
+        {
+            var (w1r, w1i, w2r, w2i) = (stage.TwiddleRe[twiddle + 1], stage.TwiddleIm[twiddle + 1], stage.TwiddleRe[twiddle + 2], stage.TwiddleIm[twiddle + 2]);
+            var (w3r, w3i) = (stage.TwiddleRe[twiddle + 3], stage.TwiddleIm[twiddle + 3]);
+            for (var v = 0; v < _vectors; v++)
+            {
+                var (a0r, a0i) = (_xr[input + v], _xi[input + v]);
+                Multiply(_xr[input + _inStep + v], _xi[input + _inStep + v], w1r, w1i, out var a1r, out var a1i);
+                Multiply(_xr[input + 2 * _inStep + v], _xi[input + 2 * _inStep + v], w2r, w2i, out var a2r, out var a2i);
+                Multiply(_xr[input + 3 * _inStep + v], _xi[input + 3 * _inStep + v], w3r, w3i, out var a3r, out var a3i);
+                var (t0r, t0i, t1r, t1i) = (a0r + a2r, a0i + a2i, a0r - a2r, a0i - a2i);
+                var (t2r, t2i, t3r, t3i) = (a1r + a3r, a1i + a3i, a1r - a3r, a1i - a3i);
+                (_yr[output + v], _yi[output + v]) = (t0r + t2r, t0i + t2i);
+                (_yr[output + _outStep + v], _yi[output + _outStep + v]) = (t1r + t3i, t1i - t3r);
+                (_yr[output + 2 * _outStep + v], _yi[output + 2 * _outStep + v]) = (t0r - t2r, t0i - t2i);
+                (_yr[output + 3 * _outStep + v], _yi[output + 3 * _outStep + v]) = (t1r - t3i, t1i + t3r);
+            }
+        }
+
+        /// <summary>
+        /// An odd prime radix R from conjugate pairs: with s_r = t_r + t_(R-r), d_r = t_r - t_(R-r) and
+        /// A = t_0 + sum s_r cos(2 pi r q / R), B = sum d_r sin(2 pi r q / R) over r in [1, R/2),
+        /// y_q = A - i B and y_(R-q) = A + i B: a quarter of the direct sum's multiplications.
+        /// <paramref name="t"/> holds 4 R vectors.
+        /// </summary>
+        public void General(int input, int output, Stage stage, int twiddle, Span<Vector<float>> t)
+        {
+            var (radix, half) = (stage.Radix, stage.Radix / 2);
+            var tr = t[..radix];
+            var ti = t.Slice(radix, radix);
+            var sr = t.Slice(2 * radix, half);
+            var si = t.Slice(2 * radix + half, half);
+            var dr = t.Slice(3 * radix, half);
+            var di = t.Slice(3 * radix + half, half);
+            for (var v = 0; v < _vectors; v++)
+            {
+                for (var r = 0; r < radix; r++)
+                {
+                    var at = input + r * _inStep + v;
+                    Multiply(_xr[at], _xi[at], stage.TwiddleRe[twiddle + r], stage.TwiddleIm[twiddle + r], out tr[r], out ti[r]);
+                }
+                Vector<float> dcRe = tr[0], dcIm = ti[0];
+                for (var r = 1; r <= half; r++)
+                {
+                    (sr[r - 1], si[r - 1], dr[r - 1], di[r - 1]) = (tr[r] + tr[radix - r], ti[r] + ti[radix - r], tr[r] - tr[radix - r], ti[r] - ti[radix - r]);
+                    dcRe += sr[r - 1];
+                    dcIm += si[r - 1];
+                }
+                (_yr[output + v], _yi[output + v]) = (dcRe, dcIm);
+                for (var q = 1; q <= half; q++)
+                {
+                    Vector<float> ar = tr[0], ai = ti[0], br = Vector<float>.Zero, bi = Vector<float>.Zero;
+                    for (var r = 1; r <= half; r++)
+                    {
+                        var root = r * q % radix;
+                        var (cos, sin) = (stage.RootCos[root], stage.RootSin[root]);
+                        ar += sr[r - 1] * cos;
+                        ai += si[r - 1] * cos;
+                        br += dr[r - 1] * sin;
+                        bi += di[r - 1] * sin;
+                    }
+                    (_yr[output + q * _outStep + v], _yi[output + q * _outStep + v]) = (ar + bi, ai - br);
+                    (_yr[output + (radix - q) * _outStep + v], _yi[output + (radix - q) * _outStep + v]) = (ar - bi, ai + br);
+                }
+            }
+        }
     }
 }
