@@ -3,7 +3,7 @@ using DeepVis.Kernels.Runtime;
 
 namespace DeepVis.Kernels.Image;
 
-/// <summary>AffineSample on the cpu device: the kernels' arithmetic, one plane per work item, the four weights once per output pixel.</summary>
+/// <summary>AffineSample on the cpu device: the kernels' arithmetic, the four weights once per output pixel (for all channels in the forward).</summary>
 public static partial class AffineSample
 {
     private static float[] Map(Tensor maps, Geometry g, int image) =>
@@ -43,23 +43,28 @@ public static partial class AffineSample
         if (Within(g, px, py)) output[py * g.InWidth + px] += value;
     }
 
+    /// <summary>One output row of one image per work item, every channel read at each sample point located once.</summary>
     private static void CpuForward(Tensor x, Tensor y, Tensor maps, Geometry g)
     {
-        var (inPlane, outPlane) = (g.InHeight * g.InWidth, g.OutHeight * g.OutWidth);
-        CpuParallel.For(x.Device, x.N * x.C, 16L * outPlane, p =>
+        var (inPlane, outPlane, channels) = (g.InHeight * g.InWidth, g.OutHeight * g.OutWidth, x.C);
+        CpuParallel.For(x.Device, x.N * g.OutHeight, 16L * channels * g.OutWidth, item =>
         {
-            var a = Map(maps, g, p / x.C);
-            var input = x.Span.Slice(p * inPlane, inPlane);
-            var output = y.Span.Slice(p * outPlane, outPlane);
-            for (var row = 0; row < g.OutHeight; row++)
-                for (var j = 0; j < g.OutWidth; j++)
+            var (image, row) = (item / g.OutHeight, item % g.OutHeight);
+            var a = Map(maps, g, image);
+            var input = x.Span.Slice(image * channels * inPlane, channels * inPlane);
+            var output = y.Span.Slice(image * channels * outPlane, channels * outPlane);
+            for (var j = 0; j < g.OutWidth; j++)
+            {
+                var c = Locate(a, g, row, j);
+                for (var channel = 0; channel < channels; channel++)
                 {
-                    var c = Locate(a, g, row, j);
-                    output[row * g.OutWidth + j] = c.Inside
-                        ? c.W00 * input[c.At] + c.W01 * input[c.At + 1] + c.W10 * input[c.At + g.InWidth] + c.W11 * input[c.At + g.InWidth + 1]
-                        : c.W00 * Pixel(input, g, c.X, c.Y) + c.W01 * Pixel(input, g, c.X + 1, c.Y)
-                          + c.W10 * Pixel(input, g, c.X, c.Y + 1) + c.W11 * Pixel(input, g, c.X + 1, c.Y + 1);
+                    var plane = input.Slice(channel * inPlane, inPlane);
+                    output[channel * outPlane + row * g.OutWidth + j] = c.Inside
+                        ? c.W00 * plane[c.At] + c.W01 * plane[c.At + 1] + c.W10 * plane[c.At + g.InWidth] + c.W11 * plane[c.At + g.InWidth + 1]
+                        : c.W00 * Pixel(plane, g, c.X, c.Y) + c.W01 * Pixel(plane, g, c.X + 1, c.Y)
+                          + c.W10 * Pixel(plane, g, c.X, c.Y + 1) + c.W11 * Pixel(plane, g, c.X + 1, c.Y + 1);
                 }
+            }
         });
     }
 
