@@ -6,7 +6,7 @@ using ILGPU.Runtime;
 namespace DeepVis.Kernels.Image;
 
 /// <summary>
-/// Lucid's spectral weighting of an rfft2 spectrum [N, C, H, W/2 + 1, 2] (<see cref="Dft2d"/>): every
+/// Lucid's spectral weighting of an rfft2 spectrum [N, C, H, W/2 + 1, 2] (<see cref="Fft2d"/>): every
 /// frequency times gain / max(f, 1 / max(W, H))^decay, f = sqrt(fy^2 + fx^2) with numpy's fftfreq
 /// (cycles per pixel). A diagonal map, so it is its own adjoint; decay -d and gain 1/g invert it.
 /// </summary>

@@ -14,33 +14,33 @@ public sealed class FourierBasis(Device device, int[] imageShape, float decay) :
     /// <summary>Lucid's fft_image divides the image by 4.</summary>
     private const float Gain = 0.25f;
 
-    private readonly Tensor _scaled = new(device, Dft2d.SpectrumShape(imageShape));
-    private readonly Tensor _scratch = new(device, Dft2d.SpectrumShape(imageShape));
+    private readonly Tensor _scaled = new(device, Fft2d.SpectrumShape(imageShape));
+    private readonly Fft2d _fft = new(device, imageShape);
     private readonly int _width = imageShape[3];
 
-    public int[] InputShape(int[] outputShape) => Dft2d.SpectrumShape(outputShape);
+    public int[] InputShape(int[] outputShape) => Fft2d.SpectrumShape(outputShape);
 
     public void Forward(Tensor input, Tensor output)
     {
         SpectralScale.Apply(input, _scaled, _width, decay, Gain);
-        Dft2d.Inverse(_scaled, output, _scratch);
+        _fft.Inverse(_scaled, output);
     }
 
     public void Backward(Tensor input, Tensor output, Tensor outputGradient, Tensor inputGradient)
     {
-        Dft2d.InverseAdjoint(outputGradient, inputGradient, _scratch);
+        _fft.InverseAdjoint(outputGradient, inputGradient);
         SpectralScale.Apply(inputGradient, inputGradient, _width, decay, Gain);
     }
 
     public void Inverse(Tensor output, Tensor input)
     {
-        Dft2d.Forward(output, input, _scratch);
+        _fft.Forward(output, input);
         SpectralScale.Apply(input, input, _width, -decay, 1 / Gain);
     }
 
     public void Dispose()
     {
         _scaled.Dispose();
-        _scratch.Dispose();
+        _fft.Dispose();
     }
 }

@@ -82,10 +82,10 @@ public static class FeatureVisQuality
     public static double[] HighFrequencyShare(Device device, float[] pixels, int[] shape)
     {
         using var image = Tensor.FromArray(device, pixels, shape);
-        var spectrumShape = Dft2d.SpectrumShape(shape);
+        var spectrumShape = Fft2d.SpectrumShape(shape);
         using var spectrum = new Tensor(device, spectrumShape);
-        using var scratch = new Tensor(device, spectrumShape);
-        Dft2d.Forward(image, spectrum, scratch);
+        using var fft = new Fft2d(device, shape);
+        fft.Forward(image, spectrum);
         var x = spectrum.ToArray();
         var (n, c, h, w, k) = (shape[0], shape[1], shape[2], shape[3], spectrumShape[3]);
         var share = new double[n];

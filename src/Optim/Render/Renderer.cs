@@ -50,7 +50,7 @@ public static class Renderer
     }
 
     private static int[] ParameterShape(int[] imageShape, RenderSettings settings) =>
-        settings.Parameterization.Fourier ? Kernels.Image.Dft2d.SpectrumShape(imageShape) : imageShape;
+        settings.Parameterization.Fourier ? Kernels.Image.Fft2d.SpectrumShape(imageShape) : imageShape;
 
     /// <summary>The objective's value per image on the untransformed images.</summary>
     private static float[] Values(ImageOptimizer optimizer, RenderPipeline pipeline, NetworkLayer anyTarget)

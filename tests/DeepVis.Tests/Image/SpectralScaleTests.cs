@@ -18,7 +18,7 @@ public abstract class SpectralScaleTests(DeviceFixture fixture, Implementation i
     public void Apply_matches_reference(double decay, double gain)
     {
         var width = Between(1, 12);
-        var shape = Dft2d.SpectrumShape([Between(1, 2), Between(1, 3), Between(1, 12), width]);
+        var shape = Fft2d.SpectrumShape([Between(1, 2), Between(1, 3), Between(1, 12), width]);
         var x = Uniform(shape.Aggregate(1, (a, b) => a * b));
         var y = Poisoned(shape);
         SpectralScale.Apply(Upload(x, shape), y, width, (float)decay, (float)gain);
@@ -30,7 +30,7 @@ public abstract class SpectralScaleTests(DeviceFixture fixture, Implementation i
     public void Negated_decay_and_inverse_gain_undo_it()
     {
         var width = Between(2, 12);
-        var shape = Dft2d.SpectrumShape([1, 2, Between(2, 12), width]);
+        var shape = Fft2d.SpectrumShape([1, 2, Between(2, 12), width]);
         var x = Uniform(shape.Aggregate(1, (a, b) => a * b));
         var t = Upload(x, shape);
         SpectralScale.Apply(t, t, width, 1f, 0.25f);

@@ -22,10 +22,10 @@ namespace DeepVis.Tests.Runtime;
 /// </summary>
 public sealed class PtxCompileTests : IDisposable
 {
-    private static readonly Assembly[] Kernels = [typeof(Conv2d).Assembly, typeof(Dft2d).Assembly];
+    private static readonly Assembly[] Kernels = [typeof(Conv2d).Assembly, typeof(Fft2d).Assembly];
 
     private static readonly Type[] KernelClasses =
-        [.. OpRegistry.All.SelectMany(op => op.Kernels), .. typeof(Dft2d).Assembly.GetTypes()];
+        [.. OpRegistry.All.SelectMany(op => op.Kernels), .. typeof(Fft2d).Assembly.GetTypes()];
 
     private readonly Context _context = Context.Create(builder => builder.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2));
     private readonly PTXBackend _backend;
@@ -83,8 +83,8 @@ public sealed class PtxCompileTests : IDisposable
                      (typeof(Concat), "ForwardKernel"), (typeof(Concat), "BackwardKernel"),
                      (typeof(DeepVis.Kernels.Update.Adam), "ApplyKernel"),
                      // Feature visualization (render): spectral images, colour, squashing, transforms.
-                     (typeof(Dft2d), "SynthesizeColumnsKernel"), (typeof(Dft2d), "SynthesizeRowsKernel"),
-                     (typeof(Dft2d), "AnalyzeRowsKernel"), (typeof(Dft2d), "AnalyzeColumnsKernel"),
+                     (typeof(Fft2d), "StageKernel"), (typeof(Fft2d), "PackRowsKernel"), (typeof(Fft2d), "SplitRowsKernel"),
+                     (typeof(Fft2d), "PairRowsKernel"), (typeof(Fft2d), "UnpackRowsKernel"),
                      (typeof(SpectralScale), "ApplyKernel"), (typeof(ColorDecorrelation), "ApplyKernel"),
                      (typeof(AffineSample), "ForwardKernel"), (typeof(AffineSample), "BackwardKernel"),
                      (typeof(Gram), "ForwardKernel"), (typeof(Gram), "BackwardKernel"), (typeof(Diversity), "PairsKernel"),
