@@ -52,7 +52,9 @@ public static class OnnxImporter
                 throw WeightsFormatException.For(path, $"node '{name}' ({node.OpType}): {what}");
             }
         }
-        if (ops.Drafts.Count == 0) throw WeightsFormatException.For(path, "the graph has no node DeepVis can run");
+        if (ops.Drafts.Count == 0)
+            throw WeightsFormatException.For(path, graph.Node.Count == 0 ? "the graph has no node"
+                : $"the graph computes nothing DeepVis can visualize: its nodes ({string.Join(", ", graph.Node.Select(n => n.OpType).Distinct().Take(8))}) are identities at inference or constants");
 
         var outputs = graph.Output.Select(o => ops.DraftOf(o.Name)
             ?? throw WeightsFormatException.For(path, $"graph output '{o.Name}' is {(o.Name.Length == 0 ? "unnamed" : "not computed from the input")}")).ToHashSet();
