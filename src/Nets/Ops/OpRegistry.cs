@@ -27,6 +27,9 @@ internal static class OpRegistry
         DropoutOp.Declaration,
         LrnOp.Declaration,
         SoftmaxOp.Declaration,
+        TransposeOp.Declaration,
+        ReshapeOp.Declaration,
+        SliceOp.Declaration,
     ];
 
     /// <summary>Stored-graph op name to its form, in registry order.</summary>
