@@ -22,6 +22,7 @@ public static class Architectures
         InceptionV3.Family,
         MobileNetV2.Family,
         SqueezeNet.Family,
+        ShuffleNetV2.Family,
     ];
 
     /// <summary>Every architecture name a weights file may carry.</summary>
