@@ -55,7 +55,7 @@ internal sealed class GraphBuilder
 
     public string GlobalAvgPool(string address, params string[] inputs) => Stateless(address, () => new AdaptiveAvgPool2dLayer(1, 1), inputs);
 
-    public string AddValues(string address, string a, string b) => Stateless(address, () => new AddLayer(), a, b);
+    public string AddValues(string address, string a, string b) => Stateless(address, () => new ElementwiseLayer(BinaryKind.Add), a, b);
 
     public string Concat(string address, params string[] inputs) => Stateless(address, () => new ConcatLayer(), inputs);
 

@@ -7,14 +7,20 @@ internal sealed partial class OnnxOps
     private void BiasAdd(NodeValue value, string name, OnnxConstant bias)
     {
         var producer = _drafts[value.Draft];
-        var fits = (producer.AwaitsBias || producer.Op == "Conv") && !producer.Tensors.ContainsKey("bias") && _readers.GetValueOrDefault(name) == 1
-            && bias.Count == producer.Shape[0] && bias.Shape.Count(d => d != 1) <= 1;
-        if (!fits)
+        if (!FitsBias(value, name, bias))
             throw new OnnxException($"adds a constant {bias.ShapeText}; DeepVis takes a constant Add only as the per-channel bias of the Conv or MatMul before it, when nothing else reads their output");
         producer.Tensors["bias"] = bias with { Shape = [bias.Count] };
         producer.AwaitsBias = false;
         producer.Node = _node;
         Output(value);
+    }
+
+    /// <summary>Whether <paramref name="bias"/> can be the per-channel bias of the Conv or MatMul draft <paramref name="value"/>, which only this Add reads.</summary>
+    private bool FitsBias(NodeValue value, string name, OnnxConstant bias)
+    {
+        var producer = _drafts[value.Draft];
+        return (producer.AwaitsBias || producer.Op == "Conv") && !producer.Tensors.ContainsKey("bias") && _readers.GetValueOrDefault(name) == 1
+            && bias.Count == producer.Shape[0] && bias.Shape.Count(d => d != 1) <= 1;
     }
 
     internal void Gemm(Value?[] inputs)
