@@ -31,6 +31,8 @@ internal static class OpRegistry
         TransposeOp.Declaration,
         ReshapeOp.Declaration,
         SliceOp.Declaration,
+        LayerNormOp.Declaration,
+        MatMulOp.Declaration,
     ];
 
     /// <summary>Stored-graph op name to its form, in registry order.</summary>

@@ -18,7 +18,7 @@ public static unsafe partial class Linear
 
     private static void CpuForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, int inputs, int outputs)
     {
-        var batch = x.N;
+        var batch = x.Length / inputs;
         var blocks = (outputs + RowsPerItem - 1) / RowsPerItem;
         CpuParallel.For(x.Device, blocks, (long)RowsPerItem * inputs * batch, block =>
         {
@@ -73,7 +73,7 @@ public static unsafe partial class Linear
 
     private static void CpuBackward(Tensor dy, Tensor weight, Tensor dx, int inputs, int outputs)
     {
-        var batch = dx.N;
+        var batch = dx.Length / inputs;
         var slices = (inputs + FeaturesPerItem - 1) / FeaturesPerItem;
         CpuParallel.For(dx.Device, slices, (long)FeaturesPerItem * outputs * batch, slice =>
         {
