@@ -34,6 +34,10 @@ public abstract class OnnxFixtureTests(DeviceFixture fixture, Implementation imp
         { "ops-opset10", "ops", [] },
         { "ops-opset11", "ops", [] },
         { "ops-opset13", "ops", [] },
+        { "shufflenet_v2-narrow-opset11", "shufflenet_v2-narrow", [] },
+        { "shufflenet_v2-narrow-opset13", "shufflenet_v2-narrow", [] },
+        { "shufflenet_v2-narrow-opset17", "shufflenet_v2-narrow", [] },
+        { "shufflenet_v2_x0_5-narrow-opset13", "shufflenet_v2_x0_5-narrow", [] },
     };
 
     [Theory]
