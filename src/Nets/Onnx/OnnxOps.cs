@@ -4,7 +4,7 @@ namespace DeepVis.Nets.Onnx;
 
 /// <summary>
 /// Maps ONNX nodes, in the file's order, to drafts of stored-graph nodes. Constant computations are
-/// folded (<see cref="ConstantFolding"/>); Identity is skipped; a zero Pad is taken into the
+/// folded (<see cref="ConstantFolding"/>); Identity passes its input on (Dropout's folder); a zero Pad is taken into the
 /// convolution or average pool that reads it; MatMul plus a constant Add becomes one Linear; a final
 /// Softmax is dropped. Anything else is an <see cref="OnnxException"/> saying what is supported.
 /// </summary>
@@ -52,8 +52,7 @@ internal sealed partial class OnnxOps
         if (node.Output.Count == 0 || node.Output[0].Length == 0) throw new OnnxException("the node has no output");
         var inputs = node.Input.Select(Find).ToArray();
         if (Fold(inputs)) return;
-        if (node.OpType == "Identity") Output(inputs[0]!);
-        else if (OpRegistry.Onnx.TryGetValue(node.OpType, out var map)) map(this, inputs);
+        if (OpRegistry.Onnx.TryGetValue(node.OpType, out var map)) map(this, inputs);
         else
             throw new OnnxException(ConstantFolding.Ops.Contains(node.OpType)
                 ? $"{node.OpType} of a computed value is not supported; DeepVis folds it on constants only"

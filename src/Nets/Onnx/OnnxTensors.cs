@@ -28,7 +28,10 @@ internal static class OnnxTensors
                 [.. (raw is null ? [.. tensor.Int64Data] : Raw<long>(raw, tensor)).Select(v => (long?)v)], shape),
             TensorProto.Types.DataType.Int32 => OnnxConstant.Of(
                 [.. (raw is null ? [.. tensor.Int32Data] : Raw<int>(raw, tensor)).Select(v => (long?)v)], shape),
-            _ => throw new OnnxException($"tensor '{tensor.Name}' has data type {type}; DeepVis reads FLOAT, DOUBLE, INT64 and INT32 tensors"),
+            // Switches such as Dropout's training_mode: one byte each in raw data, else in int32_data.
+            TensorProto.Types.DataType.Bool => OnnxConstant.Of(
+                [.. (raw is null ? [.. tensor.Int32Data] : raw.Select(b => (int)b)).Select(v => (long?)v)], shape),
+            _ => throw new OnnxException($"tensor '{tensor.Name}' has data type {type}; DeepVis reads FLOAT, DOUBLE, INT64, INT32 and BOOL tensors"),
         };
         if (result.Count != count)
             throw new OnnxException($"tensor '{tensor.Name}' holds {result.Count} values for shape [{string.Join(", ", shape)}] (a truncated or corrupt file)");

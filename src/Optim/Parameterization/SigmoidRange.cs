@@ -1,5 +1,6 @@
-using DeepVis.Kernels.Image;
 using DeepVis.Kernels.Runtime;
+using DeepVis.Kernels.Unary;
+using DeepVis.Ops;
 
 namespace DeepVis.Optim.Parameterization;
 
@@ -14,10 +15,10 @@ public sealed class SigmoidRange : IImageStage
 
     public int[] InputShape(int[] outputShape) => outputShape;
 
-    public void Forward(Tensor input, Tensor output) => Sigmoid.Forward(input, output);
+    public void Forward(Tensor input, Tensor output) => UnaryKernels.Forward(new Sigmoid(), input, output);
 
     public void Backward(Tensor input, Tensor output, Tensor outputGradient, Tensor inputGradient) =>
-        Sigmoid.Backward(output, outputGradient, inputGradient);
+        UnaryKernels.Backward(new Sigmoid(), input, output, outputGradient, inputGradient);
 
     /// <summary>The logit, on the host: it runs once, when a run starts from an image.</summary>
     public void Inverse(Tensor output, Tensor input) =>

@@ -1,5 +1,6 @@
 using System.Reflection;
 using DeepVis.Kernels.Image;
+using DeepVis.Kernels.Unary;
 using DeepVis.Ops;
 using ILGPU;
 using ILGPU.Algorithms;
@@ -15,7 +16,9 @@ namespace DeepVis.Tests.Runtime;
 /// otherwise runs the kernels on the CPU accelerator only, and a construct the PTX backend rejects would
 /// first show on a GPU machine. The ops' kernels are found from the registry (each op's kernel classes),
 /// the image, update and GEMM kernels of DeepVis.Kernels by convention; a kernel is a static void method
-/// named *Kernel, implicitly grouped when its first parameter is an index, explicitly otherwise.
+/// named *Kernel, implicitly grouped when its first parameter is an index, explicitly otherwise. An
+/// element-wise function (<see cref="IUnaryFunction"/>) contributes the generic pair of
+/// <see cref="UnaryKernels"/> closed over it.
 /// </summary>
 public sealed class PtxCompileTests : IDisposable
 {
@@ -37,16 +40,20 @@ public sealed class PtxCompileTests : IDisposable
         types.SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Where(m => m.Name.EndsWith("Kernel", StringComparison.Ordinal) && m.ReturnType == typeof(void));
 
-    private static IEnumerable<MethodInfo> KernelMethods() => KernelMethods(KernelClasses);
+    /// <summary>The non-generic kernels of the classes, and the element-wise pair closed over each function among them.</summary>
+    private static IEnumerable<MethodInfo> CompilableKernels(params Type[] types) =>
+        KernelMethods(types).Where(m => !m.IsGenericMethodDefinition).Concat(
+            types.Where(t => t.IsValueType && typeof(IUnaryFunction).IsAssignableFrom(t))
+                .SelectMany(f => KernelMethods(new[] { typeof(UnaryKernels) }).Select(m => m.MakeGenericMethod(f))));
 
     [Fact]
     public void Every_registered_op_contributes_kernels_and_no_op_kernel_is_unregistered()
     {
         foreach (var op in OpRegistry.All.Where(op => !op.CopiesOnly))
-            Assert.True(KernelMethods(op.Kernels).Any(), $"{op.Name}: none of {string.Join(", ", op.Kernels.Select(k => k.Name))} has a *Kernel method");
+            Assert.True(CompilableKernels([.. op.Kernels]).Any(), $"{op.Name}: none of {string.Join(", ", op.Kernels.Select(k => k.Name))} has a *Kernel method");
         // An op folder whose kernels are missing from the registry would escape this test and the kernel matrix.
         var registered = OpRegistry.All.SelectMany(op => op.Kernels).ToHashSet();
-        var stray = KernelMethods(typeof(Conv2d).Assembly.GetTypes()).Select(m => m.DeclaringType!).Where(t => !registered.Contains(t)).Distinct();
+        var stray = typeof(Conv2d).Assembly.GetTypes().Where(t => !registered.Contains(t) && CompilableKernels(t).Any());
         Assert.Empty(stray);
     }
 
@@ -64,7 +71,7 @@ public sealed class PtxCompileTests : IDisposable
     [Fact]
     public void Every_kernel_compiles_to_ptx()
     {
-        var kernels = KernelMethods().Where(m => !m.IsGenericMethodDefinition).ToList();
+        var kernels = CompilableKernels(KernelClasses).ToList();
         // The discovery must see the engine, not an empty set.
         Assert.Contains(kernels, m => m.DeclaringType == typeof(Conv2d) && m.Name == "ForwardKernel");
         Assert.Contains(kernels, m => m.DeclaringType == typeof(Linear) && m.Name == "GemvKernel");
@@ -80,13 +87,16 @@ public sealed class PtxCompileTests : IDisposable
                      (typeof(Dft2d), "SynthesizeColumnsKernel"), (typeof(Dft2d), "SynthesizeRowsKernel"),
                      (typeof(Dft2d), "AnalyzeRowsKernel"), (typeof(Dft2d), "AnalyzeColumnsKernel"),
                      (typeof(SpectralScale), "ApplyKernel"), (typeof(ColorDecorrelation), "ApplyKernel"),
-                     (typeof(Sigmoid), "ForwardKernel"), (typeof(Sigmoid), "BackwardKernel"),
                      (typeof(AffineSample), "ForwardKernel"), (typeof(AffineSample), "BackwardKernel"),
                      (typeof(Gram), "ForwardKernel"), (typeof(Gram), "BackwardKernel"), (typeof(Diversity), "PairsKernel"),
                      (typeof(Diversity), "GramGradientKernel"), (typeof(DirectionCosine), "ValuesKernel"), (typeof(DirectionCosine), "AddGradientKernel"),
                      (typeof(Relu), "RedirectedKernel"),
                  })
             Assert.Contains(kernels, m => m.DeclaringType == type && m.Name == name);
+        // The element-wise functions (the render parameterization's sigmoid among them), each through the generic pair.
+        foreach (var function in new[] { typeof(Sigmoid), typeof(Tanh), typeof(Gelu) })
+            foreach (var name in new[] { "ForwardKernel", "BackwardKernel" })
+                Assert.Contains(kernels, m => m.DeclaringType == typeof(UnaryKernels) && m.Name == name && m.GetGenericArguments().SequenceEqual([function]));
         Assert.True(kernels.Count >= 57, $"found only {kernels.Count} kernels");
         var failures = new List<string>();
         foreach (var kernel in kernels)
@@ -108,7 +118,7 @@ public sealed class PtxCompileTests : IDisposable
     [Fact]
     public void Tiled_product_compiles_with_shared_tiles_and_register_blocks()
     {
-        var generic = Assert.Single(KernelMethods(), m => m.IsGenericMethodDefinition);
+        var generic = Assert.Single(KernelMethods(KernelClasses), m => m.IsGenericMethodDefinition && m.DeclaringType != typeof(UnaryKernels));
         var problems = Kernels.SelectMany(a => a.GetTypes()).Where(t => t.IsValueType && t.GetInterface("IGemmProblem") is not null).ToList();
         Assert.Equal(3, problems.Count);
         foreach (var problem in problems)

@@ -3,10 +3,11 @@ using DeepVis.Nets.Layers;
 
 namespace DeepVis.Ops;
 
-/// <summary>Dropout at inference: the identity.</summary>
-public sealed class DropoutLayer : StatelessLayer
+/// <summary>Dropout or stochastic depth at inference: the identity.</summary>
+/// <param name="type">The PyTorch module: "Dropout" or torchvision's "StochasticDepth".</param>
+public sealed class DropoutLayer(string type = "Dropout") : StatelessLayer
 {
-    public override string Type => "Dropout";
+    public override string Type => type;
     public override string Details => "identity at inference";
     public override int[] OutputShape(IReadOnlyList<int> input) => [.. input];
     public override void Forward(Tensor x, Tensor y) => Dropout.Forward(x, y);

@@ -1,3 +1,4 @@
+using DeepVis.Nets.Layers;
 using DeepVis.Nets.Onnx;
 using DeepVis.Nets.Zoo;
 
@@ -6,10 +7,11 @@ namespace DeepVis.Ops;
 /// <summary>HardSigmoid, clamp(alpha x + beta, 0, 1) (stored and ONNX HardSigmoid).</summary>
 internal static class HardSigmoidOp
 {
-    public static Op Declaration { get; } = new("HardSigmoid", [typeof(HardSigmoid)], typeof(HardSigmoidLayer))
+    public static Op Declaration { get; } = new("HardSigmoid", [typeof(HardSigmoid)], typeof(UnaryFunctionLayer<HardSigmoid>))
     {
         Stored = new Dictionary<string, StoredForm> { ["HardSigmoid"] = new("alpha [a] (finite, default 0.2), beta [b] (finite, default 0.5)", Spec) },
         Onnx = new Dictionary<string, OnnxMapping> { ["HardSigmoid"] = (ops, x) => ops.HardSigmoid(x) },
+        OnnxNotes = new Dictionary<string, string> { ["HardSigmoid"] = "alpha and beta finite as floats (defaults 0.2 and 0.5)" },
     };
 
     private static LayerSpec Spec(OpNode node)
@@ -18,6 +20,6 @@ internal static class HardSigmoidOp
         // an infinite slope or offset turns every input into NaN or a constant.
         var alpha = (float)node.Number("alpha", 0.2, v => float.IsFinite((float)v), "a finite number");
         var beta = (float)node.Number("beta", 0.5, v => float.IsFinite((float)v), "a finite number");
-        return node.Stateless(() => new HardSigmoidLayer(alpha, beta));
+        return node.Stateless(() => new UnaryFunctionLayer<HardSigmoid>(new HardSigmoid(alpha, beta), "Hardsigmoid", $"alpha {alpha:G}, beta {beta:G}"));
     }
 }
