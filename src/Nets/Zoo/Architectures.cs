@@ -23,6 +23,7 @@ public static class Architectures
         MobileNetV2.Family,
         SqueezeNet.Family,
         ShuffleNetV2.Family,
+        ConvNeXt.Family,
     ];
 
     /// <summary>Every architecture name a weights file may carry.</summary>

@@ -26,6 +26,7 @@ public abstract class GraphFixtureTests(DeviceFixture fixture, Implementation im
         { "googlenet-narrow", "googlenet" }, { "inception_v3-narrow", "inception_v3" }, { "mobilenet_v2-narrow", "mobilenet_v2" },
         { "squeezenet1_0-narrow", "squeezenet1_0" }, { "squeezenet1_1-narrow", "squeezenet1_1" },
         { "shufflenet_v2-narrow", "shufflenet_v2" }, { "shufflenet_v2_x0_5-narrow", "shufflenet_v2_x0_5" },
+        { "convnext-narrow", "convnext" },
     };
 
     public static TheoryData<string> Legacy => [.. Files.Select(row => row.Data.Item1)];

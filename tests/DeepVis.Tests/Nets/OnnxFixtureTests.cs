@@ -38,6 +38,9 @@ public abstract class OnnxFixtureTests(DeviceFixture fixture, Implementation imp
         { "shufflenet_v2-narrow-opset13", "shufflenet_v2-narrow", [] },
         { "shufflenet_v2-narrow-opset17", "shufflenet_v2-narrow", [] },
         { "shufflenet_v2_x0_5-narrow-opset13", "shufflenet_v2_x0_5-narrow", [] },
+        { "convnext-narrow-opset11", "convnext-narrow", [] },
+        { "convnext-narrow-opset13", "convnext-narrow", [] },
+        { "convnext-narrow-opset17", "convnext-narrow", [] },
     };
 
     [Theory]

@@ -15,7 +15,7 @@ public sealed record ElementwiseSpec(string Address, IReadOnlyList<string> Alias
 
     public override ILayer Build(Device device, WeightsFile weights, IReadOnlyList<int[]> inputs)
     {
-        var rank = inputs[0].Length - 1;
+        var rank = inputs[0].Length;
         var name = $"{Address}.weight";
         var tensor = weights.Find(name)
             ?? throw new WeightsException($"{weights.Info.Arch}: weight tensor '{name}' is missing (expected a constant of at most {rank} axes)");
