@@ -10,12 +10,12 @@ internal static class TransposeOp
     {
         Stored = new Dictionary<string, StoredForm>
         {
-            ["Transpose"] = new("perm [0, p1, .., pk] (a permutation keeping the batch first, at most 6 axes)", Spec),
             ["ChannelShuffle"] = new("groups [1..65536]", node =>
             {
                 var groups = node.Int("groups", 1, 65536);
                 return node.Stateless(() => TransposeLayer.ChannelShuffle(groups));
             }),
+            ["Transpose"] = new("perm [0, p1, .., pk] (a permutation keeping the batch first, at most 6 axes)", Spec),
         },
         Onnx = new Dictionary<string, OnnxMapping> { ["Transpose"] = (ops, x) => ops.Transpose(x) },
     };
