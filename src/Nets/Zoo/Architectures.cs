@@ -22,6 +22,10 @@ public static class Architectures
         InceptionV3.Family,
         MobileNetV2.Family,
         SqueezeNet.Family,
+        EfficientNet.Family,
+        MobileNetV3.Family,
+        RegNet.Family,
+        MnasNet.Family,
         ShuffleNetV2.Family,
         ConvNeXt.Family,
     ];

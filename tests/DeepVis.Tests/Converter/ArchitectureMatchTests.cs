@@ -89,19 +89,13 @@ public sealed class ArchitectureMatchTests
     }
 
     [Fact]
-    public void An_efficientnet_state_dict_is_refused_naming_the_nearest_family_and_the_first_difference()
+    public void An_efficientnet_whose_signature_tensor_is_renamed_names_the_family_and_the_tensor()
     {
-        // torchvision's efficientnet_b0 keys: a Conv2dNormActivation stem, MBConv blocks (features.N.M.block),
-        // the final 1x1 conv in features.8 and the classifier behind a dropout.
-        List<WeightTensor> tensors = [.. Conv("features.0.0", [32, 3, 3, 3]), .. Norm("features.0.1", 32)];
-        tensors.AddRange([.. Conv("features.1.0.block.0.0", [32, 1, 3, 3]), .. Norm("features.1.0.block.0.1", 32)]);
-        tensors.AddRange([.. Conv("features.1.0.block.1.fc1", [8, 32, 1, 1], bias: true), .. Conv("features.1.0.block.1.fc2", [32, 8, 1, 1], bias: true)]);
-        tensors.AddRange([.. Conv("features.1.0.block.2.0", [16, 32, 1, 1]), .. Norm("features.1.0.block.2.1", 16)]);
-        tensors.AddRange([.. Conv("features.8.0", [1280, 16, 1, 1]), .. Norm("features.8.1", 1280)]);
-        tensors.AddRange(Conv("classifier.1", [1000, 1280], bias: true));
+        var tensors = Renamed(Read("efficientnet_b0-narrow.pth"), "features.1.0.block.0.0.weight", "features.1.0.block.0.conv.weight");
         var message = Refusal(tensors);
         Assert.Contains("cannot infer the architecture", message);
-        Assert.Contains("nearest: squeezenet1_1 (2 of its 4 tensors), first difference: expected 'features.0.weight', found 'features.0.0.weight' [32, 3, 3, 3]", message);
+        Assert.Contains($"nearest: efficientnet_b0 ({tensors.Count - 1} of its {tensors.Count} tensors)", message);
+        Assert.Contains("first difference: expected 'features.1.0.block.0.0.weight', found 'features.1.0.block.0.conv.weight' [8, 1, 3, 3]", message);
     }
 
     [Fact]
@@ -140,7 +134,4 @@ public sealed class ArchitectureMatchTests
         yield return new WeightTensor($"{module}.weight", shape, new float[shape.Aggregate(1, (a, b) => a * b)]);
         if (bias) yield return new WeightTensor($"{module}.bias", [shape[0]], new float[shape[0]]);
     }
-
-    private static IEnumerable<WeightTensor> Norm(string module, int channels) =>
-        new[] { "weight", "bias", "running_mean", "running_var" }.Select(n => new WeightTensor($"{module}.{n}", [channels], new float[channels]));
 }

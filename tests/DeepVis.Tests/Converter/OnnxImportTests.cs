@@ -325,7 +325,7 @@ public sealed class OnnxImportTests : IDisposable
             "node 'a' (Relu): reads 'b_out', which is neither the input, an initializer nor the output of an earlier node (a cycle, a dangling input or nodes out of order)");
         Refused(OnnxModel([1, 3, 8, 8], 13, [], Node("Relu", "a", ["nowhere"], "y")), "node 'a' (Relu): reads 'nowhere'");
         Refused(OnnxModel([1, 3, 8, 8], 13, [Weight], Conv("c", "x", "c"), Node("Add", "sum", ["x", "c"], "y")),
-            "node 'sum' (Add): adds item shapes [3, 8, 8] and [4, 6, 6]; DeepVis adds values of one shape");
+            "node 'sum' (Add): item shapes [3, 8, 8] and [4, 6, 6] do not broadcast");
         Refused(OnnxModel([1, 2, 8, 8], 13, [Weight], Conv("c", "x", "y")), "node 'c' (Conv): weight [4, 3, 3, 3] with group 1 does not fit 2 input channels");
     }
 

@@ -25,6 +25,9 @@ public abstract class GraphFixtureTests(DeviceFixture fixture, Implementation im
         { "resnet18-narrow", "resnet" }, { "resnet50-narrow", "resnet" }, { "densenet121-narrow", "densenet" },
         { "googlenet-narrow", "googlenet" }, { "inception_v3-narrow", "inception_v3" }, { "mobilenet_v2-narrow", "mobilenet_v2" },
         { "squeezenet1_0-narrow", "squeezenet1_0" }, { "squeezenet1_1-narrow", "squeezenet1_1" },
+        { "efficientnet_b0-narrow", "efficientnet_b0" }, { "efficientnet_v2_s-narrow", "efficientnet_v2_s" },
+        { "mobilenet_v3_large-narrow", "mobilenet_v3_large" }, { "mobilenet_v3_small-narrow", "mobilenet_v3_small" },
+        { "regnet_y-narrow", "regnet_y_400mf" }, { "regnet_x-narrow", "regnet_x_400mf" }, { "mnasnet-narrow", "mnasnet1_0" },
         { "shufflenet_v2-narrow", "shufflenet_v2" }, { "shufflenet_v2_x0_5-narrow", "shufflenet_v2_x0_5" },
         { "convnext-narrow", "convnext" },
     };

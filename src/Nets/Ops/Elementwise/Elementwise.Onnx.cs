@@ -5,7 +5,7 @@ namespace DeepVis.Nets.Onnx;
 /// <summary>
 /// ONNX Add, Sub, Mul, Div (NumPy broadcasting) and Sum. A constant added to a Conv or MatMul output
 /// that nothing else reads becomes its bias (Linear.Onnx.cs); any other constant operand is the node's
-/// weight tensor, shaped as the trailing axes of an item.
+/// weight tensor, shaped as the trailing axes of an item; x * Sigmoid(x) is one SiLU node.
 /// </summary>
 internal sealed partial class OnnxOps
 {
@@ -29,6 +29,7 @@ internal sealed partial class OnnxOps
         if (constant < 0)
         {
             var (a, b) = (Computed(inputs[0], "operand A"), Computed(inputs[1], "operand B"));
+            if (kind == BinaryKind.Mul && (FuseSilu(a, b, 1) || FuseSilu(b, a, 0))) return;
             var (sa, sb) = (ShapeOf(a), ShapeOf(b));
             if (sa.Length != sb.Length)
                 throw new OnnxException($"combines item shapes [{string.Join(", ", sa)}] and [{string.Join(", ", sb)}]; DeepVis broadcasts computed values of one rank");
@@ -47,6 +48,19 @@ internal sealed partial class OnnxOps
         draft.Tensors["weight"] = value with { Shape = shape };
         if (constant == 0) draft.Attributes["constant_first"] = [1];
         Emit(draft);
+    }
+
+    /// <summary>
+    /// x * Sigmoid(x), PyTorch's export of SiLU, becomes one SiLU node in the Sigmoid's place when
+    /// nothing else reads the Sigmoid (<paramref name="gate"/>, operand <paramref name="gateOperand"/> of this Mul).
+    /// </summary>
+    private bool FuseSilu(int x, int gate, int gateOperand)
+    {
+        if (gate < 0 || _drafts[gate] is not { Op: "Sigmoid" } sigmoid || sigmoid.Inputs[0] != x || _readers.GetValueOrDefault(_node.Input[gateOperand]) != 1)
+            return false;
+        _drafts[gate] = new Draft("SiLU", _node, [x], ShapeOf(x));
+        Output(new NodeValue(gate));
+        return true;
     }
 
     internal void Sum(Value?[] inputs)
