@@ -32,6 +32,21 @@ public abstract class MatMulTests(DeviceFixture fixture, Implementation implemen
     }
 
     [Fact]
+    public void Many_rows_match_the_linear_reference()
+    {
+        // ConvNeXt-Tiny's block.3 at 28x28: 1568 rows, spread over threads in blocks on the CPU.
+        int[] shape = [2, 28, 28, 96];
+        var rows = 2 * 28 * 28;
+        var (x, w, b, dy) = (Uniform(rows * 96), Uniform(384 * 96), Uniform(384), Uniform(rows * 384));
+        var (y, dx) = (Poisoned(2, 28, 28, 384), Poisoned(shape));
+        var layer = new MatMulLayer(Upload(w, 384, 96), Upload(b, 384));
+        layer.Forward(Upload(x, shape), y);
+        layer.Backward(Upload(x, shape), y, Upload(dy, 2, 28, 28, 384), dx);
+        AssertClose(LinearReference.Forward(ToDouble(x), rows, 96, ToDouble(w), ToDouble(b), 384), y.ToArray(), 1e-4, "large matmul");
+        AssertClose(LinearReference.BackwardInput(ToDouble(dy), rows, 96, ToDouble(w), 384), dx.ToArray(), 1e-4, "large matmul backward");
+    }
+
+    [Fact]
     public void Rejects_a_last_axis_that_does_not_fit()
     {
         var layer = new MatMulLayer(Upload(Uniform(12), 3, 4), Upload(Uniform(3), 3));
