@@ -122,4 +122,13 @@ public sealed class LayoutOnnxTests : IDisposable
             Node("ReduceMean", "v", ["p"], "v", Ints("axes", 1)), Node("Add", "ve", ["v", "eps"], "ve"), Node("Sqrt", "s", ["ve"], "s"),
             Node("Div", "y", ["d", "s"], "y")), "node 'p' (Pow): op 'Pow' is not supported");
     }
+
+    [Fact]
+    public void A_malformed_node_where_a_layer_norm_could_start_is_left_to_the_mapping_and_named()
+    {
+        Refused(OnnxModel([1, 3, 4, 4], 13, [], Node("ReduceMean", "m", ["x"], "y", Ints("axes", -1), Float("keepdims", 1))),
+            "node 'm' (ReduceMean): attribute 'keepdims' is Float, expected Int");
+        Refused(OnnxModel([1, 3, 4, 4], 13, [], Node("ReduceMean", "m", ["x"], "m", Ints("axes", -1)), Node("Sub", "d", ["x"], "y")),
+            "node 'd' (Sub)");
+    }
 }
