@@ -10,7 +10,7 @@ namespace DeepVis.Nets.Zoo;
 /// block.1 (permute to NHWC), block.2 (LayerNorm over the last axis), block.3 (Linear along it), block.4
 /// (GELU), block.5 (Linear), block.6 (permute back), multiplies by its layer_scale (its own node:
 /// <c>features.1.0.layer_scale</c>, the tensor stored as that node's weight) and adds its input
-/// (<c>features.1.0.add</c>, also the block's address). Stochastic depth is the identity at inference.
+/// (<c>features.1.0.add</c>, also the block's address); <c>features.1.0.stochastic_depth</c> is the identity at inference.
 /// Depths and widths come from the tensors, so every size (and the narrow fixtures) loads.
 /// </summary>
 internal static class ConvNeXt
@@ -83,7 +83,8 @@ internal static class ConvNeXt
         g.Stateless($"{p}.block.4", () => new UnaryFunctionLayer<Gelu>(new Gelu(GeluApproximation.None), "GELU", ""));
         g.Add(new MatMulSpec($"{p}.block.5", []));
         g.Alias(g.Stateless($"{p}.block.6", () => new TransposeLayer([0, 3, 1, 2])), $"{p}.block");
-        var scaled = g.Add(new ElementwiseSpec($"{p}{LayerScale}", [], BinaryKind.Mul, true));
-        g.Alias(g.AddValues($"{p}.add", scaled, input), p);
+        g.Add(new ElementwiseSpec($"{p}{LayerScale}", [], BinaryKind.Mul, true));
+        var dropped = g.Stateless($"{p}.stochastic_depth", () => new DropoutLayer("StochasticDepth"));
+        g.Alias(g.AddValues($"{p}.add", dropped, input), p);
     }
 }
