@@ -11,13 +11,13 @@ namespace DeepVis.Nets.Onnx;
 internal static class ConstantFolding
 {
     /// <summary>The ops folded here, for the importer's list of what it supports.</summary>
-    public static readonly string[] Ops = ["Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Reshape", "Slice", "Transpose", "Cast", "ConstantOfShape", "Identity"];
+    public static readonly string[] Ops = ["Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Reshape", "Slice", "Transpose", "Cast", "ConstantOfShape", "Identity", "Add", "Sub", "Mul", "Div"];
 
     /// <summary>The node's output from its constant <paramref name="inputs"/> (null where an optional one is absent); null for an op not folded here.</summary>
     public static OnnxConstant? Fold(NodeProto node, OnnxConstant?[] inputs, OnnxAttributes attributes, int opset)
     {
         // Absent optional inputs are null here; the required ones must be there.
-        var required = node.OpType switch { "Constant" => 0, "Gather" or "Reshape" => 2, "Slice" => opset >= 10 ? 3 : 1, _ => 1 };
+        var required = node.OpType switch { "Constant" => 0, "Gather" or "Reshape" or "Add" or "Sub" or "Mul" or "Div" => 2, "Slice" => opset >= 10 ? 3 : 1, _ => 1 };
         if (inputs.Length < required || inputs.Take(required).Any(i => i is null))
             throw new OnnxException($"{node.OpType} needs {required} input{(required == 1 ? "" : "s")}, got {inputs.Count(i => i is not null)}");
         var x = inputs.Length > 0 ? inputs[0] : null;
@@ -34,6 +34,7 @@ internal static class ConstantFolding
             "Reshape" => Reshape(x!, inputs[1]!),
             "Slice" => Slice(x!, inputs, attributes, opset),
             "Transpose" => Transpose(x!, attributes.IntsOrNull("perm")),
+            "Add" or "Sub" or "Mul" or "Div" => Arithmetic(node.OpType, x!, inputs[1]!),
             _ => null,
         };
     }
@@ -177,5 +178,45 @@ internal static class ConstantFolding
         var p = perm?.Select(v => Axis(v, rank)).ToArray() ?? [.. Enumerable.Range(0, rank).Reverse()];
         var strides = Strides(x.Shape);
         return Select(x, [.. p.Select(d => x.Shape[d])], i => i.Select((v, k) => v * strides[p[k]]).Sum());
+    }
+
+    /// <summary>
+    /// Add, Sub, Mul or Div of two constants with NumPy broadcasting: the size arithmetic exporters write
+    /// (ShuffleNet's channels // groups). Integers divide truncating, as ONNX runtimes do; the open batch size stays open.
+    /// </summary>
+    private static OnnxConstant Arithmetic(string op, OnnxConstant a, OnnxConstant b)
+    {
+        var rank = Math.Max(a.Shape.Length, b.Shape.Length);
+        int[] Padded(OnnxConstant c) => [.. Enumerable.Repeat(1, rank - c.Shape.Length), .. c.Shape];
+        var (pa, pb) = (Padded(a), Padded(b));
+        if (pa.Zip(pb).Any(p => p.First != p.Second && p.First != 1 && p.Second != 1))
+            throw new OnnxException($"{op} of constants {a.ShapeText} and {b.ShapeText}: the shapes do not broadcast");
+        var shape = pa.Zip(pb, Math.Max).ToArray();
+        var (sa, sb) = (Strides(pa), Strides(pb));
+        int Source(int[] index, int[] padded, int[] strides) => index.Select((v, d) => padded[d] == 1 ? 0 : v * strides[d]).Sum();
+        var count = shape.Aggregate(1, (x, y) => x * y);
+        var index = new int[rank];
+        var pairs = new (int A, int B)[count];
+        for (var i = 0; i < count; i++)
+        {
+            for (int d = rank - 1, rest = i; d >= 0; rest /= shape[d], d--) index[d] = rest % shape[d];
+            pairs[i] = (Source(index, pa, sa), Source(index, pb, sb));
+        }
+        if (a.Floats is null && b.Floats is null)
+            return OnnxConstant.Of([.. pairs.Select(p => a.Integers![p.A] is { } x && b.Integers![p.B] is { } y ? op switch
+            {
+                "Add" => x + y,
+                "Sub" => x - y,
+                "Mul" => x * y,
+                _ => y == 0 ? throw new OnnxException("a constant integer Div divides by 0") : x / y,
+            } : (long?)null)], shape);
+        var (fa, fb) = (a.AsFloats("an operand"), b.AsFloats("an operand"));
+        return OnnxConstant.Of([.. pairs.Select(p => op switch
+        {
+            "Add" => fa[p.A] + fb[p.B],
+            "Sub" => fa[p.A] - fb[p.B],
+            "Mul" => fa[p.A] * fb[p.B],
+            _ => fa[p.A] / fb[p.B],
+        })], shape);
     }
 }

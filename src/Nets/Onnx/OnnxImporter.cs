@@ -38,7 +38,7 @@ public static class OnnxImporter
         }
         var (inputName, batch, item) = Input(graph, initializers.Keys, path);
         var ops = new OnnxOps(graph, inputName, batch, item, initializers, opset, folder);
-        foreach (var node in graph.Node)
+        foreach (var node in LayerNormPattern.Fuse(graph, initializers, folder))
         {
             try
             {
@@ -65,7 +65,7 @@ public static class OnnxImporter
         {
             var attributes = new Dictionary<string, double[]>(draft.Attributes);
             if (draft.Op == "Conv") attributes["bias"] = [draft.Tensors.ContainsKey("bias") ? 1 : 0];
-            if (draft is { Op: "Linear", AwaitsBias: true }) draft.Tensors["bias"] = OnnxConstant.Of(new float[draft.Shape[0]], draft.Shape[0]);
+            if (draft is { Op: "Linear" or "MatMul", AwaitsBias: true }) draft.Tensors["bias"] = OnnxConstant.Of(new float[draft.Shape[^1]], draft.Shape[^1]);
             nodes.Add(new GraphNode(addresses[i], draft.Op, [.. draft.Inputs.Select(j => j == Draft.Input ? Network.InputName : addresses[j])],
                 draft.Aliases.Count > 0 ? draft.Aliases : null, attributes.Count > 0 ? attributes : null,
                 draft.Notes.Count > 0 ? string.Join("; ", draft.Notes) : null));

@@ -33,6 +33,11 @@ internal static class OpRegistry
         SoftmaxOp.Declaration,
         PadOp.Declaration,
         ResizeOp.Declaration,
+        TransposeOp.Declaration,
+        ReshapeOp.Declaration,
+        SliceOp.Declaration,
+        LayerNormOp.Declaration,
+        MatMulOp.Declaration,
     ];
 
     /// <summary>Stored-graph op name to its form, in registry order.</summary>

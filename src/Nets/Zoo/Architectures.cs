@@ -26,6 +26,8 @@ public static class Architectures
         MobileNetV3.Family,
         RegNet.Family,
         MnasNet.Family,
+        ShuffleNetV2.Family,
+        ConvNeXt.Family,
     ];
 
     /// <summary>Every architecture name a weights file may carry.</summary>

@@ -29,6 +29,8 @@ public abstract class GraphFixtureTests(DeviceFixture fixture, Implementation im
         { "efficientnet_b0-narrow", "efficientnet_b0" }, { "efficientnet_v2_s-narrow", "efficientnet_v2_s" },
         { "mobilenet_v3_large-narrow", "mobilenet_v3_large" }, { "mobilenet_v3_small-narrow", "mobilenet_v3_small" },
         { "regnet_y-narrow", "regnet_y_400mf" }, { "regnet_x-narrow", "regnet_x_400mf" }, { "mnasnet-narrow", "mnasnet1_0" },
+        { "shufflenet_v2-narrow", "shufflenet_v2" }, { "shufflenet_v2_x0_5-narrow", "shufflenet_v2_x0_5" },
+        { "convnext-narrow", "convnext" },
     };
 
     public static TheoryData<string> Legacy => [.. Files.Select(row => row.Data.Item1)];

@@ -46,6 +46,13 @@ public abstract class OnnxFixtureTests(DeviceFixture fixture, Implementation imp
         { "regnet_y-narrow-opset17", "regnet_y-narrow", ["stem.0"] },
         { "regnet_x-narrow-opset17", "regnet_x-narrow", ["stem.0"] },
         { "mnasnet-narrow-opset17", "mnasnet-narrow", ["layers.0"] },
+        { "shufflenet_v2-narrow-opset11", "shufflenet_v2-narrow", [] },
+        { "shufflenet_v2-narrow-opset13", "shufflenet_v2-narrow", [] },
+        { "shufflenet_v2-narrow-opset17", "shufflenet_v2-narrow", [] },
+        { "shufflenet_v2_x0_5-narrow-opset13", "shufflenet_v2_x0_5-narrow", [] },
+        { "convnext-narrow-opset11", "convnext-narrow", [] },
+        { "convnext-narrow-opset13", "convnext-narrow", [] },
+        { "convnext-narrow-opset17", "convnext-narrow", [] },
     };
 
     [Theory]

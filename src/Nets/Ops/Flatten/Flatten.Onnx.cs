@@ -1,49 +1,20 @@
 namespace DeepVis.Nets.Onnx;
 
-/// <summary>ONNX Flatten, and a Reshape that keeps the batch and flattens the rest.</summary>
+/// <summary>ONNX Flatten: at axis 1 a Flatten, past it a Reshape of the item (the batch stays its own axis).</summary>
 internal sealed partial class OnnxOps
 {
     internal void Flatten(Value?[] inputs)
     {
         _attributes.OnlyThese("axis");
         var x = Computed(inputs[0]);
-        var axis = _attributes.Int("axis", 1);
-        if (axis != 1 && axis != -ShapeOf(x).Length) throw new OnnxException($"axis {axis} is not supported; DeepVis flattens everything but the batch (axis 1)");
-        Emit(new Draft("Flatten", _node, [x], [OnnxShapes.Count(ShapeOf(x))]));
-    }
-
-    /// <summary>A Reshape that keeps the batch and flattens the rest (x.view(n, -1)) is a Flatten; one that changes nothing is skipped.</summary>
-    internal void Reshape(Value?[] inputs)
-    {
-        _attributes.OnlyThese("allowzero");
-        var x = Computed(inputs[0]);
         var item = ShapeOf(x);
-        if (inputs.ElementAtOrDefault(1) is not ConstValue target)
-            throw new OnnxException("its target shape is computed from something other than constants and shapes; DeepVis folds Reshape only to a constant target");
-        var dims = target.Constant.AsIntegers();
-        var count = OnnxShapes.Count(item);
-        var rest = dims.Skip(1).ToArray();
-        // The first entry must be the batch: open (from Shape), 0 (copied), the declared batch size, or -1 with the rest fixed.
-        var batchFirst = dims.Length > 0 && (dims[0] is null or 0 || dims[0] == _batch || (dims[0] == -1 && rest.All(d => d > 0)));
-        if (batchFirst && rest.All(d => d is not null) && rest.Count(d => d == -1) <= 1)
-        {
-            var itemDims = rest.Select((d, i) => d == 0 && i < item.Length ? item[i] : (int)d!.Value).ToArray();
-            var known = OnnxShapes.Count([.. itemDims.Where(d => d != -1)]);
-            itemDims = [.. itemDims.Select(d => d == -1 && known > 0 ? count / known : d)];
-            if (OnnxShapes.Count(itemDims) == count && itemDims.All(d => d > 0))
-            {
-                if (itemDims.SequenceEqual(item))
-                {
-                    Output(new NodeValue(x));
-                    return;
-                }
-                if (itemDims.Length == 1)
-                {
-                    Emit(new Draft("Flatten", _node, [x], [count]));
-                    return;
-                }
-            }
-        }
-        throw new OnnxException($"reshapes item shape [{string.Join(", ", item)}] to [{string.Join(", ", dims.Select(d => d?.ToString() ?? "N"))}]; DeepVis folds only a Reshape to [N, -1] (a flatten) or to the same shape");
+        var rank = item.Length + 1;
+        var given = _attributes.Int("axis", 1);
+        var axis = given < 0 ? given + rank : given;
+        if (axis < 1 || axis > rank)
+            throw new OnnxException($"axis {given} is {(axis == 0 ? "the batch axis" : $"outside a rank-{rank} tensor")}; DeepVis flattens from axis 1 to {rank} (the batch stays first)");
+        // [N, d1 .. d(axis-1), d(axis) ..] becomes [N * d1 .. d(axis-1), rest] in ONNX; the same elements keep the batch as an axis of its own.
+        var inner = OnnxShapes.Count(item[(int)(axis - 1)..]);
+        ReshapeTo(x, item, axis == 1 ? [inner] : [OnnxShapes.Count(item[..(int)(axis - 1)]), inner]);
     }
 }

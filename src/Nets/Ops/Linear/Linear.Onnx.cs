@@ -20,7 +20,7 @@ internal sealed partial class OnnxOps
     {
         var producer = _drafts[value.Draft];
         return (producer.AwaitsBias || producer.Op == "Conv") && !producer.Tensors.ContainsKey("bias") && _readers.GetValueOrDefault(name) == 1
-            && bias.Count == producer.Shape[0] && bias.Shape.Count(d => d != 1) <= 1;
+            && bias.Count == (producer.Op == "MatMul" ? producer.Shape[^1] : producer.Shape[0]) && bias.Shape.Count(d => d != 1) <= 1;
     }
 
     internal void Gemm(Value?[] inputs)
@@ -53,17 +53,18 @@ internal sealed partial class OnnxOps
     {
         var x = Computed(input);
         var features = ShapeOf(x);
-        if (features.Length != 1) throw new OnnxException($"its input has item shape [{string.Join(", ", features)}]; DeepVis maps {_node.OpType} on flat features only");
+        // MatMul of an N-D value multiplies along its last axis (nn.Linear on NHWC); Gemm is 2-D.
+        if (features.Length != 1 && _node.OpType != "MatMul") throw new OnnxException($"its input has item shape [{string.Join(", ", features)}]; DeepVis maps {_node.OpType} on flat features only");
         if (b.Shape.Length != 2) throw new OnnxException($"the constant factor has shape {b.ShapeText}; DeepVis maps {_node.OpType} with a 2-D constant");
         var (outputs, inputsCount) = transposed ? (b.Shape[0], b.Shape[1]) : (b.Shape[1], b.Shape[0]);
-        if (inputsCount != features[0]) throw new OnnxException($"the constant factor {b.ShapeText} does not fit {features[0]} input features");
+        if (inputsCount != features[^1]) throw new OnnxException($"the constant factor {b.ShapeText} does not fit {features[^1]} input features");
         var values = b.AsFloats("the weight");
         var weight = new float[outputs * inputsCount];
         for (var o = 0; o < outputs; o++)
             for (var i = 0; i < inputsCount; i++)
                 weight[o * inputsCount + i] = alpha * values[transposed ? o * inputsCount + i : i * outputs + o];
         var tensor = OnnxConstant.Of(weight, outputs, inputsCount);
-        var draft = new Draft("Linear", _node, [x], [outputs]);
+        var draft = features.Length == 1 ? new Draft("Linear", _node, [x], [outputs]) : new Draft("MatMul", _node, [x], [.. features[..^1], outputs]);
         draft.Tensors["weight"] = tensor;
         Emit(draft);
         return tensor;

@@ -45,8 +45,34 @@ public static partial class Linear
     public static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Algorithm? algorithm = null)
     {
         var (outputs, inputs) = Check(x, weight, "linear input");
-        bias?.RequireShape("linear bias", outputs);
         y.RequireShape("linear output", x.N, outputs);
+        ForwardRows(x, weight, bias, y, inputs, outputs, algorithm);
+    }
+
+    /// <summary>
+    /// y[.., o] = b[o] + sum_i W[o,i] x[.., i]: the weight applied along the last axis of an input of any rank
+    /// (nn.Linear on ConvNeXt's NHWC maps, ONNX MatMul of an N-D value by a constant), every position a row.
+    /// </summary>
+    public static void ForwardLastAxis(Tensor x, Tensor weight, Tensor? bias, Tensor y)
+    {
+        var (outputs, inputs) = CheckLastAxis(x, weight, "matmul input");
+        y.RequireShape("matmul output", [.. x.Shape.SkipLast(1), outputs]);
+        ForwardRows(x, weight, bias, y, inputs, outputs, null);
+    }
+
+    /// <summary>dx[.., i] = sum_o W[o,i] dy[.., o]; dx has the input's shape.</summary>
+    public static void BackwardInputLastAxis(Tensor dy, Tensor weight, Tensor dx)
+    {
+        var (outputs, inputs) = CheckLastAxis(dx, weight, "matmul input gradient");
+        dy.RequireShape("matmul output gradient", [.. dx.Shape.SkipLast(1), outputs]);
+        BackwardRows(dy, weight, dx, inputs, outputs);
+    }
+
+    /// <summary>Every run of <paramref name="inputs"/> values of x is a row, each giving <paramref name="outputs"/> values of y.</summary>
+    private static void ForwardRows(Tensor x, Tensor weight, Tensor? bias, Tensor y, int inputs, int outputs, Algorithm? algorithm)
+    {
+        bias?.RequireShape("linear bias", outputs);
+        var rows = x.Length / inputs;
         if (x.Device.Ilgpu<Loaded>() is not { } kernels)
         {
             if (algorithm is not null)
@@ -55,15 +81,15 @@ public static partial class Linear
             return;
         }
         var (device, biasView, hasBias) = (x.Device, bias?.View ?? weight.View, bias is null ? 0 : 1);
-        switch (algorithm ?? AlgorithmFor(device, x.N))
+        switch (algorithm ?? AlgorithmFor(device, rows))
         {
             case Algorithm.Gemm:
-                ImplicitGemm.Run(device, new LinearForwardProblem(x.View, weight.View, biasView, hasBias, y.View, x.N, inputs, outputs),
+                ImplicitGemm.Run(device, new LinearForwardProblem(x.View, weight.View, biasView, hasBias, y.View, rows, inputs, outputs),
                     GemmTiling.For(device));
                 break;
             case Algorithm.Gemv:
                 kernels.Gemv(new KernelConfig(outputs, GroupReduce.GroupSize(device)),
-                    x.View, weight.View, biasView, hasBias, y.View, x.N, inputs, outputs);
+                    x.View, weight.View, biasView, hasBias, y.View, rows, inputs, outputs);
                 break;
             default:
                 kernels.Forward(y.Length, x.View, weight.View, biasView, hasBias, y.View, inputs, outputs);
@@ -81,6 +107,11 @@ public static partial class Linear
     {
         var (outputs, inputs) = Check(dx, weight, "linear input gradient");
         dy.RequireShape("linear output gradient", dx.N, outputs);
+        BackwardRows(dy, weight, dx, inputs, outputs);
+    }
+
+    private static void BackwardRows(Tensor dy, Tensor weight, Tensor dx, int inputs, int outputs)
+    {
         if (dx.Device.Ilgpu<Loaded>() is { } kernels) kernels.Backward(dx.Length, dy.View, weight.View, dx.View, inputs, outputs);
         else CpuBackward(dy, weight, dx, inputs, outputs);
     }
@@ -91,6 +122,14 @@ public static partial class Linear
         if (x.Rank < 2 || x.ItemLength != weight.Shape[1])
             throw new ShapeException(
                 $"{what}: shape {x.ShapeText} flattens to {x.ItemLength} features per item, but the weight {weight.ShapeText} takes {weight.Shape[1]}");
+        return (weight.Shape[0], weight.Shape[1]);
+    }
+
+    private static (int Outputs, int Inputs) CheckLastAxis(Tensor x, Tensor weight, string what)
+    {
+        weight.RequireRank("matmul weight", 2);
+        if (x.Rank < 2 || x.Shape[^1] != weight.Shape[1])
+            throw new ShapeException($"{what}: shape {x.ShapeText} has {x.Shape[^1]} values along its last axis, but the weight {weight.ShapeText} takes {weight.Shape[1]}");
         return (weight.Shape[0], weight.Shape[1]);
     }
 
