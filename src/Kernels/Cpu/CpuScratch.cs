@@ -12,7 +12,7 @@ namespace DeepVis.Kernels.Cpu;
 internal sealed unsafe class CpuScratch(Device device) : IDisposable
 {
     /// <summary>Slots of the buffers an op call shares between its threads.</summary>
-    public enum SharedSlot { PackedA, Operand, Columns, Count }
+    public enum SharedSlot { PackedA, Operand, Columns, Products, Count }
 
     /// <summary>Slots of a worker thread's own buffers.</summary>
     public enum LocalSlot { PackedB, Block, Count }

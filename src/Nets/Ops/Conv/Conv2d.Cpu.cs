@@ -52,24 +52,73 @@ public static unsafe partial class Conv2d
         public long Length { get; }
     }
 
-    private static void CpuForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Geometry g, CpuBlocking blocking)
+    /// <summary>
+    /// A 1x1 convolution with stride 1 and no padding: its im2col matrix is the image itself ([C, H*W] per image), so
+    /// the forward packs its panels straight from x and the backward's columns are dx.
+    /// </summary>
+    private static bool Pointwise(Geometry g) =>
+        g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
+
+    /// <summary>
+    /// Packed A panels of the per-group products: the prepared ones when <paramref name="prepared"/> serves this weight,
+    /// otherwise packed into scratch for this call. <paramref name="rows"/> x <paramref name="depth"/> per group, element
+    /// (r, k) of group g at w + g * rows * depth + r * <paramref name="rowStride"/> + k * <paramref name="depthStride"/>.
+    /// </summary>
+    private static float* Panels(Tensor weight, Geometry g, int rows, int depth, long rowStride, long depthStride, int blockDepth,
+        Conv2dPrepared? prepared, Conv2dPrepared.Form form)
+    {
+        var device = weight.Device;
+        var floats = Conv2dPrepared.PanelFloats(g.Groups, rows, depth);
+        var groupFloats = (long)RoundUp(rows, MR) * depth;
+        void Make(float* target)
+        {
+            for (var group = 0; group < g.Groups; group++)
+                Pack(device, weight.Pointer + (long)group * rows * depth, depth, rows, depthStride, rowStride, MR, blockDepth,
+                    target + group * groupFloats);
+        }
+        if (prepared is { } p && p.Serves(weight)) return p.Get(form, blockDepth, floats, Make);
+        var scratch = device.Scratch.Shared(Slot.PackedA, floats);
+        Make(scratch);
+        return scratch;
+    }
+
+    /// <summary>
+    /// Narrows the blocks of a product of <paramref name="rows"/> x <paramref name="columns"/> until it has at least
+    /// <see cref="MinItems"/> work items (first the columns, down to one panel, then the rows, down to four micro-tiles), so
+    /// that a single image's small layers still keep every core busy. The blocks depend on the problem only.
+    /// </summary>
+    private static CpuBlocking Balanced(CpuBlocking b, int rows, int columns)
+    {
+        static int Items(CpuBlocking b, int rows, int columns) =>
+            (rows + b.Rows - 1) / b.Rows * ((columns + b.Columns - 1) / b.Columns);
+        while (Items(b, rows, columns) < MinItems && b.Columns > NR && b.Columns < 2 * columns)
+            b = b with { Columns = Math.Max(NR, b.Columns / 2 / NR * NR) };
+        while (Items(b, rows, columns) < MinItems && b.Rows > 4 * MR)
+            b = b with { Rows = Math.Max(4 * MR, b.Rows / 2 / MR * MR) };
+        return b;
+    }
+
+    /// <summary>Work items a product is cut into at least, where its size allows (two cores, with room to balance).</summary>
+    private const int MinItems = 8;
+
+    private static void CpuForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Geometry g, CpuBlocking blocking, Conv2dPrepared? prepared)
     {
         var device = x.Device;
         // One product per group: the group's filters [GroupO, GroupC*KH*KW] times its channels' im2col matrix.
         var depth = g.GroupC * g.KH * g.KW;
         var rows = RoundUp(g.GroupO, MR);
-        var packedA = device.Scratch.Shared(Slot.PackedA, (long)g.Groups * rows * depth);
-        for (var group = 0; group < g.Groups; group++)
-            Pack(device, weight.Pointer + (long)group * g.GroupO * depth, depth, g.GroupO, 1, depth, MR, blocking.Depth,
-                packedA + (long)group * rows * depth);
+        var packedA = Panels(weight, g, g.GroupO, depth, depth, 1, blocking.Depth, prepared, Conv2dPrepared.Form.Forward);
         var input = new PaddedInput(g);
-        var padded = device.Scratch.Shared(Slot.Operand, input.Length);
+        var pointwise = Pointwise(g);
+        var padded = pointwise ? null : device.Scratch.Shared(Slot.Operand, input.Length);
+        blocking = Balanced(blocking, g.Groups * g.GroupO, input.Columns);
         var (rowBlocks, columnBlocks) = ((g.GroupO + blocking.Rows - 1) / blocking.Rows, (input.Columns + blocking.Columns - 1) / blocking.Columns);
         var groupItems = rowBlocks * columnBlocks;
         var biasValues = bias is null ? null : bias.Pointer;
         for (var n = 0; n < x.N; n++)
         {
-            Pad(x, n, g, input, padded);
+            if (pointwise) padded = x.Pointer + (long)n * g.C * g.H * g.W;
+            else Pad(x, n, g, input, padded);
             var output = y.Pointer + (long)n * g.O * g.OH * g.OW;
             CpuParallel.For(device, g.Groups * groupItems, 2L * blocking.Rows * blocking.Columns * depth, item =>
             {
@@ -95,21 +144,8 @@ public static unsafe partial class Conv2d
     /// <summary>Copies image n into the zero-padded planes (parallel over channels).</summary>
     private static void Pad(Tensor x, int n, Geometry g, PaddedInput input, float* padded)
     {
-        var source = x.Pointer + (long)n * g.C * g.H * g.W;
-        CpuParallel.For(x.Device, g.C, input.Plane, c =>
-        {
-            var plane = new Span<float>(padded + (long)c * input.Plane, input.Plane);
-            var from = source + (long)c * g.H * g.W;
-            plane[..(g.PadTop * input.Width)].Clear();
-            plane[((g.PadTop + g.H) * input.Width)..].Clear();
-            for (var h = 0; h < g.H; h++)
-            {
-                var row = plane.Slice((g.PadTop + h) * input.Width, input.Width);
-                row[..g.PadLeft].Clear();
-                new ReadOnlySpan<float>(from + (long)h * g.W, g.W).CopyTo(row[g.PadLeft..]);
-                row[(g.PadLeft + g.W)..].Clear();
-            }
-        });
+        PadPlanes(x.Device, x.Pointer + (long)n * g.C * g.H * g.W, g.C, g.H, g.W, g.PadTop, g.PadLeft, input.Plane / input.Width,
+            input.Width, padded);
         new Span<float>(padded + (long)g.C * input.Plane, input.Tail).Clear();
     }
 
@@ -173,23 +209,23 @@ public static unsafe partial class Conv2d
         }
     }
 
-    private static void CpuBackwardInput(Tensor dy, Tensor weight, Tensor dx, Geometry g, CpuBlocking blocking)
+    private static void CpuBackwardInput(Tensor dy, Tensor weight, Tensor dx, Geometry g, CpuBlocking blocking, Conv2dPrepared? prepared)
     {
         var device = dx.Device;
         var taps = g.KH * g.KW;
         // Per group: A = W_group^T [GroupC*KH*KW, GroupO], B = dy[n, group] [GroupO, OH*OW].
         var (tapRows, pixels, depth) = (g.GroupC * taps, g.OH * g.OW, g.GroupO);
         var paddedTaps = RoundUp(tapRows, MR);
-        var packedA = device.Scratch.Shared(Slot.PackedA, (long)g.Groups * paddedTaps * depth);
         // A = W^T: row (c, ky, kx), depth o; W[o] is a contiguous row of all taps.
-        for (var group = 0; group < g.Groups; group++)
-            Pack(device, weight.Pointer + (long)group * depth * tapRows, depth, tapRows, tapRows, 1, MR, blocking.Depth,
-                packedA + (long)group * paddedTaps * depth);
+        var packedA = Panels(weight, g, tapRows, depth, 1, tapRows, blocking.Depth, prepared, Conv2dPrepared.Form.Backward);
         var paddedPixels = RoundUp(pixels, NR);
         var packedB = device.Scratch.Shared(Slot.Operand, (long)paddedPixels * depth);
-        // A bunch of whole channels (at least one) whose columns fit the scratch budget.
-        var bunch = Math.Clamp(blocking.Scratch / Math.Max(1, taps * pixels), 1, g.GroupC);
-        var columns = device.Scratch.Shared(Slot.Columns, (long)bunch * taps * pixels);
+        // Pointwise: the columns of all the group's channels are dx itself. Otherwise a bunch of whole channels (at least
+        // one) whose columns fit the scratch budget.
+        var pointwise = Pointwise(g);
+        var bunch = pointwise ? g.GroupC : Math.Clamp(blocking.Scratch / Math.Max(1, taps * pixels), 1, g.GroupC);
+        var columns = pointwise ? null : device.Scratch.Shared(Slot.Columns, (long)bunch * taps * pixels);
+        blocking = Balanced(blocking, bunch * taps, pixels);
         var columnBlocks = (pixels + blocking.Columns - 1) / blocking.Columns;
         for (var n = 0; n < dx.N; n++)
         for (var group = 0; group < g.Groups; group++)
@@ -199,6 +235,7 @@ public static unsafe partial class Conv2d
             for (var c0 = 0; c0 < g.GroupC; c0 += bunch)
             {
                 var channels = Math.Min(bunch, g.GroupC - c0);
+                if (pointwise) columns = dx.Pointer + ((long)n * g.C + group * g.GroupC) * pixels;
                 // Packed A panels start at multiples of MR: start there and drop the rows before the group.
                 var (first, end) = (c0 * taps, (c0 + channels) * taps);
                 var aligned = first / MR * MR;
@@ -220,7 +257,7 @@ public static unsafe partial class Conv2d
                         new ReadOnlySpan<float>(block + (long)r * columnPanels * NR, nc)
                             .CopyTo(new Span<float>(columns + (long)(m0 + r - first) * pixels + j0, nc));
                 });
-                GatherColumns(dx, n, group * g.GroupC + c0, channels, g, columns);
+                if (!pointwise) GatherColumns(dx, n, group * g.GroupC + c0, channels, g, columns);
             }
         }
     }

@@ -124,7 +124,13 @@ public static partial class Conv2d
     /// and the direct kernel for depthwise convolutions).</param>
     /// <param name="blocking">The work items of the cpu device's matrix product; null: <see cref="CpuBlocking.Default"/>.</param>
     public static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dSettings s, GemmTiling? tiling = null,
-        CpuBlocking? blocking = null)
+        CpuBlocking? blocking = null) =>
+        Forward(x, weight, bias, y, s, prepared: null, Conv2dCpuAlgorithm.Auto, tiling, blocking);
+
+    /// <param name="prepared">The layer's weights prepared for the cpu device (packed once), or null to pack them on this call.</param>
+    /// <param name="algorithm">The cpu device's algorithm (<see cref="Conv2dCpuAlgorithm.Auto"/>: its own rule).</param>
+    internal static void Forward(Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dSettings s, Conv2dPrepared? prepared,
+        Conv2dCpuAlgorithm algorithm, GemmTiling? tiling = null, CpuBlocking? blocking = null)
     {
         var g = Check(x.Shape, weight, s, "conv2d input");
         bias?.RequireShape("conv2d bias", g.O);
@@ -133,7 +139,9 @@ public static partial class Conv2d
         {
             var b = CpuBlockingOrDefault(blocking);
             if (CpuDirect(g)) CpuDirectForward(x, weight, bias, y, g);
-            else CpuForward(x, weight, bias, y, g, b);
+            else if (WinogradTileFor(g.KH, g.KW, s, g.C, g.O, g.OH, g.OW, algorithm) is var tile and > 0)
+                CpuWinogradForward(x, weight, bias, y, g, b, prepared, tile);
+            else CpuForward(x, weight, bias, y, g, b, prepared);
             return;
         }
         var biasView = bias?.View ?? weight.View;
@@ -149,7 +157,14 @@ public static partial class Conv2d
     /// and the direct kernel for depthwise convolutions).</param>
     /// <param name="blocking">The work items of the cpu device's matrix product; null: <see cref="CpuBlocking.Default"/>.</param>
     public static void BackwardInput(Tensor dy, Tensor weight, Tensor dx, Conv2dSettings s, GemmTiling? tiling = null,
-        CpuBlocking? blocking = null)
+        CpuBlocking? blocking = null) =>
+        BackwardInput(dy, weight, dx, s, prepared: null, Conv2dCpuAlgorithm.Auto, tiling, blocking);
+
+    /// <param name="prepared">The layer's weights prepared for the cpu device (packed once), or null to pack them on this call.</param>
+    /// <param name="algorithm">The cpu device's algorithm (<see cref="Conv2dCpuAlgorithm.Auto"/>: its own rule, which for
+    /// Winograd looks at the backward's own product: dy's channels in, dx's out).</param>
+    internal static void BackwardInput(Tensor dy, Tensor weight, Tensor dx, Conv2dSettings s, Conv2dPrepared? prepared,
+        Conv2dCpuAlgorithm algorithm, GemmTiling? tiling = null, CpuBlocking? blocking = null)
     {
         var g = Check(dx.Shape, weight, s, "conv2d input gradient");
         dy.RequireShape("conv2d output gradient", dx.N, g.O, g.OH, g.OW);
@@ -157,7 +172,9 @@ public static partial class Conv2d
         {
             var b = CpuBlockingOrDefault(blocking);
             if (CpuDirect(g)) CpuDirectBackwardInput(dy, weight, dx, g);
-            else CpuBackwardInput(dy, weight, dx, g, b);
+            else if (WinogradTileFor(g.KH, g.KW, s, g.O, g.C, g.H, g.W, algorithm) is var tile and > 0)
+                CpuWinogradBackwardInput(dy, weight, dx, g, b, prepared, tile);
+            else CpuBackwardInput(dy, weight, dx, g, b, prepared);
             return;
         }
         if ((tiling ?? DefaultTiling(dx.Device, g)) is { } t)

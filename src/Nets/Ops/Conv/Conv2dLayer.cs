@@ -26,12 +26,22 @@ public sealed class Conv2dLayer(Tensor weight, Tensor? bias, Conv2dSettings sett
         return [input[0], Weight.Shape[0], h, w];
     }
 
-    public override void Forward(Tensor x, Tensor y) => Conv2d.Forward(x, Weight, Bias, y, Settings);
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor dx) => Conv2d.BackwardInput(dy, Weight, dx, Settings);
+    /// <summary>The weights as the cpu device's products read them, made on first use (nothing on GPUs).</summary>
+    private readonly Conv2dPrepared _prepared = new(weight);
+
+    /// <summary>Floats held by the weights' prepared forms (counted in the device's memory).</summary>
+    internal long PreparedFloats => _prepared.Floats;
+
+    public override void Forward(Tensor x, Tensor y) =>
+        Conv2d.Forward(x, Weight, Bias, y, Settings, _prepared, Conv2dCpuAlgorithm.Auto);
+
+    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor dx) =>
+        Conv2d.BackwardInput(dy, Weight, dx, Settings, _prepared, Conv2dCpuAlgorithm.Auto);
 
     public override void Dispose()
     {
         base.Dispose();
+        _prepared.Dispose();
         Weight.Dispose();
         Bias?.Dispose();
     }
