@@ -41,7 +41,8 @@ VGG = {
 }
 # Input channels, mean and std as DeepVis's seeded random weights record them (src/Nets/Zoo/RandomWeights.cs).
 STATS = {"mini-vgg": (1, [0.5], [0.5])}
-GRAPHS = ["resnet18", "resnet50", "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "squeezenet1_1"]
+GRAPHS = ["resnet18", "resnet50", "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "squeezenet1_1",
+          "efficientnet_b0", "mobilenet_v3_large", "convnext_tiny"]
 
 
 def torchvision_model(arch, classes):
@@ -190,6 +191,9 @@ def write_reference(model, args, path):
             if name.endswith("num_batches_tracked"):
                 continue
             layer, kind = name.rsplit(".", 1)
+            if kind not in ("weight", "bias", "running_mean", "running_var"):
+                # A module's own parameter (ConvNeXt's layer_scale): DeepVis stores it as that node's weight.
+                layer, kind = name, "weight"
             f.require_group(layer).create_dataset(kind, data=tensor.numpy().astype(np.float32))
         f.create_dataset("input", data=x.detach().numpy().astype(np.float32))
         f.create_dataset("logits", data=logits.detach().numpy().astype(np.float32))

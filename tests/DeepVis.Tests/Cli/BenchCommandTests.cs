@@ -5,6 +5,7 @@ using DeepVis.Optim.Benchmark;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Render;
 using DeepVis.Tests.Support;
+using DeepVis.WeightsConverter.Conversion;
 using PureHDF;
 
 namespace DeepVis.Tests.Cli;
@@ -49,6 +50,20 @@ public sealed class BenchCommandTests(DeviceFixture fixture) : IDisposable
         double Conv(int cin, int cout, int side) => 3.0 * cout * side * side * cin * 9;
         var multiplyAdds = Conv(1, 4, 28) + Conv(4, 4, 28) + Conv(4, 8, 14) + Conv(8, 8, 14) + 3.0 * 16 * 392 + 3.0 * 10 * 16;
         Assert.Equal(2 * 2 * multiplyAdds, StepBenchmark.FlopsPerStep(network, 3, 28));
+    }
+
+    /// <summary>ConvNeXt's pointwise layers are Linear along the last axis of NHWC maps: most of its multiply-adds.</summary>
+    [Fact]
+    public void Flops_count_the_linear_layers_along_the_last_axis()
+    {
+        var weights = ModelConverter.Convert(Fixtures.Path("convnext-narrow.pth"), new());
+        using var network = Network.Build(fixture.Device, weights);
+        // The narrow ConvNeXt at 32x32: stages of 8, 16, 24, 32 channels at 8, 4, 2, 1 pixels square, 2, 1, 3, 1
+        // blocks (7x7 depthwise, Linear C->4C, Linear 4C->C), 4x4 stem, 2x2 downsamples, 10 classes.
+        static double Block(int c, int side) => c * side * side * (49.0 + 4 * c + 4 * c);
+        var multiplyAdds = 8 * 8 * 8 * 48.0 + 2 * Block(8, 8) + 16 * 4 * 4 * 32.0 + Block(16, 4) + 24 * 2 * 2 * 64.0 + 3 * Block(24, 2)
+            + 32 * 96.0 + Block(32, 1) + 10 * 32;
+        Assert.Equal(2 * 2 * multiplyAdds, StepBenchmark.FlopsPerStep(network, 1, 32));
     }
 
     [Fact]
