@@ -79,6 +79,27 @@ public sealed class BenchCommandTests(DeviceFixture fixture) : IDisposable
         Assert.Equal(conv.Data, RandomWeights.Create("mini-vgg", 5).Tensors.Single(t => t.Name == "features.7.weight").Data);
     }
 
+    /// <summary>
+    /// The graph families' random weights have torchvision's state dict: its tensor count (less
+    /// num_batches_tracked) and parameter count (torchvision 0.14's models, BatchNorm statistics not counted).
+    /// </summary>
+    [Theory]
+    [InlineData("efficientnet_b0", 311, 5_288_548)]
+    [InlineData("mobilenet_v3_large", 266, 5_483_032)]
+    [InlineData("convnext_tiny", 182, 28_589_128)]
+    public void Random_weights_of_the_graph_families_have_torchvisions_tensors(string arch, int tensors, long parameters)
+    {
+        var weights = RandomWeights.Create(arch, 3);
+        Assert.Equal(tensors, weights.Tensors.Count);
+        Assert.Equal(parameters, weights.Tensors.Where(t => !t.Name.Contains(".running_", StringComparison.Ordinal)).Sum(t => (long)t.Data.Length));
+        using var network = Network.Build(fixture.Device, weights);
+        Assert.Equal(arch, network.Info.Arch);
+        Assert.Equal([2, 1000], network.OutputShapes(2, 64, 64)[network.Resolve("logits").Index]);
+        var run = CliRun.Of("bench", "--arch", arch, "--size", "32", "--steps", "1", "--warmup", "0", "--device", "cpu");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains($"{arch}, batch 1, 32x32, 1 steps after 0 warm-up", run.Output);
+    }
+
     [Fact]
     public void Render_times_the_render_loop_of_the_embedded_model()
     {
