@@ -104,7 +104,7 @@ def step_rows(args, env):
         common = ["--arch", arch, "--batch", batch, "--size", size, "--steps", str(args.steps), "--warmup", str(args.warmup)]
         ours_args = common
         if arch in GRAPHS:
-            # DeepVis has no random weights of its own for these: time PyTorch's, checked first.
+            # Time PyTorch's own weights of these, checked first.
             # Deep ReLU networks: an activation within float32 rounding of zero takes the other side of
             # the kink in one implementation, moving the input gradient by up to ~1e-2 (L2): see
             # src/Optim/Benchmark/ReferenceCheck.cs (the logits agree to about 1e-6).

@@ -20,8 +20,10 @@ weights, plus the root datasets `input`, `logits`, `input_gradient` (d logits[:,
 the attribute `class_index`; the reference is computed in float64 on the CPU. --width-divisor and
 --classes make narrow variants (the test fixture is one: see tests/DeepVis.Tests/Fixtures/README.md).
 The graph families (resnet18, resnet50, densenet121, googlenet, inception_v3, mobilenet_v2,
-squeezenet1_1) are torchvision's own models with its random initialization; their reference files
-carry torchvision's state-dict names, which DeepVis reads as they are (`deepvis bench --check`).
+squeezenet1_1, efficientnet_b0, mobilenet_v3_large, convnext_tiny) are torchvision's own models with
+its random initialization; their reference files carry torchvision's state-dict names, which DeepVis
+reads as they are (`deepvis bench --check`); a module's own parameter (ConvNeXt's layer_scale) is
+stored as that module's weight, as DeepVis's converter stores it.
 """
 import argparse
 import statistics
