@@ -154,6 +154,24 @@ public sealed class NewFamilyVerbTests : IDisposable
     }
 
     /// <summary>
+    /// A CNBlock's layers between its permutes hold the channels on the last axis: what reads channels on
+    /// axis 1 (channel and neuron terms, directions, diversity, filters, the atlas) refuses them in one
+    /// line naming the layer after the permute back, where it would otherwise read rows as channels.
+    /// </summary>
+    [Theory]
+    [InlineData("render", "--objective", "features.1.0.block.5:2")]
+    [InlineData("render", "--objective", "diversity(features.1.0.block.2)")]
+    [InlineData("filters", "--layer", "features.1.0.block.3")]
+    [InlineData("atlas", "--layers", "features.1.0.block.5")]
+    public void Channels_on_the_last_axis_are_refused_in_one_line(string verb, string option, string value)
+    {
+        var run = CliRun.Of(verb, "--weights", Weights("convnext-narrow"), "--device", "cpu", "--quiet", "--out", _folder.File("out"),
+            "--size", "64", "--batch", "2", option, value);
+        run.AssertOneLineError("holds its channels on the last axis of [", "take a layer after the permute back, such as features.1.0.block");
+        Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFiles(_folder.File("out"), "*", SearchOption.AllDirectories).Any());
+    }
+
+    /// <summary>
     /// Probe on the fixture's own input: the activation and the input gradient of 0.5*||activation||^2
     /// equal PyTorch's (the reference file), at an SE block's output and a CNBlock's channels-last layers.
     /// </summary>
