@@ -36,7 +36,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 DEFAULT_ROWS = ["alexnet:1", "alexnet:8", "vgg16:1", "vgg16:8", "mini-vgg:10"]
 # torchvision's graph families (bench/pytorch_step.py builds them): rows such as resnet50:1.
-GRAPHS = ["resnet18", "resnet50", "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "squeezenet1_1"]
+GRAPHS = ["resnet18", "resnet50", "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "squeezenet1_1",
+          "efficientnet_b0", "mobilenet_v3_large", "convnext_tiny"]
 MS = re.compile(r"([0-9.]+) ms/step \(median")
 GFLOP = re.compile(r"([0-9.]+) GFLOP/step")
 PEER_NAMES = {"pytorch": "PyTorch", "torchsharp": "TorchSharp"}
@@ -103,7 +104,7 @@ def step_rows(args, env):
         common = ["--arch", arch, "--batch", batch, "--size", size, "--steps", str(args.steps), "--warmup", str(args.warmup)]
         ours_args = common
         if arch in GRAPHS:
-            # DeepVis has no random weights of its own for these: time PyTorch's, checked first.
+            # Time PyTorch's own weights of these, checked first.
             # Deep ReLU networks: an activation within float32 rounding of zero takes the other side of
             # the kink in one implementation, moving the input gradient by up to ~1e-2 (L2): see
             # src/Optim/Benchmark/ReferenceCheck.cs (the logits agree to about 1e-6).

@@ -20,8 +20,10 @@ weights, plus the root datasets `input`, `logits`, `input_gradient` (d logits[:,
 the attribute `class_index`; the reference is computed in float64 on the CPU. --width-divisor and
 --classes make narrow variants (the test fixture is one: see tests/DeepVis.Tests/Fixtures/README.md).
 The graph families (resnet18, resnet50, densenet121, googlenet, inception_v3, mobilenet_v2,
-squeezenet1_1) are torchvision's own models with its random initialization; their reference files
-carry torchvision's state-dict names, which DeepVis reads as they are (`deepvis bench --check`).
+squeezenet1_1, efficientnet_b0, mobilenet_v3_large, convnext_tiny) are torchvision's own models with
+its random initialization; their reference files carry torchvision's state-dict names, which DeepVis
+reads as they are (`deepvis bench --check`); a module's own parameter (ConvNeXt's layer_scale) is
+stored as that module's weight, as DeepVis's converter stores it.
 """
 import argparse
 import statistics
@@ -41,7 +43,8 @@ VGG = {
 }
 # Input channels, mean and std as DeepVis's seeded random weights record them (src/Nets/Zoo/RandomWeights.cs).
 STATS = {"mini-vgg": (1, [0.5], [0.5])}
-GRAPHS = ["resnet18", "resnet50", "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "squeezenet1_1"]
+GRAPHS = ["resnet18", "resnet50", "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "squeezenet1_1",
+          "efficientnet_b0", "mobilenet_v3_large", "convnext_tiny"]
 
 
 def torchvision_model(arch, classes):
@@ -190,6 +193,9 @@ def write_reference(model, args, path):
             if name.endswith("num_batches_tracked"):
                 continue
             layer, kind = name.rsplit(".", 1)
+            if kind not in ("weight", "bias", "running_mean", "running_var"):
+                # A module's own parameter (ConvNeXt's layer_scale): DeepVis stores it as that node's weight.
+                layer, kind = name, "weight"
             f.require_group(layer).create_dataset(kind, data=tensor.numpy().astype(np.float32))
         f.create_dataset("input", data=x.detach().numpy().astype(np.float32))
         f.create_dataset("logits", data=logits.detach().numpy().astype(np.float32))

@@ -3,6 +3,7 @@ using DeepVis.Nets.Files;
 using DeepVis.Nets.Layers;
 using DeepVis.Nets.Weights;
 using DeepVis.Nets.Zoo;
+using DeepVis.Ops;
 
 namespace DeepVis.Nets;
 
@@ -198,6 +199,32 @@ public sealed class Network : IDisposable
         if (regular && fits[^1] + step > limit)
             return step == 1 ? $"{fits[0]}x{fits[0]} and larger" : $"multiples of {step} from {fits[0]} ({string.Join(", ", fits.Take(4))}, ...)";
         return string.Join(", ", fits.Take(8)) + (fits.Count > 8 ? ", ..." : "");
+    }
+
+    /// <summary>
+    /// Why channels cannot be read on axis 1 of <paramref name="layer"/>'s output, or null: a permute moved
+    /// them to the last axis (ConvNeXt's NHWC block) and every node since kept the rank without reshaping.
+    /// <paramref name="shapes"/> are <see cref="OutputShapes"/> of at least the layer's ancestors.
+    /// </summary>
+    public string? ChannelsLastProblem(NetworkLayer layer, IReadOnlyList<int[]> shapes)
+    {
+        var axes = new int[layer.Index + 1];
+        foreach (var node in Layers.Take(layer.Index + 1).Where(n => shapes[n.Index].Length > 0))
+        {
+            var (axis, rank) = node.Inputs.Count == 0 || node.Inputs[0] == InputIndex ? (1, 4) : (axes[node.Inputs[0]], shapes[node.Inputs[0]].Length);
+            axes[node.Index] = node.Layer switch
+            {
+                TransposeLayer { Groups: 0 } t => t.Perm.ToList().IndexOf(axis),
+                ReshapeLayer => 1,
+                _ => shapes[node.Index].Length == rank ? axis : 1,
+            };
+        }
+        var shape = shapes[layer.Index];
+        if (axes[layer.Index] == 1 || axes[layer.Index] != shape.Length - 1) return null;
+        var back = Layers.Skip(layer.Index + 1).FirstOrDefault(n => n.Layer is TransposeLayer { Groups: 0 });
+        var name = layer.Name == layer.Address ? layer.Address : $"{layer.Name} ({layer.Address})";
+        return $"{name} holds its channels on the last axis of {Tensor.Format(shape)}, after a permute, and channels are read on axis 1" +
+            (back is null ? "" : $": take a layer after the permute back, such as {back.Name}");
     }
 
     /// <summary>The nodes <paramref name="targets"/> depend on, themselves included, as a mask over <see cref="Layers"/>.</summary>

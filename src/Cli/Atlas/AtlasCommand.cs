@@ -182,6 +182,7 @@ public static class AtlasCommand
         var layers = targets.Select(t =>
         {
             var shape = shapes[t.Index];
+            if (network.ChannelsLastProblem(t, shapes) is { } problem) throw new UserException(problem);
             if (shape.Length != 4)
                 throw new UserException($"{t.Name} ({t.Address}) has {shape[1]} units, not channels with positions: an atlas shows convolution channels");
             var (first, last) = request.Channels ?? (0, shape[1] - 1);

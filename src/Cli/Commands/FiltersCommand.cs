@@ -55,6 +55,7 @@ public static class FiltersCommand
             if (pixels < minimum) throw new UserException($"--size {pixels} is too small for this {network.Info.Arch}: it needs at least {minimum}");
             if (!InputSize.Fits(network, pixels, [target]))
                 throw new UserException($"--size {pixels} does not fit this {network.Info.Arch} up to {target.Name}: square sizes that fit: {network.SizesThatFit([target])}");
+            if (network.ChannelsLastProblem(target, network.OutputShapes(1, pixels, pixels, [target])) is { } problem) throw new UserException(problem);
             var name = PathName.Of(target.Name);
             var count = FilterMaximization.Count(network, target, pixels);
             var kind = network.OutputShapes(1, pixels, pixels, [target])[target.Index].Length == 4 ? "channels" : "units";

@@ -25,7 +25,35 @@ internal static class ConvNeXt
         NameFor = NameFor,
         Rename = name => name.EndsWith(LayerScale, StringComparison.Ordinal) ? name + ".weight" : name,
         Layout = (_, tensors) => tensors is null ? null : Layout(tensors),
+        PublishedTensors = arch => arch == "convnext_tiny" ? TinyTensors() : null,
     };
+
+    /// <summary>torchvision's convnext_tiny state dict: widths 96, 192, 384, 768 and depths 3, 3, 9, 3.</summary>
+    private static RandomWeights.Shapes TinyTensors()
+    {
+        var t = new RandomWeights.Shapes();
+        t.Conv("features.0.0", 96, 3, 4, bias: true);
+        t.LayerNorm("features.0.1", 96);
+        (int Width, int Depth)[] stages = [(96, 3), (192, 3), (384, 9), (768, 3)];
+        foreach (var (s, (width, depth)) in stages.Select((x, i) => (i, x)))
+        {
+            for (var b = 0; b < depth; b++)
+            {
+                var block = $"features.{2 * s + 1}.{b}";
+                t.Conv($"{block}.block.0", width, 1, 7, bias: true);
+                t.LayerNorm($"{block}.block.2", width);
+                t.Linear($"{block}.block.3", 4 * width, width);
+                t.Linear($"{block}.block.5", width, 4 * width);
+                t.Add(($"{block}{LayerScale}.weight", [width, 1, 1]));
+            }
+            if (s + 1 == stages.Length) continue;
+            t.LayerNorm($"features.{2 * s + 2}.0", width);
+            t.Conv($"features.{2 * s + 2}.1", stages[s + 1].Width, width, 2, bias: true);
+        }
+        t.LayerNorm("classifier.0", 768);
+        t.Linear("classifier.2", 1000, 768);
+        return t;
+    }
 
     /// <summary>torchvision's published sizes: the third stage's depth and the stem's width.</summary>
     private static string NameFor(IReadOnlyDictionary<string, int[]> tensors)

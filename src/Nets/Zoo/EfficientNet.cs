@@ -35,7 +35,31 @@ internal static class EfficientNet
         NameFor = NameFor,
         Layout = (arch, tensors) => tensors is null ? null : Layout(arch, tensors),
         Input = info => info with { DefaultSize = Published.FirstOrDefault(p => p.Name == info.Arch).Size is > 0 and var size ? size : info.DefaultSize },
+        PublishedTensors = arch => arch == "efficientnet_b0" ? B0Tensors() : null,
     };
+
+    /// <summary>torchvision's efficientnet_b0 state dict: its MBConv table (expansion, kernel, width, blocks per stage).</summary>
+    private static RandomWeights.Shapes B0Tensors()
+    {
+        var t = new RandomWeights.Shapes();
+        t.ConvBatchNorm("features.0", 32, 3, 3);
+        var channels = 32;
+        (int Expand, int Kernel, int Width, int Blocks)[] stages = [(1, 3, 16, 1), (6, 3, 24, 2), (6, 5, 40, 2), (6, 3, 80, 3), (6, 5, 112, 3), (6, 5, 192, 4), (6, 3, 320, 1)];
+        foreach (var (stage, (expand, kernel, width, blocks)) in stages.Select((s, i) => (i + 1, s)))
+            for (var b = 0; b < blocks; b++)
+            {
+                var (block, expanded, k) = ($"features.{stage}.{b}.block", channels * expand, 0);
+                if (expand != 1) t.ConvBatchNorm($"{block}.{k++}", expanded, channels, 1);
+                t.ConvBatchNorm($"{block}.{k++}", expanded, 1, kernel);
+                t.Conv($"{block}.{k}.fc1", Math.Max(1, channels / 4), expanded, 1, bias: true);
+                t.Conv($"{block}.{k++}.fc2", expanded, Math.Max(1, channels / 4), 1, bias: true);
+                t.ConvBatchNorm($"{block}.{k}", width, expanded, 1);
+                channels = width;
+            }
+        t.ConvBatchNorm("features.8", 1280, channels, 1);
+        t.Linear("classifier.1", 1000, 1280);
+        return t;
+    }
 
     private static bool IsV2(IReadOnlyDictionary<string, int[]> tensors) =>
         !tensors.Keys.Any(k => k.StartsWith("features.1.0.block.", StringComparison.Ordinal) && k.Contains(".fc1.", StringComparison.Ordinal));

@@ -36,7 +36,42 @@ internal static class MobileNetV3
         Signature = "features.1.block.0.0.weight",
         NameFor = tensors => Blocks(tensors) == Tables["mobilenet_v3_small"].Length ? "mobilenet_v3_small" : "mobilenet_v3_large",
         Layout = (arch, tensors) => tensors is null ? null : Layout(arch, tensors),
+        PublishedTensors = arch => arch == "mobilenet_v3_large" ? LargeTensors() : null,
     };
+
+    /// <summary>torchvision's mobilenet_v3_large state dict: per block kernel, expanded width, output width, squeeze-excitation.</summary>
+    private static RandomWeights.Shapes LargeTensors()
+    {
+        var t = new RandomWeights.Shapes();
+        t.ConvBatchNorm("features.0", 16, 3, 3);
+        var channels = 16;
+        (int Kernel, int Expanded, int Width, bool Se)[] blocks =
+        [
+            (3, 16, 16, false), (3, 64, 24, false), (3, 72, 24, false), (5, 72, 40, true), (5, 120, 40, true), (5, 120, 40, true),
+            (3, 240, 80, false), (3, 200, 80, false), (3, 184, 80, false), (3, 184, 80, false), (3, 480, 112, true), (3, 672, 112, true),
+            (5, 672, 160, true), (5, 960, 160, true), (5, 960, 160, true),
+        ];
+        foreach (var (i, (kernel, expanded, width, se)) in blocks.Select((b, i) => (i + 1, b)))
+        {
+            var (block, k) = ($"features.{i}.block", 0);
+            if (expanded != channels) t.ConvBatchNorm($"{block}.{k++}", expanded, channels, 1);
+            t.ConvBatchNorm($"{block}.{k++}", expanded, 1, kernel);
+            if (se)
+            {
+                // torchvision's _make_divisible(expanded / 4, 8): to a multiple of 8, never below 90% of it.
+                var squeezed = Math.Max(8, (expanded / 4 + 4) / 8 * 8);
+                if (squeezed < 0.9 * expanded / 4) squeezed += 8;
+                t.Conv($"{block}.{k}.fc1", squeezed, expanded, 1, bias: true);
+                t.Conv($"{block}.{k++}.fc2", expanded, squeezed, 1, bias: true);
+            }
+            t.ConvBatchNorm($"{block}.{k}", width, expanded, 1);
+            channels = width;
+        }
+        t.ConvBatchNorm("features.16", 960, channels, 1);
+        t.Linear("classifier.0", 1280, 960);
+        t.Linear("classifier.3", 1000, 1280);
+        return t;
+    }
 
     private static int Blocks(IReadOnlyDictionary<string, int[]> tensors) =>
         Enumerable.Range(1, 64).TakeWhile(i => tensors.ContainsKey($"features.{i}.block.0.0.weight")).Count();

@@ -40,6 +40,12 @@ public sealed class ModelFamily
     /// <summary>The widths of the published models of one of <see cref="Names"/>, for seeded random weights at their size (benchmarks); null where the family has none.</summary>
     public Func<string, RandomWeights.Widths>? PublishedWidths { get; init; }
 
+    /// <summary>
+    /// The tensor names (as <see cref="Rename"/> gives them) and shapes of the published state dict of one
+    /// of <see cref="Names"/>, for seeded random weights of a graph family (benchmarks); null for one it has none of.
+    /// </summary>
+    public Func<string, RandomWeights.Shapes?>? PublishedTensors { get; init; }
+
     /// <summary>The architecture of a state dict whose tensors went through <see cref="Rename"/>, or null when it is not of this family.</summary>
     public string? Recognize(IReadOnlyDictionary<string, int[]> tensors)
     {

@@ -53,7 +53,7 @@ public static class StepBenchmark
     }
 
     /// <summary>
-    /// Floating-point operations of the convolutions and linear layers up to the logits, forward and
+    /// Floating-point operations of the convolutions and linear layers (along any axis) up to the logits, forward and
     /// backward to the input: 2 * (output elements) * (fan-in) each way. Pooling, ReLU and the update
     /// are memory-bound and not counted, as is usual for achieved-TFLOP/s figures.
     /// </summary>
@@ -71,6 +71,7 @@ public static class StepBenchmark
             {
                 Conv2dLayer conv => conv.Weight,
                 LinearLayer linear => linear.Weight,
+                MatMulLayer matMul => matMul.Weight,
                 _ => null,
             };
             if (weight is null) continue;

@@ -28,6 +28,8 @@ public static class ObjectiveBuilder
             if (term.Batch is { } b && b >= batch)
                 throw new ObjectiveException($"{term}: batch image {b} is beyond the batch of {batch} (0 to {batch - 1})");
             var items = term.Batch is { } only ? [only] : Enumerable.Range(0, batch).ToArray();
+            if (term.Term is not ObjectiveTerm.DeepDream && network.ChannelsLastProblem(layer, shapes) is { } problem)
+                throw new ObjectiveException($"{term}: {problem}");
             switch (term.Term)
             {
                 case ObjectiveTerm.Diversity:

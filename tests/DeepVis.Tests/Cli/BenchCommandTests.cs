@@ -5,6 +5,7 @@ using DeepVis.Optim.Benchmark;
 using DeepVis.Optim.Objectives;
 using DeepVis.Optim.Render;
 using DeepVis.Tests.Support;
+using DeepVis.WeightsConverter.Conversion;
 using PureHDF;
 
 namespace DeepVis.Tests.Cli;
@@ -51,6 +52,20 @@ public sealed class BenchCommandTests(DeviceFixture fixture) : IDisposable
         Assert.Equal(2 * 2 * multiplyAdds, StepBenchmark.FlopsPerStep(network, 3, 28));
     }
 
+    /// <summary>ConvNeXt's pointwise layers are Linear along the last axis of NHWC maps: most of its multiply-adds.</summary>
+    [Fact]
+    public void Flops_count_the_linear_layers_along_the_last_axis()
+    {
+        var weights = ModelConverter.Convert(Fixtures.Path("convnext-narrow.pth"), new());
+        using var network = Network.Build(fixture.Device, weights);
+        // The narrow ConvNeXt at 32x32: stages of 8, 16, 24, 32 channels at 8, 4, 2, 1 pixels square, 2, 1, 3, 1
+        // blocks (7x7 depthwise, Linear C->4C, Linear 4C->C), 4x4 stem, 2x2 downsamples, 10 classes.
+        static double Block(int c, int side) => c * side * side * (49.0 + 4 * c + 4 * c);
+        var multiplyAdds = 8 * 8 * 8 * 48.0 + 2 * Block(8, 8) + 16 * 4 * 4 * 32.0 + Block(16, 4) + 24 * 2 * 2 * 64.0 + 3 * Block(24, 2)
+            + 32 * 96.0 + Block(32, 1) + 10 * 32;
+        Assert.Equal(2 * 2 * multiplyAdds, StepBenchmark.FlopsPerStep(network, 1, 32));
+    }
+
     [Fact]
     public void Random_weights_have_the_published_widths_and_he_scale()
     {
@@ -62,6 +77,27 @@ public sealed class BenchCommandTests(DeviceFixture fixture) : IDisposable
         var std = Math.Sqrt(conv.Data.Average(v => (double)v * v));
         Assert.InRange(std, 0.95 * Math.Sqrt(2.0 / 288), 1.05 * Math.Sqrt(2.0 / 288));
         Assert.Equal(conv.Data, RandomWeights.Create("mini-vgg", 5).Tensors.Single(t => t.Name == "features.7.weight").Data);
+    }
+
+    /// <summary>
+    /// The graph families' random weights have torchvision's state dict: its tensor count (less
+    /// num_batches_tracked) and parameter count (torchvision 0.14's models, BatchNorm statistics not counted).
+    /// </summary>
+    [Theory]
+    [InlineData("efficientnet_b0", 311, 5_288_548)]
+    [InlineData("mobilenet_v3_large", 266, 5_483_032)]
+    [InlineData("convnext_tiny", 182, 28_589_128)]
+    public void Random_weights_of_the_graph_families_have_torchvisions_tensors(string arch, int tensors, long parameters)
+    {
+        var weights = RandomWeights.Create(arch, 3);
+        Assert.Equal(tensors, weights.Tensors.Count);
+        Assert.Equal(parameters, weights.Tensors.Where(t => !t.Name.Contains(".running_", StringComparison.Ordinal)).Sum(t => (long)t.Data.Length));
+        using var network = Network.Build(fixture.Device, weights);
+        Assert.Equal(arch, network.Info.Arch);
+        Assert.Equal([2, 1000], network.OutputShapes(2, 64, 64)[network.Resolve("logits").Index]);
+        var run = CliRun.Of("bench", "--arch", arch, "--size", "32", "--steps", "1", "--warmup", "0", "--device", "cpu");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains($"{arch}, batch 1, 32x32, 1 steps after 0 warm-up", run.Output);
     }
 
     [Fact]
