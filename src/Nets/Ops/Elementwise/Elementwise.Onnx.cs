@@ -34,7 +34,9 @@ internal sealed partial class OnnxOps
             var (sa, sb) = (ShapeOf(a), ShapeOf(b));
             if (sa.Length != sb.Length)
                 throw new OnnxException($"combines item shapes [{string.Join(", ", sa)}] and [{string.Join(", ", sb)}]; DeepVis broadcasts computed values of one rank");
-            Emit(new Draft(kind.ToString(), _node, [a, b], BroadcastOf(sa, sb)));
+            var combined = new Draft(kind.ToString(), _node, [a, b], BroadcastOf(sa, sb));
+            if (kind == BinaryKind.Add && !sa.SequenceEqual(sb)) combined.Attributes["broadcast"] = [1];
+            Emit(combined);
             return;
         }
         var x = Computed(inputs[1 - constant], constant == 0 ? "operand B" : "operand A");

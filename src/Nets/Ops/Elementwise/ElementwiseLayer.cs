@@ -8,7 +8,7 @@ namespace DeepVis.Ops;
 /// or of one and a constant the layer owns (a layer scale, GELU's x * 0.5), the constant first where
 /// <paramref name="constantFirst"/> (1 - x, 1 / x).
 /// </summary>
-public sealed class ElementwiseLayer(BinaryKind kind, Tensor? constant = null, bool constantFirst = false) : ILayer
+public sealed class ElementwiseLayer(BinaryKind kind, Tensor? constant = null, bool constantFirst = false, bool broadcast = true) : ILayer
 {
     public string Type => kind.ToString();
 
@@ -26,6 +26,10 @@ public sealed class ElementwiseLayer(BinaryKind kind, Tensor? constant = null, b
         if (constant is not null && constant.Rank >= inputs[0].Length)
             throw new ShapeException($"{Type}: the constant {constant.ShapeText} has more axes than an item of the input {Tensor.Format(inputs[0])}");
         var (a, b) = Operands(inputs, constant is null ? null : [.. constant.Shape]);
+        // A residual sum adds values of one shape: at an input size where its branches disagree, broadcasting
+        // a 1-pixel branch would silently compute something the network never meant.
+        if (!broadcast && !a.SequenceEqual(b))
+            throw new ShapeException($"{Type}: expected two inputs of one shape, got {Tensor.Format(a)} and {Tensor.Format(b)}");
         return Broadcast.Shape(a, b)
             ?? throw new ShapeException($"{Type}: shapes {Tensor.Format(a)} and {Tensor.Format(b)} do not broadcast (each axis, aligned to the right, must match or be 1; at most {Broadcast.MaxRank} axes)");
     }

@@ -9,7 +9,8 @@ namespace DeepVis.Ops;
 /// </summary>
 internal static class ElementwiseOp
 {
-    private const string Attributes = "constant_first [0|1] (with one input and a weight tensor: 1 where the weight is the first operand, default 0)";
+    private const string Attributes = "constant_first [0|1] (with one input and a weight tensor: 1 where the weight is the first operand, default 0), " +
+        "broadcast [0|1] (with two inputs: 0 where they must have one shape, as a residual sum; default 0 for Add, 1 otherwise)";
 
     public static Op Declaration { get; } = new("Elementwise", [typeof(Add), typeof(Elementwise)], typeof(ElementwiseLayer))
     {
@@ -29,7 +30,7 @@ internal static class ElementwiseOp
         var constantFirst = node.Flag("constant_first", false);
         return node.Node.Inputs.Count switch
         {
-            2 => node.Stateless(() => new ElementwiseLayer(kind)),
+            2 => node.Stateless(() => new ElementwiseLayer(kind, broadcast: node.Flag("broadcast", kind != BinaryKind.Add))),
             1 => new ElementwiseSpec(node.Node.Address, node.Node.Aliases ?? [], kind, constantFirst),
             var n => throw node.Refuse($"reads {n} inputs; {kind} takes two, or one and a weight tensor"),
         };
