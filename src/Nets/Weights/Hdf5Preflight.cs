@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace DeepVis.Nets.Weights;
 
@@ -34,6 +35,11 @@ internal static class Hdf5Preflight
         var buffer = new byte[Block + 8];
         for (long start = 0; start < file.Length; start += Block)
         {
+            // A hole of a sparse file reads as zeros, which hold no signature: a file that claims terabytes of
+            // storage it never wrote is skipped through, not read.
+            var data = file.NextData(start);
+            if (data >= file.Length) break;
+            if (data - start >= Block) start = data / Block * Block;
             var span = buffer.AsSpan(0, file.Read(start, buffer));
             foreach (var (signature, check) in Checks)
                 for (int from = 0, i; (i = span[from..].IndexOf(signature)) >= 0 && from + i < Block; from += i + 1)
@@ -143,7 +149,22 @@ internal static class Hdf5Preflight
     /// <summary>Reads at an offset of a seekable stream.</summary>
     private sealed class FileBytes(Stream stream)
     {
+        private const int SeekData = 3;
+
         public long Length { get; } = stream.Length;
+
+        /// <summary>The first offset from <paramref name="at"/> that holds data (Linux's SEEK_DATA on a file); <see cref="Length"/> past the last.</summary>
+        public long NextData(long at)
+        {
+            if (!OperatingSystem.IsLinux() || stream is not FileStream { SafeFileHandle: var handle }) return at;
+            var next = Lseek((int)handle.DangerousGetHandle(), at, SeekData);
+            return next >= 0 ? next : Marshal.GetLastPInvokeError() == Enxio ? Length : at;
+        }
+
+        private const int Enxio = 6;
+
+        [DllImport("libc", EntryPoint = "lseek", SetLastError = true)]
+        private static extern long Lseek(int fd, long offset, int whence);
 
         public int Read(long at, Span<byte> into)
         {

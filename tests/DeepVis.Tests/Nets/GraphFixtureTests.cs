@@ -41,7 +41,12 @@ public abstract class GraphFixtureTests(DeviceFixture fixture, Implementation im
 
     [Theory]
     [MemberData(nameof(Legacy))]
-    public void The_legacy_serialization_gives_the_same_network(string name) => Check(name, $"{name}-legacy.pth", null);
+    public void The_legacy_serialization_gives_the_same_network(string name)
+    {
+        // The serialization is read the same way whatever the device; the simulator is slow, so its kernels are checked on the zip files.
+        Assert.SkipWhen(implementation == Implementation.Ilgpu, "the legacy reader is device-independent: checked on the cpu");
+        Check(name, $"{name}-legacy.pth", null);
+    }
 
     private void Check(string name, string weights, string? arch)
     {

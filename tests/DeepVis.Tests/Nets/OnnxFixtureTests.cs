@@ -59,6 +59,9 @@ public abstract class OnnxFixtureTests(DeviceFixture fixture, Implementation imp
     [MemberData(nameof(Files))]
     public void Activations_logits_and_input_gradients_match_pytorch(string file, string referenceName, string[] foldedConvolutions)
     {
+        // Import is device-independent; the simulator is slow, so it runs each network once (its last export listed).
+        Assert.SkipWhen(implementation == Implementation.Ilgpu && Files.Last(row => row.Data.Item2 == referenceName).Data.Item1 != file,
+            "another opset of this network runs on the simulator; the import is device-independent");
         var weights = ModelConverter.Convert(Fixtures.Path($"{file}.onnx"), new ConvertOptions());
         using var network = Network.Build(fixture.For(implementation), weights);
         using var reference = H5File.OpenRead(Fixtures.Path($"{referenceName}-ref.h5"));
